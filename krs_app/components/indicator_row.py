@@ -1,0 +1,70 @@
+"""One indicator on the entry page: header line (code, name, score, percent, status) and its variables."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krs_app.components.status_icon import status_icon
+from krs_app.components.value_cell import value_cell
+from krs_app.services.entry import IndicatorRow, VariableRow
+
+
+def _variable_line(row: IndicatorRow, variable: VariableRow) -> rx.Component:
+    return rx.grid(
+        rx.text(variable.key + ".", size="2", color="#374151"),
+        rx.text(variable.label, size="2", color="#374151"),
+        value_cell(row, variable),
+        rx.text(variable.unit, size="1", color="#4b5563"),
+        class_name="krs-variable",
+    )
+
+
+def indicator_row(row: IndicatorRow) -> rx.Component:
+    return rx.box(
+        rx.grid(
+            rx.text(row.code, weight="bold", size="3", color="#1f4e8c"),
+            rx.vstack(
+                rx.text(row.name, weight="medium", size="3"),
+                rx.hstack(
+                    rx.text("น้ำหนัก " + row.weight, size="1", color="#6b7280"),
+                    rx.cond(row.hint, rx.text(row.hint, size="1", color="#1d4ed8", id="hint-" + row.code_id)),
+                    spacing="3",
+                    wrap="wrap",
+                ),
+                spacing="1",
+            ),
+            rx.hstack(
+                rx.text(row.score_text, id="score-" + row.code_id, class_name="krs-num", weight="bold", size="3"),
+                rx.text("ร้อยละ", size="2", color="#4b5563"),
+                rx.text(row.percent_text, id="percent-" + row.code_id, class_name="krs-num", size="3"),
+                spacing="2",
+                align="baseline",
+                justify="end",
+            ),
+            rx.hstack(
+                status_icon(row.status, row.status_label, row.status_help, "status-" + row.code_id),
+                spacing="2",
+                justify="end",
+                align="center",
+            ),
+            class_name="krs-indicator-head",
+        ),
+        rx.cond(
+            row.refusal_reason,
+            rx.callout(
+                "เหตุผลที่ไม่รับรอง: " + row.refusal_reason,
+                icon="triangle-alert",
+                color_scheme="red",
+                size="1",
+                margin_y="0.4em",
+            ),
+        ),
+        rx.cond(
+            ~row.editable & (row.lock_reason != ""),
+            rx.text(rx.icon("lock", size=12), " ", row.lock_reason, size="1", color="#6b7280",
+                    id="locked-" + row.code_id),
+        ),
+        rx.foreach(row.variables, lambda variable: _variable_line(row, variable)),
+        class_name="krs-indicator",
+        id="indicator-" + row.code_id,
+    )

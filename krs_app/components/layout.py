@@ -1,0 +1,53 @@
+"""The frame of every logged-in page: header "KRS System", office, user, logout."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krs_app.state.session import SessionState
+
+HEADER_BLUE = "#1f4e8c"
+
+
+def header() -> rx.Component:
+    return rx.flex(
+        rx.hstack(
+            rx.text("KRS System", weight="bold", size="5", color="white"),
+            rx.text(SessionState.user_office_name, color="white", size="3", id="office-name"),
+            align="center",
+            spacing="4",
+            wrap="wrap",
+        ),
+        rx.hstack(
+            rx.icon("user", color="white", size=16),
+            rx.text(SessionState.user_display_name, color="white", size="2"),
+            rx.button(
+                rx.icon("log-out", size=14),
+                "ออกจากระบบ",
+                id="logout",
+                on_click=SessionState.logout,
+                variant="soft",
+                color_scheme="gray",
+                size="1",
+            ),
+            align="center",
+            spacing="2",
+        ),
+        justify="between",
+        align="center",
+        wrap="wrap",
+        gap="2",
+        padding_x="1.25em",
+        padding_y="0.75em",
+        background=HEADER_BLUE,
+        width="100%",
+    )
+
+
+def page_shell(*children: rx.Component) -> rx.Component:
+    return rx.box(
+        header(),
+        rx.box(*children, padding=["0.75em", "1em", "1.5em"], max_width="1200px", margin_x="auto"),
+        min_height="100vh",
+        background="#f4f6f9",
+    )

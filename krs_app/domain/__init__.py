@@ -1,0 +1,1 @@
+"""Pure rules of KRS: no Reflex, no database. Formulas, scores, statuses, Thai dates, validation."""

@@ -1,0 +1,39 @@
+"""The Reflex app: pages, styles, and the authenticated evidence route."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krs_app import routes
+from krs_app.pages.entry import entry_page
+from krs_app.pages.login import login_page
+from krs_app.pages.placeholders import report_page, review_page
+from krs_app.startup import prepare_database
+from krs_app.state.entry import EntryState
+from krs_app.state.home import BureauHomeState, KpiHomeState
+from krs_app.state.login import LoginState
+from krs_app.state.session import SessionState
+
+prepare_database()
+
+STYLE = {
+    "font_family": "'Sarabun', system-ui, sans-serif",
+}
+
+app = rx.App(
+    theme=rx.theme(accent_color="blue", radius="medium", appearance="light"),
+    stylesheets=["/fonts/sarabun.css", "/krs.css"],
+    style=STYLE,
+    html_lang="th",
+)
+
+
+def _index() -> rx.Component:
+    return rx.center(rx.spinner(), min_height="100vh")
+
+
+app.add_page(_index, route=routes.HOME, title="KRS System", on_load=SessionState.go_home)
+app.add_page(login_page, route=routes.LOGIN, title="เข้าสู่ระบบ | KRS System", on_load=LoginState.load)
+app.add_page(entry_page, route=routes.ENTRY, title="บันทึกข้อมูล | KRS System", on_load=EntryState.load)
+app.add_page(review_page, route=routes.REVIEW, title="ตรวจสอบและรับรองผล | KRS System", on_load=BureauHomeState.load)
+app.add_page(report_page, route=routes.REPORT, title="รายงานผล | KRS System", on_load=KpiHomeState.load)

@@ -1,0 +1,67 @@
+"""บันทึกข้อมูล: the district's data-entry page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krs_app.components.indicator_row import indicator_row
+from krs_app.components.layout import page_shell
+from krs_app.services.entry import RoundOption
+from krs_app.state.entry import EntryState
+
+
+def _round_option(option: RoundOption) -> rx.Component:
+    return rx.el.option(option.label, value=option.id)
+
+
+def _round_bar() -> rx.Component:
+    return rx.flex(
+        rx.hstack(
+            rx.heading("บันทึกข้อมูล", size="5"),
+            rx.el.select(
+                rx.foreach(EntryState.rounds, _round_option),
+                id="round-select",
+                value=EntryState.round_id,
+                on_change=EntryState.change_round,
+                class_name="krs-select",
+                aria_label="รอบการรายงาน",
+            ),
+            align="center",
+            spacing="3",
+            wrap="wrap",
+        ),
+        rx.hstack(
+            rx.vstack(
+                rx.text("กำหนดส่งข้อมูล " + EntryState.deadline_text, size="2", color="#374151"),
+                rx.text(EntryState.countdown_text, size="2", weight="bold", color="#b45309", id="deadline-countdown"),
+                spacing="0",
+                align="end",
+            ),
+            rx.vstack(
+                rx.text("คะแนนเฉลี่ยถ่วงน้ำหนัก (ประเมินตนเอง)", size="1", color="#374151"),
+                rx.text(EntryState.overall_text, id="overall-score", size="6", weight="bold", color="#1f4e8c",
+                        class_name="krs-num"),
+                spacing="0",
+                align="end",
+            ),
+            spacing="5",
+            align="center",
+        ),
+        justify="between",
+        align="center",
+        wrap="wrap",
+        gap="3",
+        padding_y="0.75em",
+    )
+
+
+def entry_page() -> rx.Component:
+    return page_shell(
+        _round_bar(),
+        rx.cond(EntryState.notice, rx.callout(EntryState.notice, icon="info", size="1")),
+        rx.cond(
+            EntryState.round_closed,
+            rx.callout("รอบการรายงานนี้ปิดแล้ว ดูข้อมูลได้อย่างเดียว", icon="lock", color_scheme="gray", size="1"),
+        ),
+        rx.box(rx.foreach(EntryState.indicators, indicator_row), id="indicator-list"),
+    )

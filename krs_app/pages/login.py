@@ -1,0 +1,77 @@
+"""เข้าสู่ระบบ: username + password of the office; demo accounts listed in demo mode only."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krs_app.components.layout import HEADER_BLUE
+from krs_app.state.login import DemoAccount, LoginState
+
+
+def _demo_account(account: DemoAccount) -> rx.Component:
+    return rx.button(
+        rx.vstack(
+            rx.text(account.who, size="2", weight="medium"),
+            rx.text("ชื่อผู้ใช้ " + account.username + " / รหัสผ่าน " + account.password, size="1"),
+            spacing="0",
+            align="start",
+        ),
+        on_click=LoginState.fill_demo(account.username),
+        variant="surface",
+        width="100%",
+        height="auto",
+        padding="0.5em",
+        type="button",
+        id="demo-" + account.username,
+    )
+
+
+def login_page() -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.vstack(
+                rx.heading("KRS System", size="7", color=HEADER_BLUE),
+                rx.text("ระบบรายงานผลการประเมินส่วนราชการตามมาตรการปรับปรุงประสิทธิภาพในการปฏิบัติราชการ", size="2",
+                        color="#4b5563"),
+                rx.form(
+                    rx.vstack(
+                        rx.text("ชื่อผู้ใช้ (Username)", size="2", weight="medium"),
+                        rx.input(id="login-username", name="username", value=LoginState.username,
+                                 on_change=LoginState.set_username, auto_complete="username", width="100%", size="3"),
+                        rx.text("รหัสผ่าน (Password)", size="2", weight="medium"),
+                        rx.input(id="login-password", name="password", type="password", value=LoginState.password,
+                                 on_change=LoginState.set_password, auto_complete="current-password", width="100%",
+                                 size="3"),
+                        rx.cond(
+                            LoginState.error,
+                            rx.callout(LoginState.error, icon="circle-alert", color_scheme="red", size="1",
+                                       id="login-error", width="100%"),
+                        ),
+                        rx.button("เข้าสู่ระบบ", id="login-submit", type="submit", width="100%", size="3"),
+                        spacing="2",
+                        width="100%",
+                    ),
+                    on_submit=LoginState.submit,
+                    reset_on_submit=False,
+                    width="100%",
+                ),
+                rx.cond(
+                    LoginState.demo_accounts.length() > 0,
+                    rx.vstack(
+                        rx.divider(),
+                        rx.text("บัญชีทดลองใช้ (โหมดสาธิต) — คลิกเพื่อกรอกให้", size="2", weight="medium"),
+                        rx.foreach(LoginState.demo_accounts, _demo_account),
+                        width="100%",
+                        spacing="2",
+                        id="demo-accounts",
+                    ),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            width="min(440px, 94vw)",
+            size="3",
+        ),
+        min_height="100vh",
+        background="#eef2f7",
+    )

@@ -1,0 +1,53 @@
+"""Homes of the bureau and the KPI office until their own pages are built."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krs_app.components.layout import page_shell
+from krs_app.state.home import BureauHomeState, IndicatorSummary, KpiHomeState
+
+
+def _summary_row(summary: IndicatorSummary) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(summary.code),
+        rx.table.cell(summary.name),
+        rx.table.cell(summary.bureau),
+        rx.table.cell(summary.awaiting, text_align="right"),
+        rx.table.cell(summary.certified, text_align="right"),
+        rx.table.cell(summary.not_certified, text_align="right"),
+        rx.table.cell(summary.not_reported, text_align="right"),
+    )
+
+
+def _summary_table(rows) -> rx.Component:
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                rx.table.column_header_cell("ตัวชี้วัด"),
+                rx.table.column_header_cell("ชื่อตัวชี้วัด"),
+                rx.table.column_header_cell("สำนัก"),
+                rx.table.column_header_cell("รอการรับรองผล"),
+                rx.table.column_header_cell("รับรองผล"),
+                rx.table.column_header_cell("ไม่รับรอง"),
+                rx.table.column_header_cell("ยังไม่รายงานผล"),
+            )
+        ),
+        rx.table.body(rx.foreach(rows, _summary_row)),
+        variant="surface",
+        size="1",
+    )
+
+
+def review_page() -> rx.Component:
+    return page_shell(
+        rx.heading("ตัวชี้วัดที่รับผิดชอบ — " + BureauHomeState.round_label, size="5", padding_y="0.75em"),
+        _summary_table(BureauHomeState.summaries),
+    )
+
+
+def report_page() -> rx.Component:
+    return page_shell(
+        rx.heading("ภาพรวมการรายงานผล — " + KpiHomeState.round_label, size="5", padding_y="0.75em"),
+        _summary_table(KpiHomeState.summaries),
+    )

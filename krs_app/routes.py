@@ -1,0 +1,13 @@
+"""Route constants and each role's home page."""
+
+LOGIN = "/login"
+ENTRY = "/entry"  # บันทึกข้อมูล (district)
+REVIEW = "/review"  # the bureau's inbox
+REPORT = "/report"  # the KPI office's report
+HOME = "/"
+
+ROLE_HOME = {
+    "district": ENTRY,
+    "bureau": REVIEW,
+    "kpi_office": REPORT,
+}

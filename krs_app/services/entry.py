@@ -1,0 +1,312 @@
+"""The district's data-entry page (บันทึกข้อมูล): what it shows, and entering a value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from krs_app.db.engine import session_scope
+from krs_app.db.models import District, EvidenceFile, Message, Result, Round, Value, Variable
+from krs_app.domain.indicators import VariableSource, code_for_id
+from krs_app.domain.next_level import next_level_hint
+from krs_app.domain.numbers import format_number, format_result, format_score
+from krs_app.domain.scoring import evaluate, weighted_overall
+from krs_app.domain.status import (
+    STATUS_HELP_FOR_DISTRICT,
+    STATUS_LABELS,
+    Status,
+    district_edit_window,
+    self_score,
+)
+from krs_app.domain.thai_dates import countdown, thai_datetime
+from krs_app.domain.validation import check_value
+from krs_app.live.bus import Change, announce
+from krs_app.services import audit
+from krs_app.services.auth import CurrentUser
+from krs_app.services.catalogue import current_round, get_round, load_catalogue, load_entry, rounds_newest_first
+from krs_app.services.clock import to_bangkok, utcnow
+from krs_app.services.errors import NotAllowed, NotFound, ServiceError
+from krs_app.services.results import find_result, refresh_result, values_by_key
+
+CELL_INPUT = "input"
+CELL_CENTRAL = "central"
+CELL_NOT_REQUIRED = "not_required"
+
+
+@dataclass
+class VariableRow:
+    id: int
+    key: str
+    label: str
+    unit: str
+    mode: str  # input | central | not_required
+    value_text: str
+    element_id: str
+
+
+@dataclass
+class IndicatorRow:
+    id: int
+    code: str
+    code_id: str
+    name: str
+    weight: str
+    score_text: str
+    percent_text: str
+    status: str
+    status_label: str
+    status_help: str
+    hint: str
+    editable: bool
+    lock_reason: str
+    refusal_reason: str
+    new_badge: bool
+    evidence_count: int
+    variables: list[VariableRow] = field(default_factory=list)
+
+
+@dataclass
+class RoundOption:
+    id: str
+    label: str
+
+
+@dataclass
+class EntryPage:
+    district_name: str
+    district_short_name: str
+    round_id: int
+    round_label: str
+    round_closed: bool
+    deadline_text: str
+    countdown_text: str
+    overall_text: str
+    rounds: list[RoundOption]
+    indicators: list[IndicatorRow]
+
+
+def _require_district(user: CurrentUser) -> int:
+    if not user.is_district or user.district_id is None:
+        raise NotAllowed("หน้านี้สำหรับผู้รับผิดชอบตัวชี้วัดของ สพท. เท่านั้น")
+    return user.district_id
+
+
+def round_options(session: Session) -> list[RoundOption]:
+    """Rounds for the selector: current round first, then the rest newest first."""
+    current = current_round(session)
+    rounds = rounds_newest_first(session)
+    ordered = ([current] if current else []) + [r for r in rounds if current is None or r.id != current.id]
+    return [RoundOption(id=str(r.id), label=r.label) for r in ordered]
+
+
+def entry_page(user: CurrentUser, round_id: int | None = None) -> EntryPage:
+    district_id = _require_district(user)
+    now = utcnow()
+    with session_scope() as session:
+        district = session.get(District, district_id)
+        round_ = get_round(session, round_id)
+        results = {
+            r.indicator_id: r
+            for r in session.exec(select(Result).where(Result.district_id == district_id, Result.round_id == round_.id))
+        }
+        values = {
+            (v.variable_id): v.value
+            for v in session.exec(select(Value).where(Value.district_id == district_id, Value.round_id == round_.id))
+        }
+        unread = {
+            m.indicator_id
+            for m in session.exec(
+                select(Message).where(
+                    Message.district_id == district_id, Message.sender_side == "bureau", Message.opened_at.is_(None)
+                )
+            )
+        }
+        evidence_counts: dict[int, int] = {}
+        for file in session.exec(
+            select(EvidenceFile).where(
+                EvidenceFile.district_id == district_id,
+                EvidenceFile.round_id == round_.id,
+                EvidenceFile.withdrawn_at.is_(None),
+            )
+        ):
+            evidence_counts[file.indicator_id] = evidence_counts.get(file.indicator_id, 0) + 1
+
+        rows: list[IndicatorRow] = []
+        overall_inputs: list[tuple[float, float | None]] = []
+        for entry in load_catalogue(session):
+            spec = entry.spec
+            if not spec.is_assessed_in(round_.months):
+                continue
+            by_key = {key: values[vid] for key, vid in entry.variable_ids.items() if vid in values}
+            evaluation = evaluate(spec, by_key, round_.months)
+            result = results.get(entry.indicator.id)
+            status = Status(result.status) if result else Status.NOT_REPORTED
+            shown_score = self_score(status, evaluation.score)
+            overall_inputs.append((spec.weight, shown_score))
+            window = district_edit_window(
+                status,
+                now,
+                round_.closed,
+                round_.district_deadline,
+                result.correction_deadline if result else None,
+                result.extended_until if result else None,
+            )
+            variable_rows = []
+            for key, variable_id in entry.variable_ids.items():
+                variable = entry.variables_by_id[variable_id]
+                if not variable.is_required_in(round_.months):
+                    mode = CELL_NOT_REQUIRED
+                elif variable.source == VariableSource.CENTRAL:
+                    mode = CELL_CENTRAL
+                else:
+                    mode = CELL_INPUT
+                variable_rows.append(
+                    VariableRow(
+                        id=variable_id,
+                        key=key,
+                        label=variable.label,
+                        unit=variable.unit,
+                        mode=mode,
+                        value_text=format_number(by_key.get(key)),
+                        element_id=f"value-{code_for_id(spec.code)}-{key}",
+                    )
+                )
+            refusal = ""
+            if result is not None and status == Status.NOT_CERTIFIED:
+                refusal = result.reason or ""
+                if result.correction_deadline:
+                    refusal += f" (แก้ไขได้ถึง {thai_datetime(to_bangkok(result.correction_deadline))})"
+            rows.append(
+                IndicatorRow(
+                    id=entry.indicator.id,
+                    code=spec.code,
+                    code_id=code_for_id(spec.code),
+                    name=spec.name,
+                    weight=format_number(spec.weight),
+                    score_text=format_score(shown_score) if evaluation.score is not None else format_score(None),
+                    percent_text=format_result(evaluation.result),
+                    status=status.value,
+                    status_label=STATUS_LABELS[status],
+                    status_help=STATUS_HELP_FOR_DISTRICT[status],
+                    hint=next_level_hint(spec, by_key, round_.months, evaluation.score)
+                    if status != Status.CERTIFIED
+                    else "",
+                    editable=window.allowed,
+                    lock_reason=window.reason,
+                    refusal_reason=refusal,
+                    new_badge=entry.indicator.id in unread,
+                    evidence_count=evidence_counts.get(entry.indicator.id, 0),
+                    variables=variable_rows,
+                )
+            )
+        overall = weighted_overall(overall_inputs)
+        return EntryPage(
+            district_name=district.name,
+            district_short_name=district.short_name,
+            round_id=round_.id,
+            round_label=round_.label,
+            round_closed=round_.closed,
+            deadline_text=thai_datetime(to_bangkok(round_.district_deadline)),
+            countdown_text="ปิดรอบแล้ว" if round_.closed else countdown(round_.district_deadline, now),
+            overall_text=format_score(overall),
+            rounds=round_options(session),
+            indicators=rows,
+        )
+
+
+@dataclass(frozen=True)
+class EnterOutcome:
+    ok: bool
+    message: str = ""
+    changed: bool = False
+
+
+def enter_value(user: CurrentUser, round_id: int, variable_id: int, text: object) -> EnterOutcome:
+    """A district types a value into one of its cells and leaves it.
+
+    Checks who may write (the district's own district variables only), when (edit
+    window), and what (the domain's validation); stores the value or clears it,
+    recomputes the result and status, audits, then announces the change.
+    """
+    district_id = _require_district(user)
+    if not isinstance(round_id, int) or not isinstance(variable_id, int):
+        raise NotFound()
+    if text is not None and not isinstance(text, (str, int, float)):
+        return EnterOutcome(False, "กรุณากรอกตัวเลข")
+    with session_scope() as session:
+        round_ = session.get(Round, round_id)
+        if round_ is None:
+            raise NotFound("ไม่พบรอบการรายงาน")
+        variable_row = session.get(Variable, variable_id)
+        if variable_row is None:
+            raise NotFound()
+        entry = load_entry(session, variable_row.indicator_id)
+        spec = entry.variables_by_id[variable_id]
+        if spec.source != VariableSource.DISTRICT:
+            raise NotAllowed("ตัวแปรนี้ใช้ข้อมูลส่วนกลาง สพท. กรอกไม่ได้")
+        if not spec.is_required_in(round_.months):
+            raise ServiceError("ยังไม่ต้องรายงานในรอบนี้")
+        result = find_result(session, district_id, entry.indicator.id, round_.id)
+        window = district_edit_window(
+            Status(result.status) if result else Status.NOT_REPORTED,
+            utcnow(),
+            round_.closed,
+            round_.district_deadline,
+            result.correction_deadline if result else None,
+            result.extended_until if result else None,
+        )
+        if not window.allowed:
+            return EnterOutcome(False, window.reason)
+        stored = values_by_key(session, entry, district_id, round_.id)
+        others = {k: v for k, v in stored.items() if k != spec.key}
+        check = check_value(entry.spec, spec, text, others)
+        if not check.ok:
+            return EnterOutcome(False, check.message)
+        before = stored.get(spec.key)
+        if before == check.value:
+            return EnterOutcome(True)
+        existing = session.exec(
+            select(Value).where(
+                Value.district_id == district_id, Value.variable_id == variable_id, Value.round_id == round_.id
+            )
+        ).first()
+        now = utcnow()
+        if check.value is None:
+            if existing is not None:
+                session.delete(existing)
+        elif existing is None:
+            session.add(
+                Value(
+                    district_id=district_id,
+                    variable_id=variable_id,
+                    round_id=round_.id,
+                    value=check.value,
+                    entered_by=user.id,
+                    entered_at=now,
+                )
+            )
+        else:
+            existing.value = check.value
+            existing.entered_by = user.id
+            existing.entered_at = now
+            session.add(existing)
+        session.flush()
+        status_before = result.status if result else Status.NOT_REPORTED.value
+        result, _ = refresh_result(session, entry, district_id, round_)
+        session.flush()
+        audit.record(
+            session,
+            user_id=user.id,
+            action="enter_value",
+            entity="value",
+            entity_id=variable_id,
+            district_id=district_id,
+            round_id=round_.id,
+            indicator_id=entry.indicator.id,
+            before={"variable": spec.key, "value": before, "status": status_before},
+            after={"variable": spec.key, "value": check.value, "status": result.status, "score": result.score},
+        )
+        indicator_id = entry.indicator.id
+    announce(Change(district_id=district_id, round_id=round_id, indicator_id=indicator_id, kind="value"))
+    return EnterOutcome(True, changed=True)

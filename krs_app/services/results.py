@@ -1,0 +1,61 @@
+"""Keeping a result row (status, result, computed score) in step with its values."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from krs_app.db.models import Result, Round, Value
+from krs_app.domain.scoring import Evaluation, evaluate
+from krs_app.domain.status import Status, status_after_values_changed
+from krs_app.services.catalogue import CatalogueEntry
+from krs_app.services.clock import utcnow
+
+
+def values_by_key(session: Session, entry: CatalogueEntry, district_id: int, round_id: int) -> dict[str, float]:
+    ids = list(entry.variable_ids.values())
+    if not ids:
+        return {}
+    key_of = {variable_id: key for key, variable_id in entry.variable_ids.items()}
+    rows = session.exec(
+        select(Value).where(Value.district_id == district_id, Value.round_id == round_id, Value.variable_id.in_(ids))
+    )
+    return {key_of[row.variable_id]: row.value for row in rows}
+
+
+def find_result(session: Session, district_id: int, indicator_id: int, round_id: int) -> Result | None:
+    return session.exec(
+        select(Result).where(
+            Result.district_id == district_id, Result.indicator_id == indicator_id, Result.round_id == round_id
+        )
+    ).first()
+
+
+def get_or_create_result(session: Session, district_id: int, indicator_id: int, round_id: int) -> Result:
+    result = find_result(session, district_id, indicator_id, round_id)
+    if result is None:
+        result = Result(district_id=district_id, indicator_id=indicator_id, round_id=round_id)
+        session.add(result)
+    return result
+
+
+def refresh_result(session: Session, entry: CatalogueEntry, district_id: int, round_: Round) -> tuple[Result, Evaluation]:
+    """Recompute result and score from the stored values and move the status on.
+
+    Complete values -> awaiting certification (also after a refusal); incomplete ->
+    not reported. A certified result keeps its status.
+    """
+    values = values_by_key(session, entry, district_id, round_.id)
+    evaluation = evaluate(entry.spec, values, round_.months)
+    result = get_or_create_result(session, district_id, entry.indicator.id, round_.id)
+    previous = Status(result.status)
+    new_status = status_after_values_changed(previous, evaluation.complete)
+    if new_status != previous and new_status == Status.AWAITING:
+        result.reported_at = utcnow()
+    if new_status != previous and previous == Status.NOT_CERTIFIED:
+        result.correction_deadline = None
+    result.status = new_status.value
+    result.result = evaluation.result
+    result.score = evaluation.score
+    result.updated_at = utcnow()
+    session.add(result)
+    return result, evaluation

@@ -1,0 +1,82 @@
+"""Every setting from the environment, with embedded defaults (SQLite in the data directory)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_ALLOWED_EXTENSIONS = "pdf,png,jpg,jpeg,gif,webp,doc,docx,xls,xlsx,ppt,pptx,odt,ods,csv,txt,zip"
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    secret: str
+    demo: bool
+    upload_max_bytes: int
+    allowed_extensions: frozenset[str]
+    session_idle_minutes: int
+    login_max_failures: int
+    login_lock_minutes: int
+    redis_url: str
+
+    @property
+    def evidence_dir(self) -> Path:
+        """Evidence files: outside Reflex's public upload folder, served by an authenticated route."""
+        return self.data_dir / "evidence"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _secret(data_dir: Path) -> str:
+    configured = os.environ.get("KRS_SECRET")
+    if configured:
+        return configured
+    path = data_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    data_dir = Path(os.environ.get("KRS_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get("KRS_DATABASE_URL") or f"sqlite:///{data_dir / 'krs.db'}"
+    extensions = os.environ.get("KRS_UPLOAD_EXTENSIONS", DEFAULT_ALLOWED_EXTENSIONS)
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret=_secret(data_dir),
+        demo=_flag("KRS_DEMO", False),
+        upload_max_bytes=int(float(os.environ.get("KRS_UPLOAD_MAX_MB", "20")) * 1024 * 1024),
+        allowed_extensions=frozenset(e.strip().lower() for e in extensions.split(",") if e.strip()),
+        session_idle_minutes=int(os.environ.get("KRS_SESSION_IDLE_MINUTES", "480")),
+        login_max_failures=int(os.environ.get("KRS_LOGIN_MAX_FAILURES", "5")),
+        login_lock_minutes=int(os.environ.get("KRS_LOGIN_LOCK_MINUTES", "15")),
+        redis_url=os.environ.get("REFLEX_REDIS_URL", ""),
+    )
+
+
+def reset_settings_cache() -> None:
+    """Tests change the environment and read settings again."""
+    get_settings.cache_clear()

@@ -1,0 +1,88 @@
+"""The district's data-entry page (บันทึกข้อมูล): plain rows from services.entry."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krs_app.services import entry
+from krs_app.services.entry import IndicatorRow, RoundOption
+from krs_app.services.errors import ServiceError
+from krs_app.state.session import SessionState
+
+
+class EntryState(SessionState):
+    district_name: str = ""
+    round_id: str = ""
+    round_label: str = ""
+    round_closed: bool = False
+    deadline_text: str = ""
+    countdown_text: str = ""
+    overall_text: str = "1.0000"
+    rounds: list[RoundOption] = []
+    indicators: list[IndicatorRow] = []
+    cell_errors: dict[str, str] = {}
+    notice: str = ""
+
+    def _reload(self, user) -> None:
+        page = entry.entry_page(user, int(self.round_id) if self.round_id.isdigit() else None)
+        self.district_name = page.district_name
+        self.round_id = str(page.round_id)
+        self.round_label = page.round_label
+        self.round_closed = page.round_closed
+        self.deadline_text = page.deadline_text
+        self.countdown_text = page.countdown_text
+        self.overall_text = page.overall_text
+        self.rounds = page.rounds
+        self.indicators = page.indicators
+
+    @rx.event
+    def load(self):
+        user = self._user_with_role("district")
+        if user is None:
+            return self._away()
+        self.cell_errors = {}
+        self.notice = ""
+        try:
+            self._reload(user)
+        except ServiceError as error:
+            self.round_id = ""
+            self.notice = error.message
+            self._reload(user)
+        return None
+
+    @rx.event
+    def change_round(self, round_id: str):
+        user = self._user_with_role("district")
+        if user is None:
+            return self._away()
+        self.round_id = str(round_id) if str(round_id).isdigit() else ""
+        self.cell_errors = {}
+        try:
+            self._reload(user)
+        except ServiceError as error:
+            self.notice = error.message
+            self.round_id = ""
+            self._reload(user)
+        return None
+
+    @rx.event
+    def save_cell(self, variable_id: int, element_id: str, text: str):
+        """A cell was left (blur or Enter): store its value through the service."""
+        user = self._user_with_role("district")
+        if user is None:
+            return self._away()
+        element_key = str(element_id)[:80]
+        try:
+            outcome = entry.enter_value(user, int(self.round_id), int(variable_id), text)
+        except (ServiceError, ValueError, TypeError) as error:
+            message = getattr(error, "message", "ข้อมูลไม่ถูกต้อง")
+            self.cell_errors = {**self.cell_errors, element_key: message}
+            return None
+        errors = dict(self.cell_errors)
+        errors.pop(element_key, None)
+        if not outcome.ok:
+            errors[element_key] = outcome.message
+        self.cell_errors = errors
+        if outcome.changed:
+            self._reload(user)
+        return None

@@ -1,0 +1,62 @@
+"""The logged-in user, derived on the server from a session token kept in a browser cookie.
+
+Nothing here trusts what the browser says about who it is: the token is checked
+against the database on every event (services.auth.user_for_token).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krs_app import routes
+from krs_app.services import auth
+from krs_app.services.auth import CurrentUser
+
+SESSION_COOKIE = "krs_session"
+
+
+class SessionState(rx.State):
+    """Base of every page state: who is logged in, as plain display values."""
+
+    session_token: str = rx.Cookie("", name=SESSION_COOKIE, path="/", same_site="lax", max_age=60 * 60 * 24 * 7)
+    user_display_name: str = ""
+    user_office_name: str = ""
+    user_role: str = ""
+
+    def _user(self) -> CurrentUser | None:
+        return auth.user_for_token(self.session_token)
+
+    def _show_user(self, user: CurrentUser | None) -> None:
+        self.user_display_name = user.display_name if user else ""
+        self.user_office_name = user.office_name if user else ""
+        self.user_role = user.role if user else ""
+
+    def _user_with_role(self, role: str) -> CurrentUser | None:
+        """The logged-in user if they have this role, else None (see _away)."""
+        user = self._user()
+        self._show_user(user)
+        if user is None or user.role != role:
+            return None
+        return user
+
+    def _away(self):
+        """Where to send a browser that may not see this page: login, or its own home."""
+        user = self._user()
+        if user is None:
+            return rx.redirect(routes.LOGIN)
+        return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))
+
+    @rx.event
+    def go_home(self):
+        """The index page: each role to its home, anyone else to the login page."""
+        user = self._user()
+        if user is None:
+            return rx.redirect(routes.LOGIN)
+        return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))
+
+    @rx.event
+    def logout(self):
+        auth.logout(self.session_token)
+        self.session_token = ""
+        self._show_user(None)
+        return rx.redirect(routes.LOGIN)

@@ -1,0 +1,126 @@
+"""Shared fixtures: a fresh KRS database with the demo data for each test.
+
+SQLite always; PostgreSQL too when one answers (KRS_TEST_POSTGRES_URL, default
+postgresql://postgres@127.0.0.1:5432/postgres) — otherwise those runs are skipped
+and say why.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+_TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="krs-template-"))
+os.environ["KRS_DATA_DIR"] = str(_TEMPLATE_DIR)
+os.environ.pop("KRS_DATABASE_URL", None)
+os.environ.setdefault("KRS_SECRET", "test-secret")
+
+POSTGRES_URL = os.environ.get("KRS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _use_database(data_dir: Path, url: str | None) -> None:
+    from krs_app.db.engine import get_engine, reset_engine_cache
+    from krs_app.settings import reset_settings_cache
+
+    try:
+        get_engine().dispose()
+    except Exception:  # noqa: BLE001
+        pass
+    os.environ["KRS_DATA_DIR"] = str(data_dir)
+    if url:
+        os.environ["KRS_DATABASE_URL"] = url
+    else:
+        os.environ.pop("KRS_DATABASE_URL", None)
+    reset_settings_cache()
+    reset_engine_cache()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template() -> Path:
+    """Migrated and seeded once; each test gets a copy."""
+    _use_database(_TEMPLATE_DIR, None)
+    from krs_app.db.migrate import upgrade_to_head
+    from krs_app.seed.demo import load_demo
+
+    upgrade_to_head()
+    load_demo()
+    from krs_app.db.engine import get_engine
+
+    get_engine().dispose()
+    return _TEMPLATE_DIR / "krs.db"
+
+
+def _postgres_admin_url() -> str | None:
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    plain = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(plain, connect_timeout=2, autocommit=True):
+            return plain
+    except Exception:  # noqa: BLE001
+        return None
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> str:
+    admin = _postgres_admin_url()
+    if admin is None:
+        pytest.skip("PostgreSQL is not reachable (set KRS_TEST_POSTGRES_URL to run these against PostgreSQL)")
+    import psycopg
+
+    name = f"krs_tpl_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_URL.rsplit("/", 1)[0]
+    data_dir = Path(tempfile.mkdtemp(prefix="krs-pg-"))
+    _use_database(data_dir, f"{base}/{name}")
+    from krs_app.db.migrate import upgrade_to_head
+    from krs_app.seed.demo import load_demo
+
+    upgrade_to_head()
+    load_demo()
+    from krs_app.db.engine import get_engine
+
+    get_engine().dispose()
+    yield name
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def krs_db(request, tmp_path):
+    """A fresh demo database for one test, on SQLite and (when available) PostgreSQL."""
+    from krs_app.services import clock
+
+    clock.shift_for_tests(timedelta(0))
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        shutil.copy(template, tmp_path / "krs.db")
+        (tmp_path / "secret.key").write_text("test-secret")
+        _use_database(tmp_path, None)
+        yield "sqlite"
+    else:
+        template = request.getfixturevalue("postgres_template")
+        import psycopg
+
+        admin = _postgres_admin_url()
+        name = f"krs_t_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        base = POSTGRES_URL.rsplit("/", 1)[0]
+        _use_database(tmp_path, f"{base}/{name}")
+        yield "postgres"
+        from krs_app.db.engine import get_engine
+
+        get_engine().dispose()
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    clock.shift_for_tests(timedelta(0))
