@@ -1,0 +1,131 @@
+"""The real app in production mode, driven in headless Chromium (Debian's chromium + Playwright)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+START_TIMEOUT = float(os.environ.get("KRS_E2E_START_TIMEOUT", "1200"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited early:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=3) as response:
+                if response.status == 200:
+                    return
+        except Exception:  # noqa: BLE001
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"the app did not answer at {url}:\n{log.read_text()[-4000:]}")
+
+
+class RunningApp:
+    def __init__(self, url: str, data_dir: Path):
+        self.url = url
+        self.data_dir = data_dir
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """`krs run --demo` on a free port with a fresh data directory."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    port = _free_port()
+    data_dir = Path(tempfile.mkdtemp(prefix="krs-e2e-"))
+    log = data_dir / "server.log"
+    env = dict(os.environ)
+    env.update(
+        KRS_DATA_DIR=str(data_dir),
+        KRS_DEMO="1",
+        KRS_PORT=str(port),
+        KRS_SECRET="e2e-secret",
+        REFLEX_USE_NPM="1",
+        REFLEX_TELEMETRY_ENABLED="false",
+        PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""),
+    )
+    env.pop("KRS_DATABASE_URL", None)
+    env.pop("REFLEX_REDIS_URL", None)
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "krs_app.cli", "run", "--demo"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://localhost:{port}"
+    try:
+        _wait_for(url + "/ping", process, log, START_TIMEOUT)
+        _wait_for(url + "/login", process, log, 120)
+        yield RunningApp(url, data_dir)
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except Exception:  # noqa: BLE001
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, app_server):
+    """Fresh browser contexts (separate cookies), as many as a test needs."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
+        context.set_default_timeout(20000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def login(page, base_url: str, username: str, password: str = "krs2562") -> None:
+    page.goto(base_url + "/login")
+    page.wait_for_selector("#login-username")
+    page.fill("#login-username", username)
+    page.fill("#login-password", password)
+    page.click("#login-submit")
