@@ -11,3 +11,5 @@ ROLE_HOME = {
     "bureau": REVIEW,
     "kpi_office": REPORT,
 }
+
+SESSION_COOKIE = "krs_session"  # the browser keeps only a random session token under this name

@@ -7,6 +7,8 @@ import reflex as rx
 from krs_app.components.status_icon import status_icon
 from krs_app.components.value_cell import value_cell
 from krs_app.services.entry import IndicatorRow, VariableRow
+from krs_app.state.entry import EntryState
+from krs_app.state.panel import PanelState
 
 
 def _variable_line(row: IndicatorRow, variable: VariableRow) -> rx.Component:
@@ -16,6 +18,54 @@ def _variable_line(row: IndicatorRow, variable: VariableRow) -> rx.Component:
         value_cell(row, variable),
         rx.text(variable.unit, size="1", color="#4b5563"),
         class_name="krs-variable",
+    )
+
+
+def _actions(row: IndicatorRow) -> rx.Component:
+    title = row.code + " " + row.name
+    return rx.hstack(
+        rx.cond(
+            row.new_badge,
+            rx.tooltip(
+                rx.badge(
+                    rx.icon("bell-ring", size=12),
+                    "มีข้อมูลใหม่",
+                    color_scheme="orange",
+                    variant="solid",
+                    id="new-badge-" + row.code_id,
+                    class_name="krs-badge-new",
+                    on_click=PanelState.open_badge(row.id, 0, EntryState.round_id, title),
+                ),
+                content="สำนักส่งข้อมูลมา: คลิกเพื่อเปิดดูและบันทึกวันที่เปิดอ่าน",
+            ),
+        ),
+        rx.tooltip(
+            rx.icon_button(
+                rx.icon("paperclip", size=16),
+                rx.cond(row.evidence_count > 0, rx.text(row.evidence_count, size="1")),
+                id="evidence-open-" + row.code_id,
+                on_click=PanelState.open_evidence(row.id, 0, EntryState.round_id, title),
+                color_scheme="blue",
+                size="2",
+                aria_label="แนบไฟล์หลักฐาน",
+                width="auto",
+                padding_x="0.5em",
+            ),
+            content="แนบไฟล์ข้อมูลเอกสาร/หลักฐาน",
+        ),
+        rx.tooltip(
+            rx.icon_button(
+                rx.icon("message-square-share", size=16),
+                id="comments-open-" + row.code_id,
+                on_click=PanelState.open_comments(row.id, 0, EntryState.round_id, title),
+                color_scheme="blue",
+                size="2",
+                aria_label="ความคิดเห็น / ข้อเสนอแนะ",
+            ),
+            content="ความคิดเห็น / ข้อเสนอแนะ",
+        ),
+        spacing="1",
+        align="center",
     )
 
 
@@ -43,6 +93,7 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
             ),
             rx.hstack(
                 status_icon(row.status, row.status_label, row.status_help, "status-" + row.code_id),
+                _actions(row),
                 spacing="2",
                 justify="end",
                 align="center",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app.components.comment_thread import comment_modal
+from krs_app.components.evidence_modal import evidence_modal
 from krs_app.components.indicator_row import indicator_row
 from krs_app.components.layout import page_shell
 from krs_app.services.entry import RoundOption
@@ -64,4 +66,6 @@ def entry_page() -> rx.Component:
             rx.callout("รอบการรายงานนี้ปิดแล้ว ดูข้อมูลได้อย่างเดียว", icon="lock", color_scheme="gray", size="1"),
         ),
         rx.box(rx.foreach(EntryState.indicators, indicator_row), id="indicator-list"),
+        evidence_modal(),
+        comment_modal(),
     )

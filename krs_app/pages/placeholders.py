@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app.components.layout import page_shell
-from krs_app.state.home import BureauHomeState, IndicatorSummary, KpiHomeState
+from krs_app.state.home import IndicatorSummary, KpiHomeState
 
 
 def _summary_row(summary: IndicatorSummary) -> rx.Component:
@@ -20,7 +20,7 @@ def _summary_row(summary: IndicatorSummary) -> rx.Component:
     )
 
 
-def _summary_table(rows) -> rx.Component:
+def summary_table(rows) -> rx.Component:
     return rx.table.root(
         rx.table.header(
             rx.table.row(
@@ -39,15 +39,8 @@ def _summary_table(rows) -> rx.Component:
     )
 
 
-def review_page() -> rx.Component:
-    return page_shell(
-        rx.heading("ตัวชี้วัดที่รับผิดชอบ — " + BureauHomeState.round_label, size="5", padding_y="0.75em"),
-        _summary_table(BureauHomeState.summaries),
-    )
-
-
 def report_page() -> rx.Component:
     return page_shell(
         rx.heading("ภาพรวมการรายงานผล — " + KpiHomeState.round_label, size="5", padding_y="0.75em"),
-        _summary_table(KpiHomeState.summaries),
+        summary_table(KpiHomeState.summaries),
     )

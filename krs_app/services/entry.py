@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import District, EvidenceFile, Message, Result, Round, Value, Variable
+from krs_app.db.models import District, EvidenceFile, Result, Round, Value, Variable
 from krs_app.domain.indicators import VariableSource, code_for_id
 from krs_app.domain.next_level import next_level_hint
 from krs_app.domain.numbers import format_number, format_result, format_score
@@ -27,6 +27,7 @@ from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import current_round, get_round, load_catalogue, load_entry, rounds_newest_first
 from krs_app.services.clock import to_bangkok, utcnow
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
+from krs_app.services.threads import badges_for_district
 from krs_app.services.results import find_result, refresh_result, values_by_key
 
 CELL_INPUT = "input"
@@ -114,14 +115,7 @@ def entry_page(user: CurrentUser, round_id: int | None = None) -> EntryPage:
             (v.variable_id): v.value
             for v in session.exec(select(Value).where(Value.district_id == district_id, Value.round_id == round_.id))
         }
-        unread = {
-            m.indicator_id
-            for m in session.exec(
-                select(Message).where(
-                    Message.district_id == district_id, Message.sender_side == "bureau", Message.opened_at.is_(None)
-                )
-            )
-        }
+        unread = badges_for_district(session, district_id)
         evidence_counts: dict[int, int] = {}
         for file in session.exec(
             select(EvidenceFile).where(

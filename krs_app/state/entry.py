@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app.live.bus import Change
+from krs_app.live.registry import district_key
 from krs_app.services import entry
 from krs_app.services.entry import IndicatorRow, RoundOption
 from krs_app.services.errors import ServiceError
+from krs_app.state.live import watch
 from krs_app.state.session import SessionState
 
 
@@ -42,12 +45,22 @@ class EntryState(SessionState):
             return self._away()
         self.cell_errors = {}
         self.notice = ""
+        watch(self, district_key(user.district_id))
         try:
             self._reload(user)
         except ServiceError as error:
             self.round_id = ""
             self.notice = error.message
             self._reload(user)
+        return None
+
+    @rx.event
+    def refresh(self):
+        """Reload the rows (after a file, a message or a change from the other side)."""
+        user = self._user_with_role("district")
+        if user is None:
+            return self._away()
+        self._reload(user)
         return None
 
     @rx.event
@@ -86,3 +99,12 @@ class EntryState(SessionState):
         if outcome.changed:
             self._reload(user)
         return None
+
+    def _live_refresh(self, change: Change) -> None:
+        """Another browser (or the scheduler) changed this district: reload what this page shows."""
+        if self.round_id and change.round_id != int(self.round_id) and change.kind not in ("message", "opened"):
+            return
+        user = self._user_with_role("district")
+        if user is None or user.district_id != change.district_id:
+            return
+        self._reload(user)

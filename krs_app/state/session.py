@@ -12,7 +12,7 @@ from krs_app import routes
 from krs_app.services import auth
 from krs_app.services.auth import CurrentUser
 
-SESSION_COOKIE = "krs_session"
+SESSION_COOKIE = routes.SESSION_COOKIE
 
 
 class SessionState(rx.State):

@@ -1,0 +1,79 @@
+// KRS browser helpers: evidence upload with progress, drag and drop onto the file box.
+(function () {
+  "use strict";
+
+  function setProgress(fraction) {
+    var bar = document.getElementById("evidence-progress");
+    if (!bar) return;
+    bar.style.display = fraction === null ? "none" : "block";
+    if (fraction !== null) bar.value = Math.round(fraction * 100);
+  }
+
+  // Upload the chosen file with its description; resolves to {ok, message}.
+  window.krsUpload = function (indicatorId, roundId, maxBytes) {
+    return new Promise(function (resolve) {
+      var input = document.getElementById("evidence-file");
+      var descriptionBox = document.getElementById("evidence-description");
+      var file = input && input.files && input.files[0];
+      var description = descriptionBox ? descriptionBox.value.trim() : "";
+      if (!file) { resolve({ ok: false, message: "กรุณาเลือกไฟล์ก่อน (Choose File)" }); return; }
+      if (!description) { resolve({ ok: false, message: "กรุณาพิมพ์คำอธิบายไฟล์" }); return; }
+      if (maxBytes && file.size > maxBytes) {
+        resolve({ ok: false, message: "ไฟล์มีขนาดเกิน " + Math.floor(maxBytes / 1048576) + " MB ที่ระบบรับได้" });
+        return;
+      }
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", "/api/evidence?indicator=" + encodeURIComponent(indicatorId) + "&round=" + encodeURIComponent(roundId || ""));
+      xhr.setRequestHeader("X-KRS-Upload", "1");
+      xhr.setRequestHeader("X-Filename", encodeURIComponent(file.name));
+      xhr.setRequestHeader("X-Description", encodeURIComponent(description));
+      xhr.setRequestHeader("Content-Type", "application/octet-stream");
+      xhr.upload.onprogress = function (event) {
+        if (event.lengthComputable) setProgress(event.loaded / event.total);
+      };
+      xhr.onload = function () {
+        setProgress(null);
+        var body = {};
+        try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
+        if (xhr.status === 200 && body.ok) {
+          input.value = "";
+          descriptionBox.value = "";
+          var label = document.getElementById("evidence-chosen");
+          if (label) label.textContent = "";
+        }
+        resolve({ ok: xhr.status === 200 && !!body.ok, message: body.message || ("อัปโหลดไม่สำเร็จ (" + xhr.status + ")") });
+      };
+      xhr.onerror = function () { setProgress(null); resolve({ ok: false, message: "เชื่อมต่อเครื่องแม่ข่ายไม่ได้ กรุณาลองใหม่" }); };
+      setProgress(0);
+      xhr.send(file);
+    });
+  };
+
+  function showChosen(input) {
+    var label = document.getElementById("evidence-chosen");
+    if (label) label.textContent = input.files && input.files[0] ? input.files[0].name : "";
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.id === "evidence-file") showChosen(event.target);
+  });
+  document.addEventListener("dragover", function (event) {
+    var zone = event.target && event.target.closest && event.target.closest("#evidence-drop");
+    if (zone) { event.preventDefault(); zone.classList.add("krs-drop-active"); }
+  });
+  document.addEventListener("dragleave", function (event) {
+    var zone = event.target && event.target.closest && event.target.closest("#evidence-drop");
+    if (zone) zone.classList.remove("krs-drop-active");
+  });
+  document.addEventListener("drop", function (event) {
+    var zone = event.target && event.target.closest && event.target.closest("#evidence-drop");
+    if (!zone) return;
+    event.preventDefault();
+    zone.classList.remove("krs-drop-active");
+    var input = document.getElementById("evidence-file");
+    if (input && event.dataTransfer && event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+      showChosen(input);
+    }
+  });
+})();

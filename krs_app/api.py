@@ -1,0 +1,103 @@
+"""HTTP routes beside Reflex's websocket: evidence upload and authenticated download.
+
+Mounted with App(api_transformer=...). Both read the session cookie and authorize
+through the services, like every event handler does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote, unquote
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from krs_app.services import auth
+from krs_app.services import evidence as evidence_service
+from krs_app.services.errors import NotAllowed, NotFound, ServiceError
+from krs_app.settings import get_settings
+from krs_app.routes import SESSION_COOKIE
+
+UPLOAD_HEADER = "x-krs-upload"
+
+
+def _user(request: Request):
+    return auth.user_for_token(request.cookies.get(SESSION_COOKIE))
+
+
+def _refuse(message: str, status: int) -> JSONResponse:
+    return JSONResponse({"ok": False, "message": message}, status_code=status)
+
+
+async def upload_evidence(request: Request) -> Response:
+    """POST the raw file body; description and name in headers. The size limit is enforced while streaming."""
+    if request.headers.get(UPLOAD_HEADER) != "1":
+        return _refuse("คำขอไม่ถูกต้อง", 400)
+    user = _user(request)
+    if user is None:
+        return _refuse("กรุณาเข้าสู่ระบบ", 401)
+    limit = get_settings().upload_max_bytes
+    declared = request.headers.get("content-length")
+    too_big = f"ไฟล์มีขนาดเกิน {limit // (1024 * 1024)} MB ที่ระบบรับได้"
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return _refuse(too_big, 413)
+    try:
+        indicator_id = int(request.query_params.get("indicator", ""))
+        round_id = int(request.query_params.get("round", "")) if request.query_params.get("round") else None
+    except ValueError:
+        return _refuse("คำขอไม่ถูกต้อง", 400)
+    description = unquote(request.headers.get("x-description", ""))
+    name = unquote(request.headers.get("x-filename", ""))
+    staged = evidence_service.new_staging_path()
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(staged, "wb") as handle:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise ServiceError(too_big)
+                digest.update(chunk)
+                handle.write(chunk)
+        file_id = evidence_service.attach_evidence(
+            user, indicator_id, round_id, description, name, staged, size, digest.hexdigest()
+        )
+    except NotAllowed as error:
+        return _refuse(error.message, 403)
+    except NotFound as error:
+        return _refuse(error.message, 404)
+    except ServiceError as error:
+        return _refuse(error.message, 413 if error.message == too_big else 422)
+    finally:
+        if staged.exists():
+            staged.unlink()
+    return JSONResponse({"ok": True, "id": file_id, "message": "แนบไฟล์เรียบร้อยแล้ว"})
+
+
+async def download_evidence(request: Request) -> Response:
+    try:
+        file_id = int(request.path_params["file_id"])
+        download = evidence_service.evidence_for_download(_user(request), file_id)
+    except (ValueError, NotFound, NotAllowed):
+        return Response("ไม่พบไฟล์", status_code=404, media_type="text/plain; charset=utf-8")
+    if not download.path.exists():
+        return Response("ไม่พบไฟล์", status_code=404, media_type="text/plain; charset=utf-8")
+    return FileResponse(
+        download.path,
+        media_type=download.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(download.file_name)}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+api = Starlette(
+    routes=[
+        Route("/api/evidence", upload_evidence, methods=["POST"]),
+        Route("/api/evidence/{file_id}", download_evidence, methods=["GET"]),
+    ]
+)

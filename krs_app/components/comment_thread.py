@@ -1,0 +1,74 @@
+"""ความคิดเห็น / ข้อเสนอแนะ: the thread table and the box to send a message."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krs_app.services.threads import MessageRow
+from krs_app.state.panel import PanelState
+
+
+def _message_row(row: MessageRow) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(rx.el.div(row.body, class_name="krs-message")),
+        rx.el.td(row.round_label),
+        rx.el.td(row.sent_text),
+        rx.el.td(rx.el.div(row.sender_office), rx.el.div(row.sender_name, style={"color": "#6b7280",
+                                                                                 "fontSize": "0.85em"})),
+        rx.el.td(row.opened_text),
+        class_name=rx.cond(row.mine, "message-mine", "message-theirs"),
+    )
+
+
+def comment_list() -> rx.Component:
+    return rx.box(
+        rx.text("ความคิดเห็น / ข้อเสนอแนะ", weight="bold", size="3"),
+        rx.el.table(
+            rx.el.thead(
+                rx.el.tr(rx.el.th("ข้อความ"), rx.el.th("รอบ"), rx.el.th("วันที่ส่ง"), rx.el.th("ผู้ส่งข้อความ"),
+                         rx.el.th("วันที่เปิดอ่าน"))
+            ),
+            rx.el.tbody(rx.foreach(PanelState.messages, _message_row)),
+            class_name="krs-table",
+        ),
+        id="comment-list",
+        width="100%",
+        max_height="50vh",
+        overflow_y="auto",
+    )
+
+
+def comment_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.text("ความคิดเห็น", size="2", weight="medium"),
+            rx.text_area(id="comment-input", name="comment", max_length=2000, rows="3", width="100%"),
+            rx.cond(PanelState.comment_error,
+                    rx.text(PanelState.comment_error, color="#b91c1c", size="1", id="comment-error", role="alert")),
+            rx.button("ส่งความคิดเห็น", id="comment-send", type="submit"),
+            width="100%",
+            spacing="2",
+        ),
+        on_submit=PanelState.send_comment,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def comment_modal() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("การติดต่อสื่อสาร"),
+            rx.dialog.description(PanelState.title, size="2"),
+            rx.vstack(
+                comment_list(),
+                comment_form(),
+                rx.dialog.close(rx.button("ปิด", variant="soft", color_scheme="gray", id="comments-close")),
+                spacing="3",
+                width="100%",
+            ),
+            max_width="900px",
+        ),
+        open=PanelState.comments_open,
+        on_open_change=PanelState.set_comments_open,
+    )

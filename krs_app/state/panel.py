@@ -1,0 +1,176 @@
+"""The evidence window (📎) and the message thread window of one district × indicator.
+
+Used from the district's entry page and the bureau's review page. Which district
+and indicator are open is kept in backend-only vars; every call is authorized again
+by the services from the logged-in user.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krs_app.services import evidence, threads
+from krs_app.services.evidence import EvidenceRow
+from krs_app.services.errors import ServiceError
+from krs_app.services.threads import MessageRow
+from krs_app.settings import get_settings
+from krs_app.state.session import SessionState
+
+
+class PanelState(SessionState):
+    evidence_open: bool = False
+    comments_open: bool = False
+    title: str = ""
+    files: list[EvidenceRow] = []
+    messages: list[MessageRow] = []
+    evidence_message: str = ""
+    evidence_ok: bool = False
+    comment_error: str = ""
+    can_attach: bool = False
+    indicator_key: int = 0  # the open indicator, as the upload script needs it (authorized again on upload)
+    round_key: int = 0
+    max_upload_bytes: int = 0
+    _district_id: int = 0
+    _indicator_id: int = 0
+
+    def _target(self, indicator_id, district_id, title: str):
+        user = self._user()
+        if user is None:
+            return None
+        if user.is_district:
+            district_id = user.district_id
+        try:
+            self._district_id = int(district_id)
+            self._indicator_id = int(indicator_id)
+        except (TypeError, ValueError):
+            return None
+        self.title = str(title)[:300]
+        self.indicator_key = self._indicator_id
+        self.can_attach = user.is_district
+        return user
+
+    def _load_files(self, user) -> None:
+        self.files = evidence.list_evidence(user, self._district_id, self._indicator_id)
+
+    def _load_messages(self, user) -> None:
+        self.messages = threads.thread(user, self._district_id, self._indicator_id)
+
+    @rx.event
+    def open_evidence(self, indicator_id: int, district_id: int, round_id: str, title: str):
+        user = self._target(indicator_id, district_id, title)
+        if user is None:
+            return self._away()
+        self.round_key = int(round_id) if str(round_id).isdigit() else 0
+        self.max_upload_bytes = get_settings().upload_max_bytes
+        self.evidence_message = ""
+        try:
+            self._load_files(user)
+        except ServiceError as error:
+            self.evidence_message = error.message
+            return None
+        self.evidence_open = True
+        return None
+
+    @rx.event
+    def open_comments(self, indicator_id: int, district_id: int, round_id: str, title: str):
+        user = self._target(indicator_id, district_id, title)
+        if user is None:
+            return self._away()
+        self.round_key = int(round_id) if str(round_id).isdigit() else 0
+        self.comment_error = ""
+        try:
+            self._load_messages(user)
+        except ServiceError as error:
+            self.comment_error = error.message
+            return None
+        self.comments_open = True
+        return None
+
+    @rx.event
+    def open_badge(self, indicator_id: int, district_id: int, round_id: str, title: str):
+        """มีข้อมูลใหม่: record the opening (the evidence the manual asks for), then show the thread."""
+        user = self._target(indicator_id, district_id, title)
+        if user is None:
+            return self._away()
+        try:
+            threads.mark_opened(user, self._district_id, self._indicator_id)
+        except ServiceError:
+            pass
+        return [PanelState.open_comments(indicator_id, district_id, round_id, title), PanelState.refresh_page]
+
+    @rx.event
+    def set_evidence_open(self, value: bool):
+        self.evidence_open = bool(value)
+
+    @rx.event
+    def set_comments_open(self, value: bool):
+        self.comments_open = bool(value)
+
+    @rx.event
+    def upload_finished(self, outcome: dict):
+        """The upload script's answer ({ok, message}); the server already stored or refused the file."""
+        user = self._user()
+        if user is None:
+            return self._away()
+        outcome = outcome if isinstance(outcome, dict) else {}
+        self.evidence_ok = bool(outcome.get("ok"))
+        self.evidence_message = str(outcome.get("message", ""))[:300]
+        try:
+            self._load_files(user)
+        except ServiceError as error:
+            self.evidence_message = error.message
+        return PanelState.refresh_page
+
+    @rx.event
+    def withdraw(self, file_id: int):
+        user = self._user()
+        if user is None:
+            return self._away()
+        try:
+            evidence.withdraw_evidence(user, int(file_id))
+            self.evidence_ok, self.evidence_message = True, "ถอนไฟล์แล้ว"
+        except (ServiceError, ValueError, TypeError) as error:
+            self.evidence_ok, self.evidence_message = False, getattr(error, "message", "ถอนไฟล์ไม่ได้")
+        self._load_files(user)
+        return PanelState.refresh_page
+
+    @rx.event
+    def register_receipt(self, file_id: int):
+        user = self._user()
+        if user is None:
+            return self._away()
+        try:
+            evidence.register_receipt(user, int(file_id))
+            self.evidence_ok, self.evidence_message = True, "ลงทะเบียนรับแล้ว"
+        except (ServiceError, ValueError, TypeError) as error:
+            self.evidence_ok, self.evidence_message = False, getattr(error, "message", "ลงทะเบียนรับไม่ได้")
+        self._load_files(user)
+        return PanelState.refresh_page
+
+    @rx.event
+    def send_comment(self, form_data: dict):
+        user = self._user()
+        if user is None:
+            return self._away()
+        body = form_data.get("comment", "") if isinstance(form_data, dict) else ""
+        try:
+            threads.post_message(user, self._district_id, self._indicator_id, self.round_key or None, body)
+        except ServiceError as error:
+            self.comment_error = error.message
+            return None
+        self.comment_error = ""
+        self._load_messages(user)
+        return [rx.set_value("comment-input", ""), PanelState.refresh_page]
+
+    @rx.event
+    def refresh_page(self):
+        """Ask the page underneath to reload its rows (badges, evidence counts)."""
+        from krs_app.state.entry import EntryState
+
+        if self.user_role == "district":
+            return EntryState.refresh
+        from krs_app.state.review import ReviewState
+
+        if self.user_role == "bureau":
+            return ReviewState.refresh
+        return None
