@@ -18,3 +18,6 @@ def prepare_database() -> None:
 
         if load_demo():
             logger.warning("KRS: demo data loaded")
+    from krs_app.db.engine import get_engine
+
+    get_engine().dispose()  # workers forked from this process open their own connections

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -37,6 +39,16 @@ def get_engine() -> Engine:
 
 def reset_engine_cache() -> None:
     get_engine.cache_clear()
+
+
+def _forget_engine_after_fork() -> None:
+    """A forked worker must not reuse its parent's pooled connections (SQLAlchemy's advice)."""
+    if get_engine.cache_info().currsize:
+        get_engine().dispose(close=False)
+    get_engine.cache_clear()
+
+
+os.register_at_fork(after_in_child=_forget_engine_after_fork)
 
 
 @contextmanager

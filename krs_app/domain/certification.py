@@ -67,7 +67,7 @@ def _no(reason: str) -> Decision:
     return Decision(False, reason)
 
 
-def _period(actor: Actor, now: datetime, round_closed: bool, certification_deadline: datetime) -> Decision:
+def review_period(actor: Actor, now: datetime, round_closed: bool, certification_deadline: datetime) -> Decision:
     """The bureau acts in the certification period; the KPI office after it."""
     if actor == Actor.KPI_OFFICE:
         if now <= certification_deadline:
@@ -96,7 +96,7 @@ def may_certify(
         return _no("สพท. ยังรายงานข้อมูลไม่ครบ จึงรับรองผลไม่ได้")
     if not has_score:
         return _no("คำนวณผลจากข้อมูลที่รายงานไม่ได้ (เช่น ตัวหารเป็นศูนย์) จึงรับรองผลไม่ได้")
-    return _period(actor, now, round_closed, certification_deadline)
+    return review_period(actor, now, round_closed, certification_deadline)
 
 
 def may_refuse(
@@ -111,7 +111,7 @@ def may_refuse(
         return _no("ผลการดำเนินงานนี้ได้รับการรับรองแล้ว ต้องยกเลิกการรับรองก่อน")
     if status == Status.NOT_REPORTED:
         return _no("สพท. ยังไม่รายงานผล ใช้การแจ้งเตือนแทนการไม่รับรอง")
-    return _period(actor, now, round_closed, certification_deadline)
+    return review_period(actor, now, round_closed, certification_deadline)
 
 
 def may_undo(status: Status, now: datetime, round_closed: bool, certification_deadline: datetime) -> Decision:
@@ -162,6 +162,19 @@ def check_extension(until: datetime | None, now: datetime, round_closed: bool, c
         return _no("วันที่ขยายเวลาต้องเป็นเวลาในอนาคต")
     if until > certification_deadline:
         return _no("ขยายเวลาได้ไม่เกินวันสิ้นสุดการรับรองผลของรอบ")
+    return ALLOW
+
+
+def central_edit_window(status: Status, round_closed: bool) -> Decision:
+    """May the bureau change a district's central values (ใช้ข้อมูลส่วนกลาง) now?
+
+    Not once the result is certified (its values are locked: undo the certification
+    first), and not in a closed round. Otherwise at any time in the round.
+    """
+    if status == Status.CERTIFIED:
+        return _no("ผลการดำเนินงานได้รับการรับรองแล้ว แก้ไขข้อมูลไม่ได้ (ยกเลิกการรับรองก่อน)")
+    if round_closed:
+        return _no("รอบการรายงานนี้ปิดแล้ว แก้ไขไม่ได้")
     return ALLOW
 
 

@@ -31,7 +31,7 @@ _TYPES: dict[str, str] = {
     "txt": "text/plain; charset=utf-8",
 }
 
-_CONTROL_OR_FORMAT = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_FORMAT = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def safe_file_name(name: str | None) -> str:

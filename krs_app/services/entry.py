@@ -27,12 +27,13 @@ from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import current_round, get_round, load_catalogue, load_entry, rounds_newest_first
 from krs_app.services.clock import to_bangkok, utcnow
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
-from krs_app.services.threads import badges_for_district
 from krs_app.services.results import find_result, refresh_result, values_by_key
+from krs_app.services.threads import add_message, badges_for_district
 
 CELL_INPUT = "input"
 CELL_CENTRAL = "central"
 CELL_NOT_REQUIRED = "not_required"
+CORRECTED_MESSAGE = "แก้ไขข้อมูลตามที่สำนักแจ้งแล้ว"
 
 
 @dataclass
@@ -289,6 +290,9 @@ def enter_value(user: CurrentUser, round_id: int, variable_id: int, text: object
         status_before = result.status if result else Status.NOT_REPORTED.value
         result, _ = refresh_result(session, entry, district_id, round_)
         session.flush()
+        if status_before == Status.NOT_CERTIFIED.value and result.status == Status.AWAITING.value:
+            # A correction after a refusal: tell the bureau in the thread (raises its new-data badge).
+            add_message(session, user, "district", district_id, entry.indicator.id, round_.id, CORRECTED_MESSAGE)
         audit.record(
             session,
             user_id=user.id,
