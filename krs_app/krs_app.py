@@ -11,7 +11,7 @@ from krs_app import routes
 from krs_app.api import api
 from krs_app.pages.entry import entry_page
 from krs_app.pages.login import login_page
-from krs_app.pages.placeholders import report_page
+from krs_app.pages.report import report_page
 from krs_app.pages.review import review_page
 from krs_app.startup import prepare_database
 from krs_app.state.entry import EntryState

@@ -7,7 +7,7 @@ import reflex as rx
 from krs_app.components.comment_thread import comment_modal
 from krs_app.components.evidence_modal import evidence_modal
 from krs_app.components.layout import page_shell
-from krs_app.pages.placeholders import summary_table
+from krs_app.components.summary_table import summary_table
 from krs_app.services.threads import NewFromDistrict
 from krs_app.state.panel import PanelState
 from krs_app.state.review import ReviewState

@@ -102,6 +102,11 @@ def round_options(session: Session) -> list[RoundOption]:
     return [RoundOption(id=str(r.id), label=r.label) for r in ordered]
 
 
+def round_options_for() -> list[RoundOption]:
+    with session_scope() as session:
+        return round_options(session)
+
+
 def entry_page(user: CurrentUser, round_id: int | None = None) -> EntryPage:
     district_id = _require_district(user)
     now = utcnow()

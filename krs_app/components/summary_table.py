@@ -1,11 +1,10 @@
-"""Homes of the bureau and the KPI office until their own pages are built."""
+"""The table of results by indicator (counts per status), shared by the bureau and KPI office pages."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from krs_app.components.layout import page_shell
-from krs_app.state.home import IndicatorSummary, KpiHomeState
+from krs_app.services.overview import IndicatorSummary
 
 
 def _summary_row(summary: IndicatorSummary) -> rx.Component:
@@ -36,11 +35,4 @@ def summary_table(rows) -> rx.Component:
         rx.table.body(rx.foreach(rows, _summary_row)),
         variant="surface",
         size="1",
-    )
-
-
-def report_page() -> rx.Component:
-    return page_shell(
-        rx.heading("ภาพรวมการรายงานผล — " + KpiHomeState.round_label, size="5", padding_y="0.75em"),
-        summary_table(KpiHomeState.summaries),
     )
