@@ -40,7 +40,7 @@ async def upload_evidence(request: Request) -> Response:
         return _refuse("กรุณาเข้าสู่ระบบ", 401)
     limit = get_settings().upload_max_bytes
     declared = request.headers.get("content-length")
-    too_big = f"ไฟล์มีขนาดเกิน {limit // (1024 * 1024)} MB ที่ระบบรับได้"
+    too_big = f"ไฟล์มีขนาดเกิน {limit / (1024 * 1024):g} MB ที่ระบบรับได้"
     if declared is not None and declared.isdigit() and int(declared) > limit:
         return _refuse(too_big, 413)
     try:

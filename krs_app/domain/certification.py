@@ -7,8 +7,8 @@ The periods (DOMAIN.md "Status" and "Flow of one round"):
 - A bureau certifies or refuses within the certification period: while the round is open
   and up to the round's certification deadline.
 - If a bureau misses the period, the KPI office acts on it: after the certification
-  deadline (also once the round is closed) the KPI office may certify or refuse results
-  still waiting. Before the deadline it is the owning bureau's work, not the KPI office's.
+  deadline, or once the round is closed, the KPI office may certify or refuse results
+  still waiting. Before that it is the owning bureau's work, not the KPI office's.
 - Only a complete result with a computable score can be certified: one awaiting
   certification, or one refused earlier (the district may have answered with evidence
   only, which does not change the status). A result not reported cannot be certified
@@ -70,7 +70,7 @@ def _no(reason: str) -> Decision:
 def review_period(actor: Actor, now: datetime, round_closed: bool, certification_deadline: datetime) -> Decision:
     """The bureau acts in the certification period; the KPI office after it."""
     if actor == Actor.KPI_OFFICE:
-        if now <= certification_deadline:
+        if now <= certification_deadline and not round_closed:
             return _no("ยังอยู่ในระยะเวลารับรองผลของสำนัก กพร. ดำเนินการแทนได้เมื่อพ้นกำหนดรับรองผลแล้ว")
         return ALLOW
     if round_closed:

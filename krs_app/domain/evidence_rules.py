@@ -108,7 +108,7 @@ def check_evidence(
     if size <= 0:
         return EvidenceCheck(False, "ไฟล์ว่างเปล่า กรุณาเลือกไฟล์ใหม่")
     if size > max_bytes:
-        return EvidenceCheck(False, f"ไฟล์มีขนาดเกิน {max_bytes // (1024 * 1024)} MB ที่ระบบรับได้")
+        return EvidenceCheck(False, f"ไฟล์มีขนาดเกิน {max_bytes / (1024 * 1024):g} MB ที่ระบบรับได้")
     ext = extension_of(safe)
     if ext not in allowed_extensions or ext not in _TYPES:
         allowed = ", ".join(sorted(e for e in allowed_extensions if e in _TYPES))

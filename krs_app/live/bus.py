@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +20,11 @@ class Change:
     round_id: int
     indicator_id: int | None
     kind: str  # value | status | evidence | message | opened | receipt | round
+    origin: str = ""  # the browser (client token) whose action caused it: it has already refreshed
+
+
+# Set by the Reflex layer for the event being handled, so the acting browser is not refreshed twice.
+acting_client: ContextVar[str] = ContextVar("acting_client", default="")
 
 
 Listener = Callable[[Change], None]
@@ -37,6 +43,8 @@ def unsubscribe(listener: Listener) -> None:
 
 def announce(change: Change) -> None:
     """Tell every listener; a failing listener never undoes a committed change."""
+    if not change.origin:
+        change = replace(change, origin=acting_client.get())
     for listener in list(_listeners):
         try:
             listener(change)

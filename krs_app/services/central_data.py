@@ -430,13 +430,14 @@ def preview_import(
         stored: dict[int, dict[str, float]] = {}
         for row in session.exec(select(Value).where(Value.round_id == round_.id, Value.variable_id.in_(ids))):
             stored.setdefault(row.district_id, {})[key_of[row.variable_id]] = row.value
-        statuses = dict(
-            session.exec(
+        statuses = {
+            district_id: status
+            for district_id, status in session.exec(
                 select(Result.district_id, Result.status).where(
                     Result.indicator_id == indicator.id, Result.round_id == round_.id
                 )
             )
-        )
+        }
 
         changes: list[ImportRow] = []
         refused: list[ImportRefusal] = []
@@ -450,18 +451,18 @@ def preview_import(
             code = "" if _blank(code_cell) else str(code_cell).strip()
             shown_code = code[:30]
 
-            def refuse(reason: str) -> None:
+            def reject(reason: str) -> None:
                 refused.append(ImportRefusal(line=line, district_code=shown_code, reason=reason))  # noqa: B023
 
             if not code:
-                refuse("ไม่มีรหัสเขตพื้นที่ในคอลัมน์แรก")
+                reject("ไม่มีรหัสเขตพื้นที่ในคอลัมน์แรก")
                 continue
             district = districts.get(code.lower())
             if district is None:
-                refuse(f"ไม่พบรหัสเขตพื้นที่ \"{shown_code}\"")
+                reject(f"ไม่พบรหัสเขตพื้นที่ \"{shown_code}\"")
                 continue
             if code.lower() in seen:
-                refuse(f"รหัสเขตพื้นที่ซ้ำกับบรรทัด {seen[code.lower()]}")
+                reject(f"รหัสเขตพื้นที่ซ้ำกับบรรทัด {seen[code.lower()]}")
                 continue
             seen[code.lower()] = line
             bad = next(
@@ -469,7 +470,7 @@ def preview_import(
                 None,
             )
             if bad:
-                refuse(bad)
+                reject(bad)
                 continue
             window = central_edit_window(Status(statuses.get(district.id, Status.NOT_REPORTED.value)), round_.closed)
             current = stored.get(district.id, {})
@@ -493,14 +494,14 @@ def preview_import(
                         reason = check.message
                         break
             if reason:
-                refuse(reason)
+                reject(reason)
                 continue
             cell_changes = [key for key, value in read.items() if current.get(key) != value]
             if not cell_changes:
                 unchanged += 1
                 continue
             if not window.allowed:
-                refuse(window.reason)
+                reject(window.reason)
                 continue
             row_changes = [_change_text(key, current.get(key), read[key]) for key in cell_changes]
             changes.append(

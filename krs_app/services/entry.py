@@ -107,100 +107,137 @@ def round_options_for() -> list[RoundOption]:
         return round_options(session)
 
 
+def _overall_text(session: Session, entries, district_id: int, round_: Round) -> str:
+    """The district's weighted score as its own page shows it (self-assessment while awaiting)."""
+    results = {
+        r.indicator_id: r
+        for r in session.exec(select(Result).where(Result.district_id == district_id, Result.round_id == round_.id))
+    }
+    scored = []
+    for entry in entries:
+        if not entry.spec.is_assessed_in(round_.months):
+            continue
+        result = results.get(entry.indicator.id)
+        status = Status(result.status) if result else Status.NOT_REPORTED
+        scored.append((entry.spec.weight, self_score(status, result.score if result else None)))
+    return format_score(weighted_overall(scored))
+
+
+def _indicator_rows(
+    session: Session, entries, district_id: int, round_: Round, only: set[int] | None = None
+) -> list[IndicatorRow]:
+    """The rows of the entry page (or only those of the given indicators)."""
+    now = utcnow()
+    wanted = [
+        e for e in entries if e.spec.is_assessed_in(round_.months) and (only is None or e.indicator.id in only)
+    ]
+    indicator_ids = [e.indicator.id for e in wanted]
+    if not indicator_ids:
+        return []
+    results = {
+        r.indicator_id: r
+        for r in session.exec(
+            select(Result).where(
+                Result.district_id == district_id,
+                Result.round_id == round_.id,
+                Result.indicator_id.in_(indicator_ids),
+            )
+        )
+    }
+    variable_ids = [vid for e in wanted for vid in e.variable_ids.values()]
+    values = {
+        v.variable_id: v.value
+        for v in session.exec(
+            select(Value).where(
+                Value.district_id == district_id, Value.round_id == round_.id, Value.variable_id.in_(variable_ids)
+            )
+        )
+    }
+    unread = badges_for_district(session, district_id)
+    evidence_counts: dict[int, int] = {}
+    for indicator_id in session.exec(
+        select(EvidenceFile.indicator_id).where(
+            EvidenceFile.district_id == district_id,
+            EvidenceFile.round_id == round_.id,
+            EvidenceFile.withdrawn_at.is_(None),
+            EvidenceFile.indicator_id.in_(indicator_ids),
+        )
+    ):
+        evidence_counts[indicator_id] = evidence_counts.get(indicator_id, 0) + 1
+
+    rows: list[IndicatorRow] = []
+    for entry in wanted:
+        spec = entry.spec
+        by_key = {key: values[vid] for key, vid in entry.variable_ids.items() if vid in values}
+        evaluation = evaluate(spec, by_key, round_.months)
+        result = results.get(entry.indicator.id)
+        status = Status(result.status) if result else Status.NOT_REPORTED
+        shown_score = self_score(status, evaluation.score)
+        window = district_edit_window(
+            status,
+            now,
+            round_.closed,
+            round_.district_deadline,
+            result.correction_deadline if result else None,
+            result.extended_until if result else None,
+        )
+        variable_rows = []
+        for key, variable_id in entry.variable_ids.items():
+            variable = entry.variables_by_id[variable_id]
+            if not variable.is_required_in(round_.months):
+                mode = CELL_NOT_REQUIRED
+            elif variable.source == VariableSource.CENTRAL:
+                mode = CELL_CENTRAL
+            else:
+                mode = CELL_INPUT
+            variable_rows.append(
+                VariableRow(
+                    id=variable_id,
+                    key=key,
+                    label=variable.label,
+                    unit=variable.unit,
+                    mode=mode,
+                    value_text=format_number(by_key.get(key)),
+                    element_id=f"value-{code_for_id(spec.code)}-{key}",
+                )
+            )
+        refusal = ""
+        if result is not None and status == Status.NOT_CERTIFIED:
+            refusal = result.reason or ""
+            if result.correction_deadline:
+                refusal += f" (แก้ไขได้ถึง {thai_datetime(to_bangkok(result.correction_deadline))})"
+        rows.append(
+            IndicatorRow(
+                id=entry.indicator.id,
+                code=spec.code,
+                code_id=code_for_id(spec.code),
+                name=spec.name,
+                weight=format_number(spec.weight),
+                score_text=format_score(shown_score),
+                percent_text=format_result(evaluation.result),
+                status=status.value,
+                status_label=STATUS_LABELS[status],
+                status_help=STATUS_HELP_FOR_DISTRICT[status],
+                hint=next_level_hint(spec, by_key, round_.months, evaluation.score)
+                if status != Status.CERTIFIED
+                else "",
+                editable=window.allowed,
+                lock_reason=window.reason,
+                refusal_reason=refusal,
+                new_badge=entry.indicator.id in unread,
+                evidence_count=evidence_counts.get(entry.indicator.id, 0),
+                variables=variable_rows,
+            )
+        )
+    return rows
+
+
 def entry_page(user: CurrentUser, round_id: int | None = None) -> EntryPage:
     district_id = _require_district(user)
-    now = utcnow()
     with session_scope() as session:
         district = session.get(District, district_id)
         round_ = get_round(session, round_id)
-        results = {
-            r.indicator_id: r
-            for r in session.exec(select(Result).where(Result.district_id == district_id, Result.round_id == round_.id))
-        }
-        values = {
-            (v.variable_id): v.value
-            for v in session.exec(select(Value).where(Value.district_id == district_id, Value.round_id == round_.id))
-        }
-        unread = badges_for_district(session, district_id)
-        evidence_counts: dict[int, int] = {}
-        for file in session.exec(
-            select(EvidenceFile).where(
-                EvidenceFile.district_id == district_id,
-                EvidenceFile.round_id == round_.id,
-                EvidenceFile.withdrawn_at.is_(None),
-            )
-        ):
-            evidence_counts[file.indicator_id] = evidence_counts.get(file.indicator_id, 0) + 1
-
-        rows: list[IndicatorRow] = []
-        overall_inputs: list[tuple[float, float | None]] = []
-        for entry in load_catalogue(session):
-            spec = entry.spec
-            if not spec.is_assessed_in(round_.months):
-                continue
-            by_key = {key: values[vid] for key, vid in entry.variable_ids.items() if vid in values}
-            evaluation = evaluate(spec, by_key, round_.months)
-            result = results.get(entry.indicator.id)
-            status = Status(result.status) if result else Status.NOT_REPORTED
-            shown_score = self_score(status, evaluation.score)
-            overall_inputs.append((spec.weight, shown_score))
-            window = district_edit_window(
-                status,
-                now,
-                round_.closed,
-                round_.district_deadline,
-                result.correction_deadline if result else None,
-                result.extended_until if result else None,
-            )
-            variable_rows = []
-            for key, variable_id in entry.variable_ids.items():
-                variable = entry.variables_by_id[variable_id]
-                if not variable.is_required_in(round_.months):
-                    mode = CELL_NOT_REQUIRED
-                elif variable.source == VariableSource.CENTRAL:
-                    mode = CELL_CENTRAL
-                else:
-                    mode = CELL_INPUT
-                variable_rows.append(
-                    VariableRow(
-                        id=variable_id,
-                        key=key,
-                        label=variable.label,
-                        unit=variable.unit,
-                        mode=mode,
-                        value_text=format_number(by_key.get(key)),
-                        element_id=f"value-{code_for_id(spec.code)}-{key}",
-                    )
-                )
-            refusal = ""
-            if result is not None and status == Status.NOT_CERTIFIED:
-                refusal = result.reason or ""
-                if result.correction_deadline:
-                    refusal += f" (แก้ไขได้ถึง {thai_datetime(to_bangkok(result.correction_deadline))})"
-            rows.append(
-                IndicatorRow(
-                    id=entry.indicator.id,
-                    code=spec.code,
-                    code_id=code_for_id(spec.code),
-                    name=spec.name,
-                    weight=format_number(spec.weight),
-                    score_text=format_score(shown_score) if evaluation.score is not None else format_score(None),
-                    percent_text=format_result(evaluation.result),
-                    status=status.value,
-                    status_label=STATUS_LABELS[status],
-                    status_help=STATUS_HELP_FOR_DISTRICT[status],
-                    hint=next_level_hint(spec, by_key, round_.months, evaluation.score)
-                    if status != Status.CERTIFIED
-                    else "",
-                    editable=window.allowed,
-                    lock_reason=window.reason,
-                    refusal_reason=refusal,
-                    new_badge=entry.indicator.id in unread,
-                    evidence_count=evidence_counts.get(entry.indicator.id, 0),
-                    variables=variable_rows,
-                )
-            )
-        overall = weighted_overall(overall_inputs)
+        entries = load_catalogue(session)
         return EntryPage(
             district_name=district.name,
             district_short_name=district.short_name,
@@ -208,11 +245,21 @@ def entry_page(user: CurrentUser, round_id: int | None = None) -> EntryPage:
             round_label=round_.label,
             round_closed=round_.closed,
             deadline_text=thai_datetime(to_bangkok(round_.district_deadline)),
-            countdown_text="ปิดรอบแล้ว" if round_.closed else countdown(round_.district_deadline, now),
-            overall_text=format_score(overall),
+            countdown_text="ปิดรอบแล้ว" if round_.closed else countdown(round_.district_deadline, utcnow()),
+            overall_text=_overall_text(session, entries, district_id, round_),
             rounds=round_options(session),
-            indicators=rows,
+            indicators=_indicator_rows(session, entries, district_id, round_),
         )
+
+
+def entry_rows(user: CurrentUser, round_id: int, indicator_ids: set[int]) -> tuple[list[IndicatorRow], str]:
+    """Only the given indicators' rows, and the overall score: what one change can affect."""
+    district_id = _require_district(user)
+    with session_scope() as session:
+        round_ = get_round(session, round_id)
+        entries = load_catalogue(session)
+        rows = _indicator_rows(session, entries, district_id, round_, set(indicator_ids))
+        return rows, _overall_text(session, entries, district_id, round_)
 
 
 @dataclass(frozen=True)
@@ -220,6 +267,7 @@ class EnterOutcome:
     ok: bool
     message: str = ""
     changed: bool = False
+    indicator_id: int | None = None
 
 
 def enter_value(user: CurrentUser, round_id: int, variable_id: int, text: object) -> EnterOutcome:
@@ -312,4 +360,4 @@ def enter_value(user: CurrentUser, round_id: int, variable_id: int, text: object
         )
         indicator_id = entry.indicator.id
     announce(Change(district_id=district_id, round_id=round_id, indicator_id=indicator_id, kind="value"))
-    return EnterOutcome(True, changed=True)
+    return EnterOutcome(True, changed=True, indicator_id=indicator_id)

@@ -52,6 +52,7 @@ STATUS_ORDER = {Status.AWAITING: 0, Status.NOT_CERTIFIED: 1, Status.NOT_REPORTED
 MAX_PAGE_SIZE = 500
 SNIPPET_LENGTH = 80
 MAX_FAULTY_ITEMS = 50
+MAX_REMINDER_LENGTH = threads.MAX_MESSAGE_LENGTH - 200  # room for the prefix and the deadline
 REFUSAL_PREFIX = "ไม่รับรอง: "
 UNDO_PREFIX = "ยกเลิกการรับรองผล: "
 REMIND_PREFIX = "แจ้งเตือน: "
@@ -764,10 +765,10 @@ def refuse(
     ("a", "1") and evidence files ("file:<id>").
     """
     now = utcnow()
-    _raise_unless(check_reason(reason, "เหตุผลที่ไม่รับรอง"))
-    deadline = as_utc_deadline(correction_deadline)
     with session_scope() as session:
         actor = require_reviewer(session, user, district_id, indicator_id)
+        _raise_unless(check_reason(reason, "เหตุผลที่ไม่รับรอง"))
+        deadline = as_utc_deadline(correction_deadline)
         round_ = require_round(session, round_id)
         entry = load_entry(session, indicator_id)
         result = _locked_result(session, district_id, indicator_id, round_.id)
@@ -813,9 +814,9 @@ def undo_certification(user: CurrentUser, district_id: int, indicator_id: int, r
     The reason is audited and posted in the thread so the district knows why.
     """
     now = utcnow()
-    _raise_unless(check_reason(reason, "เหตุผลที่ยกเลิกการรับรอง"))
     with session_scope() as session:
         require_reviewer(session, user, district_id, indicator_id)
+        _raise_unless(check_reason(reason, "เหตุผลที่ยกเลิกการรับรอง"))
         round_ = require_round(session, round_id)
         result = _locked_result(session, district_id, indicator_id, round_.id)
         status = Status(result.status) if result else Status.NOT_REPORTED
@@ -856,11 +857,13 @@ def bulk_certify(user: CurrentUser, indicator_id: int, round_id: int, district_i
     One transaction; returns how many were certified (the skipped count is audited).
     """
     now = utcnow()
-    ids = _district_ids(district_ids)
     certified: list[int] = []
     with session_scope() as session:
         indicator = require_bureau_of(session, user, indicator_id)
         round_ = require_round(session, round_id)
+        ids = _district_ids(district_ids)
+        if not ids:
+            return 0
         _raise_unless(review_period(_actor(user), now, round_.closed, round_.certification_deadline))
         entry = load_entry(session, indicator.id)
         known = set(session.exec(select(District.id).where(District.id.in_(ids)))) if ids else set()
@@ -904,20 +907,20 @@ def remind(
     Returns how many districts were reminded.
     """
     now = utcnow()
-    if message is not None and not isinstance(message, str):
-        raise ServiceError("ข้อความไม่ถูกต้อง")
-    text = (message or "").strip()
-    if len(text) > threads.MAX_MESSAGE_LENGTH - 200:
-        raise ServiceError(f"ข้อความยาวเกิน {threads.MAX_MESSAGE_LENGTH - 200:,} ตัวอักษร")
-    due = as_utc_deadline(deadline)
-    if due is None:
-        raise ServiceError("กรุณาระบุวันที่ต้องรายงาน")
-    if due <= now:
-        raise ServiceError("วันที่ต้องรายงานต้องเป็นเวลาในอนาคต")
     targets: list[int]
     with session_scope() as session:
         indicator = require_bureau_of(session, user, indicator_id)
         round_ = require_round(session, round_id)
+        if message is not None and not isinstance(message, str):
+            raise ServiceError("ข้อความไม่ถูกต้อง")
+        text = (message or "").strip()
+        if len(text) > MAX_REMINDER_LENGTH:
+            raise ServiceError(f"ข้อความยาวเกิน {MAX_REMINDER_LENGTH:,} ตัวอักษร")
+        due = as_utc_deadline(deadline)
+        if due is None:
+            raise ServiceError("กรุณาระบุวันที่ต้องรายงาน")
+        if due <= now:
+            raise ServiceError("วันที่ต้องรายงานต้องเป็นเวลาในอนาคต")
         if round_.closed:
             raise ServiceError("รอบการรายงานนี้ปิดแล้ว")
         if district_ids is None:

@@ -38,6 +38,13 @@ class EntryState(SessionState):
         self.rounds = page.rounds
         self.indicators = page.indicators
 
+    def _reload_indicators(self, user, indicator_ids: set[int]) -> None:
+        """Replace only the rows a change touched, and the overall score."""
+        rows, overall = entry.entry_rows(user, int(self.round_id), indicator_ids)
+        fresh = {row.id: row for row in rows}
+        self.indicators = [fresh.get(row.id, row) for row in self.indicators]
+        self.overall_text = overall
+
     @rx.event
     def load(self):
         user = self._user_with_role("district")
@@ -96,8 +103,8 @@ class EntryState(SessionState):
         if not outcome.ok:
             errors[element_key] = outcome.message
         self.cell_errors = errors
-        if outcome.changed:
-            self._reload(user)
+        if outcome.changed and outcome.indicator_id is not None:
+            self._reload_indicators(user, {outcome.indicator_id})
         return None
 
     def _live_refresh(self, change: Change) -> None:
@@ -107,4 +114,7 @@ class EntryState(SessionState):
         user = self._user_with_role("district")
         if user is None or user.district_id != change.district_id:
             return
-        self._reload(user)
+        if change.indicator_id is not None and self.round_id and change.round_id == int(self.round_id):
+            self._reload_indicators(user, {change.indicator_id})
+        else:
+            self._reload(user)

@@ -77,7 +77,7 @@ async def _refresh_one(app: Any, token: str, state_name: str, change: bus.Change
 async def dispatch(change: bus.Change) -> None:
     from krs_app.krs_app import app
 
-    viewers = get_registry().viewers(keys_for(change))
+    viewers = [(token, state) for token, state in get_registry().viewers(keys_for(change)) if token != change.origin]
     if viewers:
         await asyncio.gather(*(_refresh_one(app, token, state, change) for token, state in viewers))
 

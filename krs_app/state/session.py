@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes
+from krs_app.live.bus import acting_client
 from krs_app.services import auth
 from krs_app.services.auth import CurrentUser
 
@@ -24,6 +25,7 @@ class SessionState(rx.State):
     user_role: str = ""
 
     def _user(self) -> CurrentUser | None:
+        acting_client.set(self.router.session.client_token)
         return auth.user_for_token(self.session_token)
 
     def _show_user(self, user: CurrentUser | None) -> None:
