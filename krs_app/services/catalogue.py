@@ -46,12 +46,32 @@ def variable_spec(variable: Variable) -> VariableSpec:
     )
 
 
+# The catalogue (indicators, variables) is read on every edit and changes only when the KPI
+# office loads a new one, so each process keeps it; invalidate_catalogue() drops it.
+_cache: dict[str, list[CatalogueEntry]] = {}
+
+
+def invalidate_catalogue() -> None:
+    _cache.clear()
+
+
 def load_catalogue(session: Session, bureau_id: int | None = None) -> list[CatalogueEntry]:
     """Every indicator (or one bureau's) with its variables, in code order."""
-    query = select(Indicator)
-    if bureau_id is not None:
-        query = query.where(Indicator.bureau_id == bureau_id)
-    indicators = list(session.exec(query))
+    key = str(session.get_bind().url)
+    entries = _cache.get(key)
+    if entries is None:
+        entries = _read_catalogue(session)
+        if entries:
+            _cache[key] = entries
+    if bureau_id is None:
+        return list(entries)
+    return [e for e in entries if e.indicator.bureau_id == bureau_id]
+
+
+def _read_catalogue(session: Session) -> list[CatalogueEntry]:
+    indicators = list(session.exec(select(Indicator)))
+    for indicator in indicators:
+        session.expunge(indicator)
     indicator_ids = [i.id for i in indicators]
     variables = list(
         session.exec(select(Variable).where(Variable.indicator_id.in_(indicator_ids)).order_by(Variable.position))
@@ -85,10 +105,7 @@ def load_catalogue(session: Session, bureau_id: int | None = None) -> list[Catal
 
 
 def load_entry(session: Session, indicator_id: int) -> CatalogueEntry:
-    indicator = session.get(Indicator, indicator_id)
-    if indicator is None:
-        raise NotFound()
-    for entry in load_catalogue(session, indicator.bureau_id):
+    for entry in load_catalogue(session):
         if entry.indicator.id == indicator_id:
             return entry
     raise NotFound()
