@@ -16,8 +16,8 @@ The periods (DOMAIN.md "Status" and "Flow of one round"):
 - A refusal states a reason. Its correction deadline must be in the future; a bureau's
   must not be after the round's certification deadline (the bureau has to certify the
   correction in time). No deadline = the refusal is final.
-- A certification can be undone (back to awaiting) only before the round's certification
-  deadline, in an open round, with a reason.
+- A certification can be undone (back to awaiting) only by the owning bureau, before the
+  round's certification deadline, in an open round, with a reason.
 
 Overdue (the KPI office's "ติดตามการรับรองผล"): a result is overdue when it is awaiting
 certification and either the round's certification deadline has passed, or it has been
@@ -114,10 +114,19 @@ def may_refuse(
     return review_period(actor, now, round_closed, certification_deadline)
 
 
-def may_undo(status: Status, now: datetime, round_closed: bool, certification_deadline: datetime) -> Decision:
-    """May a certification be undone (certified -> awaiting)? Only in the certification period."""
+def may_undo(
+    status: Status,
+    now: datetime,
+    round_closed: bool,
+    certification_deadline: datetime,
+    actor: Actor = Actor.BUREAU,
+) -> Decision:
+    """May a certification be undone (certified -> awaiting)? Only by the owning bureau,
+    correcting its own decision, in the certification period."""
     if status != Status.CERTIFIED:
         return _no("ผลการดำเนินงานนี้ยังไม่ได้รับการรับรอง")
+    if actor != Actor.BUREAU:
+        return _no("การยกเลิกการรับรองผลเป็นหน้าที่ของสำนักเจ้าของตัวชี้วัด")
     if round_closed:
         return _no("รอบการรายงานนี้ปิดแล้ว ยกเลิกการรับรองไม่ได้")
     if now > certification_deadline:

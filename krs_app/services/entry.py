@@ -295,7 +295,7 @@ def enter_value(user: CurrentUser, round_id: int, variable_id: int, text: object
             raise NotAllowed("ตัวแปรนี้ใช้ข้อมูลส่วนกลาง สพท. กรอกไม่ได้")
         if not spec.is_required_in(round_.months):
             raise ServiceError("ยังไม่ต้องรายงานในรอบนี้")
-        result = find_result(session, district_id, entry.indicator.id, round_.id)
+        result = find_result(session, district_id, entry.indicator.id, round_.id, for_update=True)
         window = district_edit_window(
             Status(result.status) if result else Status.NOT_REPORTED,
             utcnow(),

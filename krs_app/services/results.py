@@ -22,12 +22,17 @@ def values_by_key(session: Session, entry: CatalogueEntry, district_id: int, rou
     return {key_of[row.variable_id]: row.value for row in rows}
 
 
-def find_result(session: Session, district_id: int, indicator_id: int, round_id: int) -> Result | None:
-    return session.exec(
-        select(Result).where(
-            Result.district_id == district_id, Result.indicator_id == indicator_id, Result.round_id == round_id
-        )
-    ).first()
+def find_result(
+    session: Session, district_id: int, indicator_id: int, round_id: int, *, for_update: bool = False
+) -> Result | None:
+    """The result row; with for_update, locked until the transaction ends (PostgreSQL) so a
+    concurrent certification and edit cannot overwrite each other."""
+    query = select(Result).where(
+        Result.district_id == district_id, Result.indicator_id == indicator_id, Result.round_id == round_id
+    )
+    if for_update:
+        query = query.with_for_update()
+    return session.exec(query).first()
 
 
 def get_or_create_result(session: Session, district_id: int, indicator_id: int, round_id: int) -> Result:

@@ -468,7 +468,7 @@ def _allowed_actions(user: CurrentUser, status: Status, evaluation: Evaluation, 
         round_.certification_deadline, actor,
     )
     refuse = may_refuse(status, now, round_.closed, round_.certification_deadline, actor)
-    undo = may_undo(status, now, round_.closed, round_.certification_deadline)
+    undo = may_undo(status, now, round_.closed, round_.certification_deadline, actor)
     return AllowedActions(
         can_certify=certify.allowed,
         certify_reason=certify.reason,
@@ -809,18 +809,18 @@ def refuse(
 
 
 def undo_certification(user: CurrentUser, district_id: int, indicator_id: int, round_id: int, reason: str) -> DecisionOutcome:
-    """ยกเลิกการรับรองผล: back to awaiting, only before the round's certification deadline.
+    """ยกเลิกการรับรองผล: back to awaiting, by the owning bureau, before the round's certification deadline.
 
     The reason is audited and posted in the thread so the district knows why.
     """
     now = utcnow()
     with session_scope() as session:
-        require_reviewer(session, user, district_id, indicator_id)
+        actor = require_reviewer(session, user, district_id, indicator_id)
         _raise_unless(check_reason(reason, "เหตุผลที่ยกเลิกการรับรอง"))
         round_ = require_round(session, round_id)
         result = _locked_result(session, district_id, indicator_id, round_.id)
         status = Status(result.status) if result else Status.NOT_REPORTED
-        _raise_unless(may_undo(status, now, round_.closed, round_.certification_deadline))
+        _raise_unless(may_undo(status, now, round_.closed, round_.certification_deadline, actor))
         before = {"status": result.status, "certified_by": result.certified_by, "certified_at": result.certified_at}
         result.status = Status.AWAITING.value
         result.certified_by = None

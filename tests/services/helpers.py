@@ -51,3 +51,55 @@ def result_of(district_id: int, code: str, round_id: int) -> Result | None:
 def audit_count(action: str) -> int:
     with session_scope() as session:
         return len(list(session.exec(select(AuditLog).where(AuditLog.action == action))))
+
+
+def indicator_id(code: str) -> int:
+    with session_scope() as session:
+        return session.exec(select(Indicator).where(Indicator.code == code)).one().id
+
+
+def district_id(code: str) -> int:
+    from krs_app.db.models import District
+
+    with session_scope() as session:
+        return session.exec(select(District).where(District.code == code)).one().id
+
+
+def set_result(district: int, code: str, round_id: int, **fields) -> None:
+    """Put a result row into a given state directly (test setup only)."""
+    with session_scope() as session:
+        ind = session.exec(select(Indicator).where(Indicator.code == code)).one()
+        row = session.exec(
+            select(Result).where(
+                Result.district_id == district, Result.indicator_id == ind.id, Result.round_id == round_id
+            )
+        ).first()
+        if row is None:
+            row = Result(district_id=district, indicator_id=ind.id, round_id=round_id)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        session.add(row)
+
+
+def districts_with_status(code: str, round_id: int, status: str) -> list[int]:
+    with session_scope() as session:
+        ind = session.exec(select(Indicator).where(Indicator.code == code)).one()
+        return sorted(
+            session.exec(
+                select(Result.district_id).where(
+                    Result.indicator_id == ind.id, Result.round_id == round_id, Result.status == status
+                )
+            )
+        )
+
+
+def audit_rows(action: str) -> list[AuditLog]:
+    with session_scope() as session:
+        return list(session.exec(select(AuditLog).where(AuditLog.action == action).order_by(AuditLog.id)))
+
+
+def round_row(round_id: int):
+    from krs_app.db.models import Round
+
+    with session_scope() as session:
+        return session.get(Round, round_id)
