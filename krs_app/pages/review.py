@@ -1,69 +1,240 @@
-"""The bureau's review page (ตรวจสอบและรับรองผล)."""
+"""ตรวจสอบและรับรองผล: the bureau's review page."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from krs_app.components.comment_thread import comment_modal
-from krs_app.components.evidence_modal import evidence_modal
 from krs_app.components.layout import page_shell
+from krs_app.components.review_detail import review_detail_dialog
+from krs_app.components.status_icon import status_icon
 from krs_app.components.summary_table import summary_table
-from krs_app.services.threads import NewFromDistrict
-from krs_app.state.panel import PanelState
-from krs_app.state.review import ReviewState
+from krs_app.services.entry import RoundOption
+from krs_app.services.review import ReviewColumn, ReviewRow
+from krs_app.state.review import IndicatorOption, ReviewState
+
+STATUS_HELP = "คลิกเพื่อเปิดดูรายละเอียด หลักฐาน และความคิดเห็น"
 
 
-def _new_item(item: NewFromDistrict) -> rx.Component:
-    code_id = item.indicator_code.replace(".", "_")
-    title = item.indicator_code + " — " + item.district_name
-    return rx.el.tr(
-        rx.el.td(item.indicator_code),
-        rx.el.td(item.district_name),
-        rx.el.td(
-            rx.hstack(
-                rx.badge(
-                    rx.icon("bell-ring", size=12), "มีข้อมูลใหม่", color_scheme="orange", variant="solid",
-                    id="new-badge-" + item.district_code + "-" + code_id,
-                    class_name="krs-badge-new",
-                    on_click=PanelState.open_badge(item.indicator_id, item.district_id, "", title),
-                ),
-                rx.icon_button(
-                    rx.icon("paperclip", size=14), size="1",
-                    id="review-evidence-" + item.district_code + "-" + code_id,
-                    on_click=PanelState.open_evidence(item.indicator_id, item.district_id, "", title),
-                ),
-                rx.icon_button(
-                    rx.icon("message-square-share", size=14), size="1",
-                    id="review-comments-" + item.district_code + "-" + code_id,
-                    on_click=PanelState.open_comments(item.indicator_id, item.district_id, "", title),
-                ),
-                spacing="2",
-            )
+def _option(option: IndicatorOption | RoundOption) -> rx.Component:
+    return rx.el.option(option.label, value=option.id)
+
+
+def _toolbar() -> rx.Component:
+    return rx.flex(
+        rx.el.select(rx.foreach(ReviewState.indicator_options, _option), id="review-indicator",
+                     value=ReviewState.indicator_id, on_change=ReviewState.choose_indicator, class_name="krs-select",
+                     aria_label="ตัวชี้วัด", style={"maxWidth": "32em"}),
+        rx.el.select(rx.foreach(ReviewState.rounds, _option), id="round-select", value=ReviewState.round_id,
+                     on_change=ReviewState.choose_round, class_name="krs-select", aria_label="รอบการรายงาน"),
+        rx.vstack(
+            rx.text("กำหนดรับรองผล " + ReviewState.deadline_text, size="2"),
+            rx.text(ReviewState.countdown_text, size="2", weight="bold", color="#b45309", id="review-countdown"),
+            spacing="0",
         ),
+        gap="3",
+        align="center",
+        wrap="wrap",
+        padding_y="0.5em",
+    )
+
+
+def _counts() -> rx.Component:
+    c = ReviewState.counts
+    return rx.hstack(
+        rx.badge("รอการรับรองผล " + c["awaiting"].to_string(), color_scheme="amber", id="count-awaiting"),
+        rx.badge("รับรองผล " + c["certified"].to_string(), color_scheme="green", id="count-certified"),
+        rx.badge("ไม่รับรอง " + c["not_certified"].to_string(), color_scheme="red", id="count-not-certified"),
+        rx.badge("ยังไม่รายงานผล " + c["not_reported"].to_string(), color_scheme="gray", id="count-not-reported"),
+        rx.badge("มีข้อมูลใหม่ " + ReviewState.new_count.to_string(), color_scheme="orange", id="count-new"),
+        wrap="wrap",
+        spacing="2",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
+        rx.el.select(
+            rx.el.option("ทุกสถานะ", value="all"), rx.el.option("รอการรับรองผล", value="awaiting"),
+            rx.el.option("ไม่รับรอง", value="not_certified"), rx.el.option("ยังไม่รายงานผล", value="not_reported"),
+            rx.el.option("รับรองผล", value="certified"),
+            id="review-status-filter", on_change=ReviewState.set_status_filter, class_name="krs-select",
+            aria_label="สถานะ",
+        ),
+        rx.el.select(
+            rx.el.option("ทุกสังกัด", value="all"), rx.el.option("สพป.", value="primary"),
+            rx.el.option("สพม.", value="secondary"),
+            on_change=ReviewState.set_level_filter, class_name="krs-select", aria_label="สังกัด",
+        ),
+        rx.el.label(rx.el.input(type="checkbox", id="review-new-only",
+                                on_change=lambda checked: ReviewState.set_new_only(checked)), " เฉพาะที่มีข้อมูลใหม่",
+                    style={"fontSize": "0.9rem"}),
+        rx.el.input(placeholder="ค้นหา สพท. / จังหวัด", id="review-search", class_name="krs-select",
+                    on_change=ReviewState.set_search.debounce(400)),
+        rx.el.select(
+            rx.el.option("เรียงตามสถานะ", value="status"), rx.el.option("เรียงตามรหัส", value="code"),
+            rx.el.option("เรียงตามชื่อ", value="name"), rx.el.option("คะแนนมากไปน้อย", value="-score"),
+            rx.el.option("คะแนนน้อยไปมาก", value="score"),
+            value=ReviewState.sort, on_change=ReviewState.set_sort, class_name="krs-select", aria_label="เรียง",
+        ),
+        gap="2",
+        align="center",
+        wrap="wrap",
+    )
+
+
+def _bulk_bar() -> rx.Component:
+    return rx.flex(
+        rx.button("เลือกทุกเขตที่รับรองได้ในหน้านี้", size="1", variant="soft", on_click=ReviewState.select_all_shown,
+                  id="select-all"),
+        rx.button("ล้างที่เลือก", size="1", variant="ghost", on_click=ReviewState.clear_selection),
+        rx.alert_dialog.root(
+            rx.alert_dialog.trigger(
+                rx.button(rx.icon("circle-check", size=14), "รับรองผลที่เลือก (" + ReviewState.selected.length().to_string()
+                          + ")", size="1", color_scheme="green", id="bulk-certify",
+                          disabled=(ReviewState.selected.length() == 0) | ~ReviewState.may_decide),
+            ),
+            rx.alert_dialog.content(
+                rx.alert_dialog.title("ยืนยันการรับรองผล"),
+                rx.alert_dialog.description(
+                    "รับรองผลตัวชี้วัด " + ReviewState.indicator_code + " ให้ "
+                    + ReviewState.selected.length().to_string() + " เขตพื้นที่ที่เลือก (เฉพาะที่ข้อมูลครบและรอการรับรองผล)"
+                ),
+                rx.hstack(
+                    rx.alert_dialog.cancel(rx.button("ยกเลิก", variant="soft", color_scheme="gray")),
+                    rx.alert_dialog.action(rx.button("ยืนยันรับรองผล", color_scheme="green", id="bulk-confirm",
+                                                     on_click=ReviewState.bulk_certify)),
+                    spacing="2",
+                    justify="end",
+                ),
+            ),
+        ),
+        rx.button(rx.icon("bell", size=14), "แจ้งเตือน สพท. ที่ยังไม่รายงาน", size="1", variant="outline",
+                  on_click=ReviewState.set_remind_open(True), id="remind-open"),
+        rx.cond(~ReviewState.may_decide & (ReviewState.period_reason != ""),
+                rx.text(ReviewState.period_reason, size="1", color="#6b7280")),
+        gap="2",
+        align="center",
+        wrap="wrap",
+    )
+
+
+def _remind_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("แจ้งเตือน สพท. ที่ยังไม่รายงานผล"),
+            rx.form(
+                rx.vstack(
+                    rx.text("ข้อความ", size="2"),
+                    rx.text_area(name="remind_message", id="remind-message", rows="3", width="100%",
+                                 default_value="ขอให้รายงานผลการดำเนินงานตามตัวชี้วัดภายในกำหนด"),
+                    rx.text("ภายในวันที่", size="2"),
+                    rx.el.input(type="date", name="remind_deadline", id="remind-deadline", class_name="krs-select"),
+                    rx.cond(ReviewState.remind_error, rx.text(ReviewState.remind_error, color="#b91c1c", size="1")),
+                    rx.hstack(
+                        rx.button("ส่งแจ้งเตือน", type="submit", id="remind-send"),
+                        rx.dialog.close(rx.button("ยกเลิก", type="button", variant="soft", color_scheme="gray")),
+                        spacing="2",
+                    ),
+                    spacing="2",
+                    width="100%",
+                ),
+                on_submit=ReviewState.remind,
+                reset_on_submit=False,
+            ),
+        ),
+        open=ReviewState.remind_open,
+        on_open_change=ReviewState.set_remind_open,
+    )
+
+
+def _column_header(column: ReviewColumn) -> rx.Component:
+    return rx.el.th(column.key + ".", title=column.label)
+
+
+def _value_cell(value: str) -> rx.Component:
+    return rx.el.td(value, class_name="krs-num")
+
+
+def _row(row: ReviewRow) -> rx.Component:
+    code_id = ReviewState.indicator_code.replace(".", "_")
+    return rx.el.tr(
+        rx.el.td(rx.cond(row.selectable, rx.el.input(
+            type="checkbox", checked=ReviewState.selected.contains(row.district_id),
+            on_change=lambda checked: ReviewState.toggle_selected(row.district_id, checked),
+            aria_label="เลือก " + row.district_name, class_name="review-select",
+        ))),
+        rx.el.td(
+            rx.el.button(row.district_name, id=row.element_id, on_click=ReviewState.open_detail(row.district_id),
+                         class_name="krs-link", title=STATUS_HELP),
+            rx.el.div(row.level_label + " · " + row.district_code, style={"fontSize": "0.75em", "color": "#6b7280"}),
+        ),
+        rx.foreach(row.cells, _value_cell),
+        rx.el.td(row.result_text, class_name="krs-num"),
+        rx.el.td(row.score_text, class_name="krs-num"),
+        rx.el.td(row.evidence_registered.to_string() + "/" + row.evidence_count.to_string(), class_name="krs-num",
+                 title="ลงทะเบียนรับแล้ว / ไฟล์ทั้งหมด"),
+        rx.el.td(rx.el.div(row.last_message, style={"maxWidth": "14em", "fontSize": "0.8em"})),
+        rx.el.td(status_icon(row.status, row.status_label, row.status_label,
+                             "review-status-" + row.district_code + "-" + code_id)),
+        rx.el.td(rx.cond(row.new_badge, rx.badge(
+            "มีข้อมูลใหม่", color_scheme="orange", variant="solid", class_name="krs-badge-new",
+            id="new-badge-" + row.district_code + "-" + code_id, on_click=ReviewState.open_detail(row.district_id),
+        ))),
+    )
+
+
+def _table() -> rx.Component:
+    return rx.box(
+        rx.el.table(
+            rx.el.thead(
+                rx.el.tr(
+                    rx.el.th(""), rx.el.th("สพท."), rx.foreach(ReviewState.columns, _column_header),
+                    rx.el.th("ผลลัพธ์"), rx.el.th("คะแนน"), rx.el.th("หลักฐาน"), rx.el.th("ข้อความล่าสุด"),
+                    rx.el.th("สถานะ"), rx.el.th(""),
+                )
+            ),
+            rx.el.tbody(rx.foreach(ReviewState.rows, _row)),
+            class_name="krs-table",
+            id="review-table",
+        ),
+        rx.hstack(
+            rx.button("ก่อนหน้า", size="1", variant="soft", on_click=ReviewState.go_page(ReviewState.page - 1),
+                      disabled=ReviewState.page <= 1),
+            rx.text("หน้า " + ReviewState.page.to_string() + " / " + ReviewState.pages.to_string() + " (ทั้งหมด "
+                    + ReviewState.total.to_string() + " เขต)", size="2"),
+            rx.button("ถัดไป", size="1", variant="soft", on_click=ReviewState.go_page(ReviewState.page + 1),
+                      disabled=ReviewState.page >= ReviewState.pages),
+            spacing="2",
+            align="center",
+            padding_y="0.5em",
+        ),
+        background="white",
+        padding="0.5em",
+        border_radius="8px",
+        overflow_x="auto",
+        width="100%",
     )
 
 
 def review_page() -> rx.Component:
     return page_shell(
-        rx.heading("ตรวจสอบและรับรองผล — " + ReviewState.round_label, size="5", padding_y="0.75em"),
-        rx.box(
-            rx.text("มีข้อมูลใหม่จาก สพท.", weight="bold", size="3"),
-            rx.cond(
-                ReviewState.new_items.length() > 0,
-                rx.el.table(
-                    rx.el.thead(rx.el.tr(rx.el.th("ตัวชี้วัด"), rx.el.th("สพท."), rx.el.th(""))),
-                    rx.el.tbody(rx.foreach(ReviewState.new_items, _new_item)),
-                    class_name="krs-table",
-                ),
-                rx.text("ไม่มีข้อมูลใหม่", size="2", color="#6b7280"),
+        rx.heading("ตรวจสอบและรับรองผล", size="5", padding_top="0.75em"),
+        _toolbar(),
+        rx.cond(ReviewState.notice, rx.callout(ReviewState.notice, size="1", id="review-notice",
+                                              color_scheme=rx.cond(ReviewState.notice_ok, "green", "red"))),
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger("รายเขตพื้นที่", value="districts"),
+                rx.tabs.trigger("สรุปตัวชี้วัดที่รับผิดชอบ", value="summary"),
             ),
-            id="new-from-districts",
-            background="white",
-            padding="1em",
-            border_radius="8px",
-            margin_bottom="1em",
+            rx.tabs.content(
+                rx.vstack(_counts(), _filters(), _bulk_bar(), _table(), spacing="2", padding_top="0.75em",
+                          width="100%"),
+                value="districts",
+            ),
+            rx.tabs.content(summary_table(ReviewState.summaries), value="summary", padding_top="0.75em"),
+            default_value="districts",
         ),
-        summary_table(ReviewState.summaries),
-        evidence_modal(),
-        comment_modal(),
+        review_detail_dialog(),
+        _remind_dialog(),
     )

@@ -71,7 +71,7 @@ class CentralRow:
     district_code: str
     district_name: str
     level_label: str
-    values: list[str]  # in the order of CentralGrid.columns
+    cells: list[str]  # values in the order of CentralGrid.columns
     status: str
     status_label: str
     editable: bool
@@ -126,7 +126,7 @@ def central_grid(user: CurrentUser, indicator_id: int, round_id: int | None = No
                     district_code=district.code,
                     district_name=district.short_name,
                     level_label=LEVEL_LABELS.get(district.level, ""),
-                    values=[format_number(stored.get((district.id, vid))) for vid in ids],
+                    cells=[format_number(stored.get((district.id, vid))) for vid in ids],
                     status=status.value,
                     status_label=STATUS_LABELS[status],
                     editable=window.allowed and bool(ids),
@@ -639,5 +639,5 @@ def template_csv(user: CurrentUser, indicator_id: int, round_id: int | None = No
     writer = csv.writer(out)
     writer.writerow(["district_code", "ชื่อ สพท.", *[c.key for c in grid.columns]])
     for row in grid.rows:
-        writer.writerow([row.district_code, row.district_name, *row.values])
+        writer.writerow([row.district_code, row.district_name, *row.cells])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -155,7 +155,7 @@ class ReviewRow:
     district_full_name: str
     level: str  # primary | secondary
     level_label: str  # สพป. | สพม.
-    values: list[str]  # in the order of ReviewPage.columns; "" = not entered
+    cells: list[str]  # values in the order of ReviewPage.columns; "" = not entered
     result_text: str  # 2 decimals, "-" when none
     score_text: str  # 4 decimals (the computed score)
     evidence_count: int
@@ -289,7 +289,7 @@ def review_rows(
                         district_full_name=district.name,
                         level=district.level,
                         level_label=LEVEL_LABELS.get(district.level, ""),
-                        values=[format_number(by_key.get(key)) for key, _ in columns],
+                        cells=[format_number(by_key.get(key)) for key, _ in columns],
                         result_text=format_result(evaluation.result),
                         score_text=format_score(evaluation.score),
                         evidence_count=count,

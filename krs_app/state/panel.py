@@ -87,6 +87,34 @@ class PanelState(SessionState):
         return None
 
     @rx.event
+    def load_for(self, indicator_id: int, district_id: int, round_id: str):
+        """Show one result's files and thread inside another window (the bureau's detail view)."""
+        user = self._target(indicator_id, district_id, self.title)
+        if user is None:
+            return self._away()
+        self.round_key = int(round_id) if str(round_id).isdigit() else 0
+        self.evidence_message = ""
+        self.comment_error = ""
+        try:
+            self._load_files(user)
+            self._load_messages(user)
+        except ServiceError as error:
+            self.evidence_message = error.message
+        return None
+
+    @rx.event
+    def mark_seen(self, indicator_id: int, district_id: int, round_id: str):
+        """The new-data badge inside a detail view: record the opening and reload."""
+        user = self._target(indicator_id, district_id, self.title)
+        if user is None:
+            return self._away()
+        try:
+            threads.mark_opened(user, self._district_id, self._indicator_id)
+        except ServiceError:
+            pass
+        return [PanelState.load_for(indicator_id, district_id, round_id), PanelState.refresh_page]
+
+    @rx.event
     def open_badge(self, indicator_id: int, district_id: int, round_id: str, title: str):
         """มีข้อมูลใหม่: record the opening (the evidence the manual asks for), then show the thread."""
         user = self._target(indicator_id, district_id, title)

@@ -1,47 +1,364 @@
-"""The bureau's review page: what is new from districts, and one district × indicator opened."""
+"""The bureau's review page: its indicators × the 245 districts, one result opened, decisions."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 import reflex as rx
 
 from krs_app.live.bus import Change
 from krs_app.live.registry import bureau_key
-from krs_app.services import overview, threads
-from krs_app.services.overview import IndicatorSummary
-from krs_app.services.threads import NewFromDistrict
+from krs_app.services import overview, review
+from krs_app.services.catalogue import load_catalogue
+from krs_app.services.entry import RoundOption
+from krs_app.services.errors import ServiceError
+from krs_app.services.review import (
+    AllowedActions,
+    ReviewColumn,
+    ReviewDetail,
+    ReviewRow,
+)
+from krs_app.db.engine import session_scope
 from krs_app.state.live import watch
+from krs_app.state.panel import PanelState
 from krs_app.state.session import SessionState
 
 
+@dataclass
+class IndicatorOption:
+    id: str
+    label: str
+
+
+def _empty_detail() -> ReviewDetail:
+    return ReviewDetail(
+        district_id=0, district_code="", district_name="", indicator_id=0, indicator_code="", indicator_name="",
+        round_id=0, round_label="", round_closed=False, variables=[], criteria=[], direction_text="",
+        formula_text="", formula_with_values="", result_text="", score_text="", score_explanation="",
+        complete=False, status="not_reported", status_label="", status_help="", reason="",
+        correction_deadline_text="", extended_until_text="", certified_text="", refused_text="",
+        fixed_at_close=False, evidence=[], thread=[], history=[], decisions=[],
+        actions=AllowedActions(False, "", False, "", False, "", False, ""),
+    )
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(str(text).strip()) if str(text).strip() else None
+    except ValueError:
+        raise ServiceError("รูปแบบวันที่ไม่ถูกต้อง") from None
+
+
 class ReviewState(SessionState):
+    indicator_options: list[IndicatorOption] = []
+    indicator_id: str = ""
+    round_id: str = ""
+    rounds: list[RoundOption] = []
+    indicator_code: str = ""
+    indicator_name: str = ""
     round_label: str = ""
-    summaries: list[IndicatorSummary] = []
-    new_items: list[NewFromDistrict] = []
+    round_closed: bool = False
+    deadline_text: str = ""
+    countdown_text: str = ""
+    may_decide: bool = False
+    period_reason: str = ""
+    columns: list[ReviewColumn] = []
+    rows: list[ReviewRow] = []
+    counts: dict[str, int] = {}
+    new_count: int = 0
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    status_filter: str = ""
+    level_filter: str = ""
+    new_only: bool = False
+    search: str = ""
+    sort: str = "status"
+    selected: list[int] = []
+    notice: str = ""
+    notice_ok: bool = True
+    # the opened result
+    detail_open: bool = False
+    detail: ReviewDetail = _empty_detail()
+    refuse_open: bool = False
+    decision_error: str = ""
+    bulk_confirm_open: bool = False
+    remind_open: bool = False
+    remind_error: str = ""
+    summaries: list[overview.IndicatorSummary] = []
+
+    # ------------------------------------------------------------------ loading
+
+    def _user_or_none(self):
+        return self._user_with_role("bureau")
 
     def _reload(self, user) -> None:
-        page = overview.indicator_overview(user)
+        with session_scope() as session:
+            entries = load_catalogue(session, user.bureau_id)
+        self.indicator_options = [IndicatorOption(str(e.indicator.id), f"{e.spec.code} {e.spec.name}") for e in entries]
+        ids = [option.id for option in self.indicator_options]
+        if self.indicator_id not in ids and ids:
+            self.indicator_id = ids[0]
+        if not self.indicator_id:
+            return
+        page = review.review_rows(
+            user,
+            int(self.indicator_id),
+            int(self.round_id) if self.round_id.isdigit() else None,
+            status=self.status_filter or None,
+            new_only=self.new_only,
+            level=self.level_filter or None,
+            search=self.search,
+            sort=self.sort,
+            page=self.page,
+        )
+        self.round_id = str(page.round_id)
+        self.rounds = page.rounds
+        self.indicator_code = page.indicator_code
+        self.indicator_name = page.indicator_name
         self.round_label = page.round_label
-        self.summaries = page.summaries
-        self.new_items = threads.new_from_districts(user)
+        self.round_closed = page.round_closed
+        self.deadline_text = page.certification_deadline_text
+        self.countdown_text = page.countdown_text
+        self.may_decide = page.may_decide
+        self.period_reason = page.period_reason
+        self.columns = page.columns
+        self.rows = page.rows
+        self.counts = page.counts
+        self.new_count = page.new_count
+        self.total = page.total
+        self.page = page.page
+        self.pages = page.pages
+        shown = {row.district_id for row in page.rows if row.selectable}
+        self.selected = [d for d in self.selected if d in shown]
+        self.summaries = overview.indicator_overview(user, page.round_id).summaries
+
+    def _reload_detail(self, user) -> None:
+        if self.detail_open and self.detail.district_id:
+            self.detail = review.review_detail(
+                user, self.detail.district_id, self.detail.indicator_id, self.detail.round_id or None
+            )
+
+    def _run(self, action):
+        """Call a service; show its Thai message if it refuses."""
+        user = self._user_or_none()
+        if user is None:
+            return self._away()
+        try:
+            action(user)
+        except (ServiceError, ValueError, TypeError) as error:
+            self.notice = getattr(error, "message", "ข้อมูลไม่ถูกต้อง")
+            self.notice_ok = False
+        self._reload(user)
+        return None
 
     @rx.event
     def load(self):
-        user = self._user_with_role("bureau")
+        user = self._user_or_none()
         if user is None:
             return self._away()
         watch(self, bureau_key(user.bureau_id))
-        self._reload(user)
+        self.notice = ""
+        try:
+            self._reload(user)
+        except ServiceError as error:
+            self.notice, self.notice_ok = error.message, False
         return None
 
     @rx.event
     def refresh(self):
-        user = self._user_with_role("bureau")
+        user = self._user_or_none()
         if user is None:
             return self._away()
         self._reload(user)
+        self._reload_detail(user)
         return None
 
     def _live_refresh(self, change: Change) -> None:
-        user = self._user_with_role("bureau")
-        if user is not None:
-            self._reload(user)
+        """A district (or the scheduler) changed something on one of this bureau's indicators."""
+        user = self._user_or_none()
+        if user is None:
+            return
+        if change.kind != "round" and self.indicator_id and change.indicator_id != int(self.indicator_id):
+            return
+        self._reload(user)
+        if self.detail_open and self.detail.district_id == change.district_id:
+            self._reload_detail(user)
+
+    # ------------------------------------------------------------------ filters
+
+    @rx.event
+    def choose_indicator(self, indicator_id: str):
+        self.indicator_id = str(indicator_id)
+        self.page, self.selected = 1, []
+        return self._run(lambda user: None)
+
+    @rx.event
+    def choose_round(self, round_id: str):
+        self.round_id = str(round_id) if str(round_id).isdigit() else ""
+        self.page, self.selected = 1, []
+        return self._run(lambda user: None)
+
+    @rx.event
+    def set_status_filter(self, value: str):
+        self.status_filter = "" if value == "all" else str(value)[:20]
+        self.page = 1
+        return self._run(lambda user: None)
+
+    @rx.event
+    def set_level_filter(self, value: str):
+        self.level_filter = "" if value == "all" else str(value)[:20]
+        self.page = 1
+        return self._run(lambda user: None)
+
+    @rx.event
+    def set_new_only(self, value: bool):
+        self.new_only = bool(value)
+        self.page = 1
+        return self._run(lambda user: None)
+
+    @rx.event
+    def set_search(self, value: str):
+        self.search = str(value)[:100]
+        self.page = 1
+        return self._run(lambda user: None)
+
+    @rx.event
+    def set_sort(self, value: str):
+        self.sort = str(value)[:10]
+        return self._run(lambda user: None)
+
+    @rx.event
+    def go_page(self, page: int):
+        self.page = max(1, int(page)) if str(page).lstrip("-").isdigit() else 1
+        return self._run(lambda user: None)
+
+    @rx.event
+    def toggle_selected(self, district_id: int, checked: bool):
+        district_id = int(district_id)
+        rest = [d for d in self.selected if d != district_id]
+        self.selected = rest + [district_id] if checked else rest
+
+    @rx.event
+    def select_all_shown(self):
+        self.selected = [row.district_id for row in self.rows if row.selectable]
+
+    @rx.event
+    def clear_selection(self):
+        self.selected = []
+
+    # ------------------------------------------------------------------ one result
+
+    @rx.event
+    def open_detail(self, district_id: int):
+        user = self._user_or_none()
+        if user is None:
+            return self._away()
+        self.decision_error = ""
+        self.refuse_open = False
+        try:
+            self.detail = review.review_detail(user, int(district_id), int(self.indicator_id), int(self.round_id))
+        except (ServiceError, ValueError, TypeError) as error:
+            self.notice, self.notice_ok = getattr(error, "message", "ไม่พบข้อมูล"), False
+            return None
+        self.detail_open = True
+        return PanelState.load_for(self.detail.indicator_id, self.detail.district_id, self.round_id)
+
+    @rx.event
+    def set_detail_open(self, value: bool):
+        self.detail_open = bool(value)
+        if not value:
+            self.refuse_open = False
+
+    @rx.event
+    def open_refuse(self):
+        self.refuse_open = True
+        self.decision_error = ""
+
+    @rx.event
+    def cancel_refuse(self):
+        self.refuse_open = False
+
+    def _decide(self, action):
+        user = self._user_or_none()
+        if user is None:
+            return self._away()
+        try:
+            outcome = action(user)
+        except (ServiceError, ValueError, TypeError) as error:
+            self.decision_error = getattr(error, "message", "ข้อมูลไม่ถูกต้อง")
+            return None
+        self.decision_error = ""
+        self.refuse_open = False
+        self.notice, self.notice_ok = outcome.message, True
+        self._reload(user)
+        self._reload_detail(user)
+        return PanelState.load_for(self.detail.indicator_id, self.detail.district_id, self.round_id)
+
+    @rx.event
+    def certify(self):
+        d = self.detail
+        return self._decide(lambda user: review.certify(user, d.district_id, d.indicator_id, d.round_id))
+
+    @rx.event
+    def refuse(self, form_data: dict):
+        d = self.detail
+        form = form_data if isinstance(form_data, dict) else {}
+        reason = str(form.get("reason", ""))
+        faulty = [key[len("faulty-"):] for key, value in form.items() if str(key).startswith("faulty-") and value]
+        return self._decide(
+            lambda user: review.refuse(
+                user, d.district_id, d.indicator_id, d.round_id, reason, _parse_date(form.get("deadline", "")), faulty
+            )
+        )
+
+    @rx.event
+    def undo(self, form_data: dict):
+        d = self.detail
+        reason = str((form_data if isinstance(form_data, dict) else {}).get("undo_reason", ""))
+        return self._decide(lambda user: review.undo_certification(user, d.district_id, d.indicator_id, d.round_id,
+                                                                  reason))
+
+    # ------------------------------------------------------------------ many districts
+
+    @rx.event
+    def set_bulk_confirm_open(self, value: bool):
+        self.bulk_confirm_open = bool(value)
+
+    @rx.event
+    def bulk_certify(self):
+        chosen = list(self.selected)
+        self.bulk_confirm_open = False
+
+        def act(user):
+            count = review.bulk_certify(user, int(self.indicator_id), int(self.round_id), chosen)
+            self.notice, self.notice_ok = f"รับรองผลแล้ว {count} เขตพื้นที่", True
+            self.selected = []
+
+        return self._run(act)
+
+    @rx.event
+    def set_remind_open(self, value: bool):
+        self.remind_open = bool(value)
+        self.remind_error = ""
+
+    @rx.event
+    def remind(self, form_data: dict):
+        user = self._user_or_none()
+        if user is None:
+            return self._away()
+        form = form_data if isinstance(form_data, dict) else {}
+        try:
+            deadline = _parse_date(form.get("remind_deadline", ""))
+            if deadline is None:
+                raise ServiceError("กรุณาระบุวันสิ้นสุด")
+            count = review.remind(user, int(self.indicator_id), int(self.round_id), str(form.get("remind_message", "")),
+                                  deadline)
+        except (ServiceError, ValueError, TypeError) as error:
+            self.remind_error = getattr(error, "message", "ข้อมูลไม่ถูกต้อง")
+            return None
+        self.remind_open = False
+        self.notice, self.notice_ok = f"ส่งแจ้งเตือนแล้ว {count} เขตพื้นที่", True
+        self._reload(user)
+        return None

@@ -48,7 +48,7 @@ def test_the_grid_lists_every_districts_central_values(krs_db):
     grid = central_data.central_grid(login_as("finance"), indicator_id("11.2"), current_round_id())
     assert [c.key for c in grid.columns] == ["a", "b"] and len(grid.rows) == 245
     spm07 = next(r for r in grid.rows if r.district_code == "spm07")
-    assert all(v.isdigit() for v in spm07.values) and spm07.editable
+    assert all(v.isdigit() for v in spm07.cells) and spm07.editable
     certified = next(r for r in grid.rows if r.status == "certified")
     assert not certified.editable and "รับรอง" in certified.lock_reason
     assert central_data.central_grid(login_as("finance"), indicator_id("11.3"), current_round_id()).columns == []

@@ -71,11 +71,11 @@ def test_the_inbox_lists_every_district_once(krs_db):
     row = next(r for r in page.rows if r.district_code == "spm07")
     assert row.status == "not_reported" and row.status_label == "ยังไม่รายงานผล"
     assert row.element_id == "review-open-spm07-11_3"
-    assert row.values == [""] and row.score_text == "1.0000" and row.result_text == "-"
+    assert row.cells == [""] and row.score_text == "1.0000" and row.result_text == "-"
     assert row.level == "secondary" and row.level_label == "สพม."
     assert row.days_left == 11 and page.may_decide
     awaiting = next(r for r in page.rows if r.status == "awaiting")
-    assert awaiting.values == ["1"] or awaiting.values == ["0"]
+    assert awaiting.cells == ["1"] or awaiting.cells == ["0"]
     assert awaiting.score_text in ("5.0000", "1.0000") and awaiting.selectable
 
 

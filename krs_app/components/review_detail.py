@@ -1,0 +1,153 @@
+"""One district's result opened by the bureau: values, how it scored, files, thread, history, decisions."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krs_app.components.comment_thread import comment_form, comment_list
+from krs_app.components.evidence_modal import evidence_list
+from krs_app.components.status_icon import status_icon
+from krs_app.services.review import DetailVariable, HistoryRow
+from krs_app.state.panel import PanelState
+from krs_app.state.review import ReviewState
+
+D = ReviewState.detail
+
+
+def _variable(variable: DetailVariable) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(variable.key + "."),
+        rx.el.td(variable.label),
+        rx.el.td(rx.cond(variable.required, variable.value_text, "ยังไม่ต้องรายงานในรอบนี้"), class_name="krs-num"),
+        rx.el.td(rx.cond(variable.central, "ใช้ข้อมูลส่วนกลาง", variable.unit)),
+        rx.el.td(rx.el.input(type="checkbox", name="faulty-" + variable.key, form="refuse-form",
+                             aria_label="ข้อมูลที่ไม่ถูกต้อง")),
+    )
+
+
+def _history(row: HistoryRow) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(row.at_text), rx.el.td(row.who), rx.el.td(row.action_label), rx.el.td(row.variable),
+        rx.el.td(row.before_text + " → " + row.after_text), rx.el.td(row.note),
+    )
+
+
+def _score_box() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            status_icon(D.status, D.status_label, D.status_help, "detail-status"),
+            rx.text("ผลลัพธ์ " + D.result_text, size="2"),
+            rx.text("คะแนน " + D.score_text, size="3", weight="bold", id="detail-score"),
+            spacing="4",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text("สูตร: " + D.formula_text + "  =  " + D.formula_with_values, size="2"),
+        rx.text("เกณฑ์ระดับ 1–5: " + D.criteria.join(" / ") + " (" + D.direction_text + ")", size="2"),
+        rx.text(D.score_explanation, size="2", color="#374151"),
+        rx.cond(D.reason, rx.text("เหตุผลที่ไม่รับรอง: " + D.reason, size="2", color="#b91c1c")),
+        rx.cond(D.correction_deadline_text, rx.text("แก้ไขได้ถึง " + D.correction_deadline_text, size="2")),
+        rx.cond(D.certified_text, rx.text(D.certified_text, size="2", color="#15803d")),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _decisions() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.button(rx.icon("circle-check", size=14), "รับรองผล", id="certify-button", color_scheme="green",
+                      on_click=ReviewState.certify, disabled=~D.actions.can_certify),
+            rx.button(rx.icon("octagon-x", size=14), "ไม่รับรอง", id="refuse-button", color_scheme="red",
+                      variant="soft", on_click=ReviewState.open_refuse, disabled=~D.actions.can_refuse),
+            spacing="2",
+        ),
+        rx.cond(~D.actions.can_certify & (D.actions.certify_reason != ""),
+                rx.text(D.actions.certify_reason, size="1", color="#6b7280", id="certify-reason")),
+        rx.cond(
+            ReviewState.refuse_open,
+            rx.form(
+                rx.vstack(
+                    rx.text("เหตุผลที่ไม่รับรอง (จะส่งถึง สพท. ในความคิดเห็นด้วย)", size="2", weight="medium"),
+                    rx.text_area(id="refuse-reason", name="reason", rows="3", width="100%", max_length=2000),
+                    rx.text("ให้แก้ไขได้ถึงวันที่ (เว้นว่าง = ไม่รับรองโดยไม่ให้แก้ไข; ไม่เกิน "
+                            + D.actions.latest_correction_deadline_text + ")", size="2"),
+                    rx.el.input(type="date", id="refuse-deadline", name="deadline", class_name="krs-select"),
+                    rx.text("ทำเครื่องหมายตัวแปรที่ไม่ถูกต้องในตารางด้านบนได้", size="1", color="#6b7280"),
+                    rx.hstack(
+                        rx.button("ยืนยันไม่รับรอง", id="refuse-confirm", type="submit", color_scheme="red"),
+                        rx.button("ยกเลิก", type="button", variant="soft", color_scheme="gray",
+                                  on_click=ReviewState.cancel_refuse),
+                        spacing="2",
+                    ),
+                    width="100%",
+                    spacing="2",
+                ),
+                id="refuse-form",
+                on_submit=ReviewState.refuse,
+                reset_on_submit=False,
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            D.actions.can_undo,
+            rx.form(
+                rx.hstack(
+                    rx.el.input(name="undo_reason", placeholder="เหตุผลที่ยกเลิกการรับรอง", id="undo-reason",
+                                class_name="krs-select", style={"flex": "1"}),
+                    rx.button("ยกเลิกการรับรองผล", id="undo-button", type="submit", variant="outline",
+                              color_scheme="orange"),
+                    width="100%",
+                ),
+                on_submit=ReviewState.undo,
+                reset_on_submit=True,
+                width="100%",
+            ),
+        ),
+        rx.cond(ReviewState.decision_error,
+                rx.callout(ReviewState.decision_error, color_scheme="red", size="1", id="decision-error")),
+        width="100%",
+        spacing="2",
+    )
+
+
+def review_detail_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(D.indicator_code + " " + D.indicator_name),
+            rx.dialog.description(D.district_name + " — " + D.round_label, size="2"),
+            rx.vstack(
+                rx.el.table(
+                    rx.el.thead(rx.el.tr(rx.el.th(""), rx.el.th("ตัวแปร"), rx.el.th("ค่า"), rx.el.th("หน่วย"),
+                                         rx.el.th("ไม่ถูกต้อง"))),
+                    rx.el.tbody(rx.foreach(D.variables, _variable)),
+                    class_name="krs-table",
+                ),
+                _score_box(),
+                _decisions(),
+                rx.divider(),
+                evidence_list(),
+                rx.cond(PanelState.evidence_message,
+                        rx.text(PanelState.evidence_message, size="1", id="evidence-message")),
+                rx.divider(),
+                comment_list(),
+                comment_form(),
+                rx.divider(),
+                rx.text("ประวัติการแก้ไขข้อมูลและการตัดสิน", weight="bold", size="3"),
+                rx.el.table(
+                    rx.el.thead(rx.el.tr(rx.el.th("เมื่อ"), rx.el.th("โดย"), rx.el.th("การดำเนินการ"),
+                                         rx.el.th("ตัวแปร"), rx.el.th("ค่าเดิม → ค่าใหม่"), rx.el.th("หมายเหตุ"))),
+                    rx.el.tbody(rx.foreach(D.history, _history), rx.foreach(D.decisions, _history)),
+                    class_name="krs-table",
+                    id="detail-history",
+                ),
+                rx.dialog.close(rx.button("ปิด", variant="soft", color_scheme="gray", id="detail-close")),
+                spacing="3",
+                width="100%",
+            ),
+            max_width="1000px",
+            id="review-detail",
+        ),
+        open=ReviewState.detail_open,
+        on_open_change=ReviewState.set_detail_open,
+    )
