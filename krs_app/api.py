@@ -16,9 +16,11 @@ from starlette.routing import Route
 
 from krs_app.services import auth
 from krs_app.services import evidence as evidence_service
+from krs_app.services import tracking as tracking_service
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from krs_app.settings import get_settings
 from krs_app.routes import SESSION_COOKIE
+from krs_app.api_central import routes as central_routes
 
 UPLOAD_HEADER = "x-krs-upload"
 
@@ -95,9 +97,34 @@ async def download_evidence(request: Request) -> Response:
     )
 
 
+async def tracking_download(request: Request) -> Response:
+    """ติดตามการรับรองผล as CSV (UTF-8 with BOM, for Excel) or .xlsx: KPI office only."""
+    user = _user(request)
+    if user is None or not user.is_kpi_office:
+        return Response("ไม่มีสิทธิ์", status_code=403, media_type="text/plain; charset=utf-8")
+    raw_round = request.query_params.get("round", "")
+    round_id = int(raw_round) if raw_round.isdigit() else None
+    kind = request.path_params["kind"]
+    if kind not in ("csv", "xlsx"):
+        return Response("ไม่พบ", status_code=404, media_type="text/plain; charset=utf-8")
+    try:
+        if kind == "xlsx":
+            body = tracking_service.tracking_xlsx(user, round_id)
+            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            body = tracking_service.tracking_csv(user, round_id)
+            media = "text/csv; charset=utf-8"
+    except (NotFound, NotAllowed, ServiceError) as error:
+        return Response(error.message, status_code=404, media_type="text/plain; charset=utf-8")
+    name = quote(f"ติดตามการรับรองผล.{kind}")
+    return Response(body, media_type=media, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+
+
 api = Starlette(
     routes=[
         Route("/api/evidence", upload_evidence, methods=["POST"]),
         Route("/api/evidence/{file_id}", download_evidence, methods=["GET"]),
+        Route("/api/tracking.{kind:str}", tracking_download, methods=["GET"]),
+        *central_routes,
     ]
 )

@@ -4,7 +4,29 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app import routes
 from krs_app.state.session import SessionState
+
+
+def _nav_link(label: str, href: str, element_id: str) -> rx.Component:
+    return rx.link(label, href=href, color="white", size="2", id=element_id, underline="hover")
+
+
+def _navigation() -> rx.Component:
+    return rx.match(
+        SessionState.user_role,
+        ("district", _nav_link("บันทึกข้อมูล", routes.ENTRY, "nav-entry")),
+        (
+            "bureau",
+            rx.hstack(
+                _nav_link("ตรวจสอบและรับรองผล", routes.REVIEW, "nav-review"),
+                _nav_link("ข้อมูลส่วนกลาง", "/central", "nav-central"),
+                spacing="3",
+            ),
+        ),
+        ("kpi_office", _nav_link("รายงานผล / ติดตามการรับรองผล", routes.REPORT, "nav-report")),
+        rx.fragment(),
+    )
 
 HEADER_BLUE = "#1f4e8c"
 
@@ -14,6 +36,7 @@ def header() -> rx.Component:
         rx.hstack(
             rx.text("KRS System", weight="bold", size="5", color="white"),
             rx.text(SessionState.user_office_name, color="white", size="3", id="office-name"),
+            _navigation(),
             align="center",
             spacing="4",
             wrap="wrap",

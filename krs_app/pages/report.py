@@ -8,6 +8,7 @@ from krs_app.components.layout import page_shell
 from krs_app.components.summary_table import summary_table
 from krs_app.services.entry import RoundOption
 from krs_app.services.report import DistrictScoreRow
+from krs_app.services.tracking import BureauTracking, IndicatorTracking
 from krs_app.state.home import KpiHomeState
 
 
@@ -62,6 +63,100 @@ def _districts_table() -> rx.Component:
     )
 
 
+def _counts_cells(counts) -> list[rx.Component]:
+    return [
+        rx.el.td(counts.awaiting, class_name="krs-num"),
+        rx.el.td(counts.overdue, class_name="krs-num", style={"color": rx.cond(counts.overdue > 0, "#b91c1c", "inherit"),
+                                                              "fontWeight": rx.cond(counts.overdue > 0, "700", "400")}),
+        rx.el.td(counts.certified, class_name="krs-num"),
+        rx.el.td(counts.refused, class_name="krs-num"),
+        rx.el.td(counts.not_reported, class_name="krs-num"),
+        rx.el.td(rx.cond(counts.oldest_district != "", counts.oldest_indicator + " " + counts.oldest_district + " ("
+                         + counts.oldest_date_text + ")", "-"), style={"fontSize": "0.85em"}),
+    ]
+
+
+def _indicator_tracking(item: IndicatorTracking) -> rx.Component:
+    return rx.el.tr(rx.el.td(""), rx.el.td(item.code + " " + item.name, style={"fontSize": "0.85em"}),
+                    *_counts_cells(item.counts))
+
+
+def _bureau_tracking(bureau: BureauTracking) -> rx.Component:
+    return rx.fragment(
+        rx.el.tr(
+            rx.el.td(rx.cond(bureau.late, rx.badge("ล่าช้า", color_scheme="red"), "")),
+            rx.el.td(rx.text(bureau.name, weight="bold", size="2")),
+            *_counts_cells(bureau.counts),
+            id="tracking-" + bureau.short_name,
+            style={"background": rx.cond(bureau.late, "#fef2f2", "#f9fafb")},
+        ),
+        rx.foreach(bureau.indicators, _indicator_tracking),
+    )
+
+
+def _tracking() -> rx.Component:
+    return rx.vstack(
+        rx.flex(
+            rx.text("กำหนดรับรองผล " + KpiHomeState.deadline_text + " · " + KpiHomeState.countdown_text, size="2"),
+            rx.el.a("ดาวน์โหลด CSV", href="/api/tracking.csv?round=" + KpiHomeState.round_id, id="tracking-csv"),
+            rx.el.a("ดาวน์โหลด Excel", href="/api/tracking.xlsx?round=" + KpiHomeState.round_id, id="tracking-xlsx"),
+            rx.alert_dialog.root(
+                rx.alert_dialog.trigger(rx.button("ปิดรอบการรายงาน", color_scheme="red", size="1", id="close-round",
+                                                  disabled=KpiHomeState.round_closed)),
+                rx.alert_dialog.content(
+                    rx.alert_dialog.title("ยืนยันปิดรอบการรายงาน"),
+                    rx.alert_dialog.description(
+                        "ผลที่ยังไม่รายงานจะถูกกำหนดคะแนน 1.00000 และ สพท. จะแก้ไขข้อมูลรอบนี้ไม่ได้อีก"),
+                    rx.hstack(
+                        rx.alert_dialog.cancel(rx.button("ยกเลิก", variant="soft", color_scheme="gray")),
+                        rx.alert_dialog.action(rx.button("ปิดรอบ", color_scheme="red", id="close-round-confirm",
+                                                         on_click=KpiHomeState.close_round)),
+                        spacing="2",
+                        justify="end",
+                    ),
+                ),
+            ),
+            gap="4",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text(KpiHomeState.overdue_rule, size="1", color="#6b7280"),
+        rx.box(
+            rx.el.table(
+                rx.el.thead(rx.el.tr(
+                    rx.el.th(""), rx.el.th("สำนัก / ตัวชี้วัด"), rx.el.th("รอการรับรองผล"), rx.el.th("เกินกำหนด"),
+                    rx.el.th("รับรองผล"), rx.el.th("ไม่รับรอง"), rx.el.th("ยังไม่รายงานผล"), rx.el.th("รอนานที่สุด"),
+                )),
+                rx.el.tbody(rx.foreach(KpiHomeState.bureaus, _bureau_tracking)),
+                class_name="krs-table",
+                id="tracking-table",
+            ),
+            background="white",
+            width="100%",
+            overflow_x="auto",
+        ),
+        rx.form(
+            rx.flex(
+                rx.text("ขยายเวลาแก้ไขให้ สพท. (ข้อยกเว้น)", size="2", weight="medium"),
+                rx.el.input(name="district_code", placeholder="รหัส สพท. เช่น spm07", class_name="krs-select",
+                            id="extend-district"),
+                rx.el.select(rx.foreach(KpiHomeState.indicator_codes, lambda c: rx.el.option(c, value=c)),
+                             name="indicator_code", class_name="krs-select", id="extend-indicator"),
+                rx.el.input(type="date", name="until", class_name="krs-select", id="extend-until"),
+                rx.el.input(name="reason", placeholder="เหตุผล", class_name="krs-select", id="extend-reason"),
+                rx.button("ขยายเวลา", type="submit", size="1", id="extend-submit"),
+                gap="2",
+                align="center",
+                wrap="wrap",
+            ),
+            on_submit=KpiHomeState.extend,
+            reset_on_submit=False,
+        ),
+        width="100%",
+        spacing="3",
+    )
+
+
 def report_page() -> rx.Component:
     return page_shell(
         rx.flex(
@@ -73,13 +168,17 @@ def report_page() -> rx.Component:
             padding_y="0.75em",
             wrap="wrap",
         ),
+        rx.cond(KpiHomeState.notice, rx.callout(KpiHomeState.notice, size="1", id="report-notice",
+                                                color_scheme=rx.cond(KpiHomeState.notice_ok, "green", "red"))),
         rx.tabs.root(
             rx.tabs.list(
                 rx.tabs.trigger("คะแนนรายเขตพื้นที่", value="districts"),
+                rx.tabs.trigger("ติดตามการรับรองผล", value="tracking", id="tab-tracking"),
                 rx.tabs.trigger("สรุปรายตัวชี้วัด", value="indicators"),
             ),
             rx.tabs.content(_districts_table(), value="districts", padding_top="0.75em"),
             rx.tabs.content(summary_table(KpiHomeState.summaries), value="indicators", padding_top="0.75em"),
+            rx.tabs.content(_tracking(), value="tracking", padding_top="0.75em"),
             default_value="districts",
         ),
     )

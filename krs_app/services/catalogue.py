@@ -130,3 +130,15 @@ def get_round(session: Session, round_id: int | None) -> Round:
     if round_ is None:
         raise NotFound("ไม่พบรอบการรายงาน")
     return round_
+
+
+def district_id_for_code(code: str) -> int:
+    """A district's id from its code (spm07), for forms where staff type the code."""
+    from krs_app.db.engine import session_scope
+    from krs_app.db.models import District
+
+    with session_scope() as session:
+        district = session.exec(select(District).where(District.code == code.strip().lower()[:20])).first()
+        if district is None:
+            raise NotFound("ไม่พบรหัส สพท. นี้")
+        return district.id

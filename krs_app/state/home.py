@@ -6,14 +6,20 @@ import reflex as rx
 
 from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY
-from krs_app.services import overview, report
+from datetime import date
+
+from krs_app.db.engine import session_scope
+from krs_app.services import overview, report, rounds, tracking
+from krs_app.services.catalogue import district_id_for_code, load_catalogue
+from krs_app.services.errors import ServiceError
+from krs_app.services.tracking import BureauTracking, IndicatorTracking
 from krs_app.services.entry import RoundOption, round_options_for
 from krs_app.services.overview import IndicatorSummary
 from krs_app.services.report import DistrictScoreRow
 from krs_app.state.live import watch
 from krs_app.state.session import SessionState
 
-__all__ = ["DistrictScoreRow", "IndicatorSummary", "KpiHomeState"]
+__all__ = ["BureauTracking", "DistrictScoreRow", "IndicatorSummary", "IndicatorTracking", "KpiHomeState"]
 
 
 class KpiHomeState(SessionState):
@@ -24,6 +30,14 @@ class KpiHomeState(SessionState):
     districts: list[DistrictScoreRow] = []
     search: str = ""
     level: str = "all"
+    round_closed: bool = False
+    deadline_text: str = ""
+    countdown_text: str = ""
+    overdue_rule: str = ""
+    bureaus: list[BureauTracking] = []
+    indicator_codes: list[str] = []
+    notice: str = ""
+    notice_ok: bool = True
 
     @rx.var
     def shown_districts(self) -> list[DistrictScoreRow]:
@@ -43,6 +57,14 @@ class KpiHomeState(SessionState):
         self.summaries = page.summaries
         self.districts = scores.rows
         self.rounds = round_options_for()
+        follow = tracking.certification_tracking(user, scores.round_id)
+        self.round_closed = follow.round_closed
+        self.deadline_text = follow.certification_deadline_text
+        self.countdown_text = follow.countdown_text
+        self.overdue_rule = follow.overdue_rule
+        self.bureaus = follow.bureaus
+        with session_scope() as session:
+            self.indicator_codes = [e.spec.code for e in load_catalogue(session)]
 
     @rx.event
     def load(self):
@@ -69,6 +91,56 @@ class KpiHomeState(SessionState):
     @rx.event
     def set_level(self, level: str):
         self.level = level if level in ("all", "สพป.", "สพม.") else "all"
+
+    @rx.event
+    def close_round(self):
+        """ปิดรอบ: fix unreported results at 1.00000; idempotent; audited by the service."""
+        user = self._user_with_role("kpi_office")
+        if user is None:
+            return self._away()
+        try:
+            outcome = rounds.close_round(user, int(self.round_id))
+        except (ServiceError, ValueError) as error:
+            self.notice, self.notice_ok = getattr(error, "message", "ปิดรอบไม่ได้"), False
+            return None
+        if outcome.already_closed:
+            self.notice = f"รอบนี้ปิดแล้วเมื่อ {outcome.closed_at_text}"
+        else:
+            self.notice = (
+                f"ปิดรอบแล้ว: ยังไม่รายงานผลกำหนดคะแนน 1.00000 จำนวน {outcome.fixed} รายการ, "
+                f"ไม่รับรอง {outcome.stays_refused}, ค้างรับรองของสำนัก {outcome.overdue_total}"
+            )
+        self.notice_ok = True
+        self._reload(user)
+        return None
+
+    @rx.event
+    def extend(self, form_data: dict):
+        """ขยายเวลา: a lock exception for one district × indicator."""
+        user = self._user_with_role("kpi_office")
+        if user is None:
+            return self._away()
+        form = form_data if isinstance(form_data, dict) else {}
+        try:
+            district_id = district_id_for_code(str(form.get("district_code", "")))
+            code = str(form.get("indicator_code", ""))
+            with session_scope() as session:
+                indicator_id = next((e.indicator.id for e in load_catalogue(session) if e.spec.code == code), None)
+            if indicator_id is None:
+                raise ServiceError("ไม่พบตัวชี้วัดนี้")
+            text = str(form.get("until", "")).strip()
+            until = date.fromisoformat(text) if text else None
+            outcome = rounds.extend_deadline(user, district_id, indicator_id, int(self.round_id), until,
+                                             str(form.get("reason", "")))
+        except ValueError:
+            self.notice, self.notice_ok = "รูปแบบวันที่ไม่ถูกต้อง", False
+            return None
+        except ServiceError as error:
+            self.notice, self.notice_ok = error.message, False
+            return None
+        self.notice, self.notice_ok = outcome.message, True
+        self._reload(user)
+        return None
 
     def _live_refresh(self, change: Change) -> None:
         user = self._user_with_role("kpi_office")
