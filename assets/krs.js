@@ -77,3 +77,37 @@
     }
   });
 })();
+
+// Central data import (ข้อมูลส่วนกลาง): post the file chosen in #central-file to `url` as the raw
+// body and resolve the server's JSON answer (the preview, with ok and message), or {ok: false, message}.
+(function () {
+  "use strict";
+
+  window.krsPostFile = function (url, maxBytes) {
+    return new Promise(function (resolve) {
+      var input = document.getElementById("central-file");
+      var file = input && input.files && input.files[0];
+      if (!file) { resolve({ ok: false, message: "กรุณาเลือกไฟล์ก่อน (.xlsx หรือ .csv)" }); return; }
+      if (maxBytes && file.size > maxBytes) {
+        resolve({ ok: false, message: "ไฟล์มีขนาดเกิน " + Math.floor(maxBytes / 1048576) + " MB ที่ระบบรับได้" });
+        return;
+      }
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", url);
+      xhr.setRequestHeader("X-KRS-Upload", "1");
+      xhr.setRequestHeader("X-Filename", encodeURIComponent(file.name));
+      xhr.setRequestHeader("Content-Type", "application/octet-stream");
+      xhr.onload = function () {
+        var body = null;
+        try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+        if (!body || typeof body !== "object") body = {};
+        if (xhr.status !== 200) body.ok = false;
+        body.ok = !!body.ok;
+        if (!body.message) body.message = body.ok ? "" : "ตรวจสอบไฟล์ไม่สำเร็จ (" + xhr.status + ")";
+        resolve(body);
+      };
+      xhr.onerror = function () { resolve({ ok: false, message: "เชื่อมต่อเครื่องแม่ข่ายไม่ได้ กรุณาลองใหม่" }); };
+      xhr.send(file);
+    });
+  };
+})();

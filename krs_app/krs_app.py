@@ -9,11 +9,13 @@ import reflex as rx
 
 from krs_app import routes
 from krs_app.api import api
+from krs_app.pages.central import central_page
 from krs_app.pages.entry import entry_page
 from krs_app.pages.login import login_page
 from krs_app.pages.report import report_page
 from krs_app.pages.review import review_page
 from krs_app.startup import prepare_database
+from krs_app.state.central import CentralState
 from krs_app.state.entry import EntryState
 from krs_app.state.live import start_live_updates
 from krs_app.state.home import KpiHomeState
@@ -46,6 +48,7 @@ app.add_page(login_page, route=routes.LOGIN, title="เข้าสู่ระ�
 app.add_page(entry_page, route=routes.ENTRY, title="บันทึกข้อมูล | KRS System", on_load=EntryState.load)
 app.add_page(review_page, route=routes.REVIEW, title="ตรวจสอบและรับรองผล | KRS System", on_load=ReviewState.load)
 app.add_page(report_page, route=routes.REPORT, title="รายงานผล | KRS System", on_load=KpiHomeState.load)
+app.add_page(central_page, route=routes.CENTRAL, title="ข้อมูลส่วนกลาง | KRS System", on_load=CentralState.load)
 
 
 SCHEDULER_PERIOD_SECONDS = 60

@@ -4,6 +4,7 @@ LOGIN = "/login"
 ENTRY = "/entry"  # บันทึกข้อมูล (district)
 REVIEW = "/review"  # the bureau's inbox
 REPORT = "/report"  # the KPI office's report
+CENTRAL = "/central"  # ข้อมูลส่วนกลาง (bureau: central variables, import)
 HOME = "/"
 
 ROLE_HOME = {

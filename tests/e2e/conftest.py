@@ -129,3 +129,39 @@ def login(page, base_url: str, username: str, password: str = "krs2562") -> None
     page.fill("#login-username", username)
     page.fill("#login-password", password)
     page.click("#login-submit")
+
+
+def pytest_collection_modifyitems(items):
+    """Order: ordinary tests; then those that close the current round (final for the shared app
+    server); then the scale-out tests, whose app build replaces the shared frontend build."""
+
+    def rank(item) -> int:
+        if item.get_closest_marker("scale_out") is not None:
+            return 2
+        if item.get_closest_marker("closes_round") is not None:
+            return 1
+        return 0
+
+    items.sort(key=rank)
+
+
+def wait_status(page, element_id: str, status: str, timeout: float = 5000) -> None:
+    page.wait_for_function(
+        f"document.querySelector('#{element_id}') && document.querySelector('#{element_id}').dataset.status === '{status}'",
+        timeout=timeout,
+    )
+
+
+def open_review_row(bureau, indicator_code: str, district_code: str) -> None:
+    """On the bureau's review page: choose the indicator, find the district, open its result."""
+    bureau.wait_for_function("document.querySelectorAll('#review-indicator option').length > 0")
+    value = bureau.eval_on_selector_all(
+        "#review-indicator option",
+        f"els => els.find(e => e.textContent.startsWith('{indicator_code} ')).value",
+    )
+    bureau.select_option("#review-indicator", value)
+    bureau.fill("#review-search", district_code)
+    code_id = indicator_code.replace(".", "_")
+    bureau.wait_for_selector(f"#review-open-{district_code}-{code_id}")
+    bureau.click(f"#review-open-{district_code}-{code_id}")
+    bureau.wait_for_selector("#certify-button")
