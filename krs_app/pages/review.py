@@ -178,7 +178,7 @@ def _row(row: ReviewRow) -> rx.Component:
                              "review-status-" + row.district_code + "-" + code_id)),
         rx.el.td(rx.cond(row.new_badge, rx.badge(
             "มีข้อมูลใหม่", color_scheme="orange", variant="solid", class_name="krs-badge-new",
-            id="new-badge-" + row.district_code + "-" + code_id, on_click=ReviewState.open_detail(row.district_id),
+            id="new-badge-" + row.district_code + "-" + code_id, on_click=ReviewState.open_new(row.district_id),
         ))),
     )
 

@@ -9,7 +9,7 @@ import reflex as rx
 
 from krs_app.live.bus import Change
 from krs_app.live.registry import bureau_key
-from krs_app.services import overview, review
+from krs_app.services import overview, review, threads
 from krs_app.services.catalogue import load_catalogue
 from krs_app.services.entry import RoundOption
 from krs_app.services.errors import ServiceError
@@ -264,6 +264,19 @@ class ReviewState(SessionState):
             return None
         self.detail_open = True
         return PanelState.load_for(self.detail.indicator_id, self.detail.district_id, self.round_id)
+
+    @rx.event
+    def open_new(self, district_id: int):
+        """The new-data badge of a row: record who opened it and when (the manual's evidence), then open."""
+        user = self._user_or_none()
+        if user is None:
+            return self._away()
+        try:
+            threads.mark_opened(user, int(district_id), int(self.indicator_id))
+        except (ServiceError, ValueError, TypeError):
+            pass
+        self._reload(user)
+        return ReviewState.open_detail(district_id)
 
     @rx.event
     def set_detail_open(self, value: bool):

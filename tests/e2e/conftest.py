@@ -152,6 +152,18 @@ def wait_status(page, element_id: str, status: str, timeout: float = 5000) -> No
     )
 
 
+def show_review_list(bureau, indicator_code: str, district_code: str) -> None:
+    """On the bureau's review page: choose the indicator and filter the list to one district."""
+    bureau.wait_for_function("document.querySelectorAll('#review-indicator option').length > 0")
+    value = bureau.eval_on_selector_all(
+        "#review-indicator option",
+        f"els => els.find(e => e.textContent.startsWith('{indicator_code} ')).value",
+    )
+    bureau.select_option("#review-indicator", value)
+    bureau.fill("#review-search", district_code)
+    bureau.wait_for_selector(f"#review-open-{district_code}-{indicator_code.replace('.', '_')}")
+
+
 def open_review_row(bureau, indicator_code: str, district_code: str) -> None:
     """On the bureau's review page: choose the indicator, find the district, open its result."""
     bureau.wait_for_function("document.querySelectorAll('#review-indicator option').length > 0")

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, show_review_list
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ def test_district_attaches_a_pdf_and_the_bureau_registers_it(new_page, app_serve
     login(district, app_server.url, "spm07")
     district.wait_for_selector("#evidence-open-11_3")
     login(bureau, app_server.url, "finance")
-    bureau.wait_for_selector("#new-from-districts")
+    show_review_list(bureau, "11.3", "spm07")
 
     district.click("#evidence-open-11_3")
     district.wait_for_selector("#evidence-file")
@@ -46,9 +46,18 @@ def test_district_attaches_a_pdf_and_the_bureau_registers_it(new_page, app_serve
     bureau.wait_for_selector("#new-badge-spm07-11_3", timeout=5000)
     assert time.monotonic() - started < 5
     bureau.click("#new-badge-spm07-11_3")
-    bureau.wait_for_selector("#comment-list")
-    bureau.click("#comments-close")
+    bureau.wait_for_selector("#review-detail #evidence-list")
     bureau.wait_for_selector("#new-badge-spm07-11_3", state="detached")
+    assert "สรุปรายงานผลการตรวจสอบทรัพย์สิน" in bureau.inner_text("#evidence-list")
+    bureau.click(".evidence-register")
+    bureau.wait_for_selector(".evidence-received")
+    assert "ผู้รับผิดชอบตัวชี้วัด สคส." in bureau.inner_text("#evidence-list")
+
+    # The district sees the receipt after reopening its window.
+    district.click("#evidence-close")
+    district.click("#evidence-open-11_3")
+    district.wait_for_selector(".evidence-received")
+    assert "ผู้รับผิดชอบตัวชี้วัด สคส." in district.inner_text("#evidence-list")
 
     # Download through the authenticated route: the bureau may, an anonymous browser may not.
     file_link = district.get_attribute("#evidence-list a", "href")
@@ -83,7 +92,7 @@ def test_messages_both_ways_with_badges_and_read_receipts(new_page, app_server):
     login(district, app_server.url, "spm07")
     district.wait_for_selector("#comments-open-11_2")
     login(bureau, app_server.url, "finance")
-    bureau.wait_for_selector("#new-from-districts")
+    show_review_list(bureau, "11.2", "spm07")
 
     district.click("#comments-open-11_2")
     district.wait_for_selector("#comment-input")
