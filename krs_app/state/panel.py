@@ -149,31 +149,25 @@ class PanelState(SessionState):
             self.evidence_message = error.message
         return PanelState.refresh_page
 
-    @rx.event
-    def withdraw(self, file_id: int):
+    def _file_action(self, action, file_id, done: str, failed: str):
         user = self._user()
         if user is None:
             return self._away()
         try:
-            evidence.withdraw_evidence(user, int(file_id))
-            self.evidence_ok, self.evidence_message = True, "ถอนไฟล์แล้ว"
+            action(user, int(file_id))
+            self.evidence_ok, self.evidence_message = True, done
         except (ServiceError, ValueError, TypeError) as error:
-            self.evidence_ok, self.evidence_message = False, getattr(error, "message", "ถอนไฟล์ไม่ได้")
+            self.evidence_ok, self.evidence_message = False, getattr(error, "message", failed)
         self._load_files(user)
         return PanelState.refresh_page
 
     @rx.event
+    def withdraw(self, file_id: int):
+        return self._file_action(evidence.withdraw_evidence, file_id, "ถอนไฟล์แล้ว", "ถอนไฟล์ไม่ได้")
+
+    @rx.event
     def register_receipt(self, file_id: int):
-        user = self._user()
-        if user is None:
-            return self._away()
-        try:
-            evidence.register_receipt(user, int(file_id))
-            self.evidence_ok, self.evidence_message = True, "ลงทะเบียนรับแล้ว"
-        except (ServiceError, ValueError, TypeError) as error:
-            self.evidence_ok, self.evidence_message = False, getattr(error, "message", "ลงทะเบียนรับไม่ได้")
-        self._load_files(user)
-        return PanelState.refresh_page
+        return self._file_action(evidence.register_receipt, file_id, "ลงทะเบียนรับแล้ว", "ลงทะเบียนรับไม่ได้")
 
     @rx.event
     def send_comment(self, form_data: dict):
