@@ -202,3 +202,18 @@ def test_a_refused_result_can_be_corrected_until_its_deadline_and_goes_back_to_a
         result.status = "not_certified"
         session.add(result)
     assert not entry.enter_value(user, round_id, vid, "0").ok
+
+
+def test_the_audit_log_keeps_every_edit_of_a_cell(krs_db):
+    user = login_as("spm07")
+    round_id = current_round_id()
+    vid = variable_id("11.6", "2")
+    entry.enter_value(user, round_id, vid, "0")
+    entry.enter_value(user, round_id, vid, "1")
+    from krs_app.db.models import AuditLog
+
+    with session_scope() as session:
+        rows = list(session.exec(select(AuditLog).where(AuditLog.action == "enter_value").order_by(AuditLog.id)))
+    assert [(row.before, row.after) for row in rows][-2:][0][1].count('"value": 0.0') == 1
+    assert '"value": 0.0' in rows[-1].before and '"value": 1.0' in rows[-1].after
+    assert stored_value(user.district_id, "11.6", "2", round_id) == 1
