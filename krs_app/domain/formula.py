@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+from functools import lru_cache
 
 from simpleeval import InvalidExpression, SimpleEval
 
@@ -47,6 +48,12 @@ class FormulaError(ValueError):
     """The formula text is not a valid arithmetic expression over the variables."""
 
 
+@lru_cache(maxsize=512)
+def _parsed(formula: str) -> ast.AST:
+    """The parsed formula, once per text: scoring a round evaluates the same few formulas thousands of times."""
+    return SimpleEval.parse(formula)
+
+
 def _evaluator(names: dict[str, float]) -> SimpleEval:
     return SimpleEval(operators=_OPERATORS, functions={}, names=names)
 
@@ -72,7 +79,7 @@ def evaluate_formula(formula: str, names: dict[str, float | None]) -> float | No
     if any(value is None for value in names.values()) or len(formula) > MAX_FORMULA_LENGTH:
         return None
     try:
-        value = _evaluator({k: float(v) for k, v in names.items()}).eval(formula)
+        value = _evaluator({k: float(v) for k, v in names.items()}).eval(formula, previously_parsed=_parsed(formula))
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None
         value = float(value)
