@@ -165,6 +165,15 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / CLK_TCK
 
 
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    return {pid: cpu_seconds([pid]) for pid in pids}
+
+
+def cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two readings by the processes alive at the second (new ones count whole)."""
+    return sum(max(0.0, used - before.get(pid, 0.0)) for pid, used in after.items())
+
+
 def established_on_port(port: int) -> set[int]:
     """Socket inodes of ESTABLISHED TCP connections whose local port is `port`."""
     inodes: set[int] = set()
@@ -704,6 +713,20 @@ class Fanout:
             ).one()
         return (result.status if result else "none"), int(messages)
 
+    def unopened_bureau_messages(self, district_id: int, indicator_id: int) -> int:
+        from sqlmodel import func, select
+
+        from krs_app.db.engine import session_scope
+        from krs_app.db.models import Message
+
+        with session_scope() as session:
+            return int(session.exec(
+                select(func.count()).select_from(Message).where(
+                    Message.district_id == district_id, Message.indicator_id == indicator_id,
+                    Message.sender_side == "bureau", Message.opened_at.is_(None),
+                )
+            ).one())
+
     def district_id_of(self, code: str) -> int:
         from sqlmodel import select
 
@@ -725,8 +748,7 @@ class Fanout:
         self.first_frame_target = len(watchers)
         self.all_first = asyncio.Event()
         pids = self.server_pids()
-        services = service_pids()
-        cpu0, ccpu0, scpu0, busy0 = cpu_seconds(pids), client_cpu(), cpu_seconds(services), machine_busy()
+        cpu0, ccpu0, svc0, busy0 = cpu_seconds(pids), client_cpu(), cpu_by_pid(service_pids()), machine_busy()
         sent = await trigger()
         deadline = sent + self.args.deadline
         arrival: dict[int, float] = {}
@@ -756,7 +778,7 @@ class Fanout:
             await asyncio.wait_for(self.all_first.wait(), max(0.0, deadline - time.perf_counter()))
         except asyncio.TimeoutError:
             pass
-        cpu1, ccpu1, scpu1, busy1 = cpu_seconds(pids), client_cpu(), cpu_seconds(services), machine_busy()
+        cpu1, ccpu1, svc1, busy1 = cpu_seconds(pids), client_cpu(), cpu_by_pid(service_pids()), machine_busy()
         scan()
         while len(arrival) < len(watchers) and time.perf_counter() < deadline:
             await asyncio.sleep(0.1)
@@ -765,15 +787,15 @@ class Fanout:
             w.recording = False
             w.recorded = []
         if len(arrival) < len(watchers):
-            cpu1, ccpu1, scpu1, busy1 = cpu_seconds(pids), client_cpu(), cpu_seconds(services), machine_busy()
+            cpu1, ccpu1, svc1, busy1 = cpu_seconds(pids), client_cpu(), cpu_by_pid(service_pids()), machine_busy()
         await self.quiet(watchers)
         committed = await asyncio.to_thread(verify)
         times = sorted((t - sent) * 1000 for t in arrival.values())
         result = RunResult(
             label=label, kind=kind, n=len(watchers), times_ms=times, lost=len(watchers) - len(arrival),
             wrong_frames=wrong, server_cpu_ms=(cpu1 - cpu0) * 1000, client_cpu_ms=(ccpu1 - ccpu0) * 1000,
-            service_cpu_ms=(scpu1 - scpu0) * 1000,
-            other_cpu_ms=max(0.0, ((busy1 - busy0) - (cpu1 - cpu0) - (ccpu1 - ccpu0) - (scpu1 - scpu0)) * 1000),
+            service_cpu_ms=cpu_delta(svc0, svc1) * 1000,
+            other_cpu_ms=max(0.0, ((busy1 - busy0) - (cpu1 - cpu0) - (ccpu1 - ccpu0) - cpu_delta(svc0, svc1)) * 1000),
             committed=committed,
             note=(f"{wrong} non-matching frames" if wrong else ""),
         )
@@ -786,8 +808,7 @@ class Fanout:
     async def run(self) -> None:
         import aiohttp
 
-        args = self.args
-        self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, force_close=False))
+        self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
         control: list[Socket] = []
         try:
             await self._run(control)
@@ -797,7 +818,6 @@ class Fanout:
             for sock in control:
                 await sock.close()
             await self.http.close()
-            del args
 
     async def _run(self, control: list[Socket]) -> None:
         args = self.args
@@ -890,7 +910,6 @@ class Fanout:
         async def open_badge() -> RunResult:
             nonlocal badge_on, reset_counter
             reset_counter += 1
-            status_before, _ = self.db_facts(district_id, msg_indicator, int(round_id))
 
             async def trigger() -> float:
                 return await reset_tab.send({
@@ -901,7 +920,7 @@ class Fanout:
             result = await self.measure(
                 f"district opens badge {args.message_code} #{reset_counter}", "district", trigger,
                 lambda r: r.get("code") == args.message_code and r.get("new_badge") is False,
-                lambda: True,
+                lambda: self.unopened_bureau_messages(district_id, msg_indicator) == 0,
             )
             badge_on = False
             await reset_tab.drain(0.3)
@@ -1083,11 +1102,12 @@ def print_report(args, profile: str, fan: Fanout | None, elapsed: float) -> None
     for line in fan.report_memory:
         print(line)
     print()
-    print("fan-out")
-    print(HEADER)
-    for r in fan.results:
-        print(r.line())
-    print()
+    if fan.results:
+        print("fan-out")
+        print(HEADER)
+        for r in fan.results:
+            print(r.line())
+        print()
     for n in args.watchers:
         for kind in ("bureau", "district"):
             if (line := summary(fan.results, kind, n)) is not None:
