@@ -27,7 +27,9 @@ class EntryState(SessionState):
     notice: str = ""
 
     def _reload(self, user) -> None:
-        page = entry.entry_page(user, int(self.round_id) if self.round_id.isdigit() else None)
+        self._apply_page(entry.entry_page(user, int(self.round_id) if self.round_id.isdigit() else None))
+
+    def _apply_page(self, page) -> None:
         self.district_name = page.district_name
         self.round_id = str(page.round_id)
         self.round_label = page.round_label
@@ -107,14 +109,27 @@ class EntryState(SessionState):
             self._reload_indicators(user, {outcome.indicator_id})
         return None
 
-    def _live_refresh(self, change: Change) -> None:
+    def _live_refresh(self, change: Change, memo=None) -> None:
         """Another browser (or the scheduler) changed this district: reload what this page shows."""
         if self.round_id and change.round_id != int(self.round_id) and change.kind not in ("message", "opened"):
             return
-        user = self._user_with_role("district")
+        user = self._user_memo(memo, "district")
         if user is None or user.district_id != change.district_id:
             return
+        if memo is None:
+            if change.indicator_id is not None and self.round_id and change.round_id == int(self.round_id):
+                self._reload_indicators(user, {change.indicator_id})
+            else:
+                self._reload(user)
+            return
         if change.indicator_id is not None and self.round_id and change.round_id == int(self.round_id):
-            self._reload_indicators(user, {change.indicator_id})
+            # Every viewer of this district and round gets the very same rows object, so the
+            # dispatcher can send one encoded delta to all of them.
+            round_id = int(self.round_id)
+            page = memo.get(("entry_page", user.district_id, round_id), lambda: entry.entry_page(user, round_id))
+            self.indicators = page.indicators
+            self.overall_text = page.overall_text
         else:
-            self._reload(user)
+            round_id = int(self.round_id) if self.round_id.isdigit() else None
+            page = memo.get(("entry_page", user.district_id, round_id), lambda: entry.entry_page(user, round_id))
+            self._apply_page(page)

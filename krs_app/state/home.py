@@ -142,7 +142,7 @@ class KpiHomeState(SessionState):
         self._reload(user)
         return None
 
-    def _live_refresh(self, change: Change) -> None:
+    def _live_refresh(self, change: Change, memo=None) -> None:
         user = self._user_with_role("kpi_office")
         if user is not None and (not self.round_id or change.round_id == int(self.round_id)):
             self._reload(user)

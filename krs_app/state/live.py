@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import Any
 
 import reflex as rx
@@ -58,7 +59,44 @@ def _state_class(full_name: str) -> type[rx.State] | None:
     return None
 
 
-async def _refresh_one(app: Any, token: str, state_name: str, change: bus.Change) -> None:
+class RefreshMemo:
+    """One dispatch's cache: what every viewer of a change would load identically
+    (the user behind a session token, a district's changed rows) is loaded once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[Any, Any] = {}
+        self._key_locks: dict[Any, threading.Lock] = {}
+        self.warm = False
+
+    def get(self, key: Any, compute):
+        with self._lock:
+            if key in self._values:
+                return self._values[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            value = compute()
+            with self._lock:
+                self._values[key] = value
+            return value
+
+
+def _delta_signature(delta: dict) -> tuple:
+    """Equal for deltas holding the same values: shared objects by identity, plain values by value."""
+    items = []
+    for state_name, fields in delta.items():
+        for key, value in fields.items():
+            plain = value is None or isinstance(value, (str, int, float, bool))
+            items.append((state_name, key, value if plain else ("id", id(value))))
+    return tuple(sorted(items, key=repr))
+
+
+async def _refresh_one(app: Any, token: str, state_name: str, change: bus.Change, memo: RefreshMemo,
+                       groups: dict) -> None:
+    """Update one viewer's server-side state; collect its delta to be sent with the same ones."""
     cls = _state_class(state_name)
     if cls is None:
         return
@@ -67,23 +105,87 @@ async def _refresh_one(app: Any, token: str, state_name: str, change: bus.Change
         get_registry().remove_token(token)
         return
     try:
-        async with app.modify_state(rx.BaseStateToken(ident=token, cls=cls)) as root:
-            state = await root.get_state(cls)
-            await asyncio.to_thread(state._live_refresh, change)
+        with app.set_contexts():
+            async with app.state_manager.modify_state_with_links(rx.BaseStateToken(ident=token, cls=cls)) as root:
+                state = await root.get_state(cls)
+                if memo.warm:
+                    state._live_refresh(change, memo)
+                else:
+                    await asyncio.to_thread(state._live_refresh, change, memo)
+                delta = await root._get_resolved_delta()
+                root._clean()
+        if delta:
+            signature = _delta_signature(delta)
+            groups.setdefault(signature, (delta, []))[1].append(token)
     except Exception:  # noqa: BLE001
         logger.exception("live refresh failed for %s", token)
 
 
-async def dispatch(change: bus.Change) -> None:
+async def _send_groups(app: Any, groups: dict) -> None:
+    from reflex.state import StateUpdate
+
+    namespace = app.event_namespace
+    manager = namespace._token_manager
+    for delta, tokens in groups.values():
+        update = StateUpdate(delta=delta)
+        local, remote = [], []
+        for token in tokens:
+            record = manager.token_to_socket.get(token)
+            (local if record is not None and record.instance_id == manager.instance_id else remote).append(
+                (token, record))
+        if local:
+            # python-socketio encodes the packet once for a list of recipients.
+            await namespace.emit("event", update, to=[record.sid for _, record in local])
+        for token, _ in remote:
+            await namespace.emit_update(update=update, token=token)
+
+
+async def dispatch(change: bus.Change, local_only: bool = False) -> None:
     from krs_app.krs_app import app
 
     viewers = [(token, state) for token, state in get_registry().viewers(keys_for(change)) if token != change.origin]
-    if viewers:
-        await asyncio.gather(*(_refresh_one(app, token, state, change) for token, state in viewers))
+    if local_only:
+        manager = app.event_namespace._token_manager
+        mine = manager.instance_id
+        viewers = [(t, s) for t, s in viewers
+                   if (r := manager.token_to_socket.get(t)) is not None and r.instance_id == mine]
+    if not viewers:
+        return
+    memo = RefreshMemo()
+    groups: dict = {}
+    # The first viewer loads what the others share (in a thread: database work); the rest only
+    # assign it, on the event loop.
+    first: dict[str, tuple[str, str]] = {}
+    for token, state in viewers:
+        first.setdefault(state, (token, state))
+    await asyncio.gather(*(_refresh_one(app, token, state, change, memo, groups) for token, state in first.values()))
+    memo.warm = True
+    done = set(first.values())
+    await asyncio.gather(*(_refresh_one(app, token, state, change, memo, groups)
+                           for token, state in viewers if (token, state) not in done))
+    await _send_groups(app, groups)
+
+
+_redis_pub = None
+_tasks: set = set()
+CHANNEL = "krs:live-changes"
 
 
 def _on_change(change: bus.Change) -> None:
-    """Bus listener: may be called from the event loop or from a worker thread."""
+    """Bus listener: may be called from the event loop or from a worker thread.
+
+    With Redis (several app processes), the change is published to every process, and each
+    refreshes only the browsers connected to it; otherwise it is dispatched here."""
+    if _redis_pub is not None:
+        import dataclasses
+        import json
+
+        _redis_pub.publish(CHANNEL, json.dumps(dataclasses.asdict(change)))
+        return
+    _schedule(change, local_only=False)
+
+
+def _schedule(change: bus.Change, local_only: bool) -> None:
     loop = _loop
     if loop is None or loop.is_closed():
         return
@@ -92,15 +194,44 @@ def _on_change(change: bus.Change) -> None:
     except RuntimeError:
         running = None
     if running is loop:
-        loop.create_task(dispatch(change))
+        loop.create_task(dispatch(change, local_only))
     else:
-        asyncio.run_coroutine_threadsafe(dispatch(change), loop)
+        asyncio.run_coroutine_threadsafe(dispatch(change, local_only), loop)
+
+
+async def _listen(url: str) -> None:
+    import json
+
+    import redis.asyncio as aioredis
+
+    client = aioredis.Redis.from_url(url)
+    async with client.pubsub() as pubsub:
+        await pubsub.subscribe(CHANNEL)
+        async for message in pubsub.listen():
+            if message.get("type") != "message":
+                continue
+            try:
+                change = bus.Change(**json.loads(message["data"]))
+            except Exception:  # noqa: BLE001
+                logger.exception("bad live change message")
+                continue
+            task = asyncio.get_running_loop().create_task(dispatch(change, True))
+            _tasks.add(task)
+            task.add_done_callback(_tasks.discard)
 
 
 def start_live_updates() -> None:
     """Call once per process from a lifespan task, inside the running loop."""
-    global _loop
+    global _loop, _redis_pub
     _loop = asyncio.get_running_loop()
+    from krs_app.settings import get_settings
+
+    url = get_settings().redis_url
+    if url:
+        import redis
+
+        _redis_pub = redis.Redis.from_url(url)
+        _tasks.add(_loop.create_task(_listen(url)))
     bus.subscribe(_on_change)
 
 

@@ -175,7 +175,7 @@ class ReviewState(SessionState):
         self._reload_detail(user)
         return None
 
-    def _live_refresh(self, change: Change) -> None:
+    def _live_refresh(self, change: Change, memo=None) -> None:
         """A district (or the scheduler) changed something on one of this bureau's indicators."""
         user = self._user_or_none()
         if user is None:
