@@ -33,7 +33,7 @@ class PanelState(SessionState):
     _district_id: int = 0
     _indicator_id: int = 0
 
-    def _target(self, indicator_id, district_id, title: str):
+    def _target(self, indicator_id, district_id, title: str, round_id: object = None):
         user = self._user()
         if user is None:
             return None
@@ -45,6 +45,8 @@ class PanelState(SessionState):
         except (TypeError, ValueError):
             return None
         self.title = str(title)[:300]
+        if round_id is not None:
+            self.round_key = int(round_id) if str(round_id).isdigit() else 0
         self.indicator_key = self._indicator_id
         self.can_attach = user.is_district
         return user
@@ -57,10 +59,9 @@ class PanelState(SessionState):
 
     @rx.event
     def open_evidence(self, indicator_id: int, district_id: int, round_id: str, title: str):
-        user = self._target(indicator_id, district_id, title)
+        user = self._target(indicator_id, district_id, title, round_id)
         if user is None:
             return self._away()
-        self.round_key = int(round_id) if str(round_id).isdigit() else 0
         self.max_upload_bytes = get_settings().upload_max_bytes
         self.evidence_message = ""
         try:
@@ -73,10 +74,9 @@ class PanelState(SessionState):
 
     @rx.event
     def open_comments(self, indicator_id: int, district_id: int, round_id: str, title: str):
-        user = self._target(indicator_id, district_id, title)
+        user = self._target(indicator_id, district_id, title, round_id)
         if user is None:
             return self._away()
-        self.round_key = int(round_id) if str(round_id).isdigit() else 0
         self.comment_error = ""
         try:
             self._load_messages(user)
@@ -89,10 +89,9 @@ class PanelState(SessionState):
     @rx.event
     def load_for(self, indicator_id: int, district_id: int, round_id: str):
         """Show one result's files and thread inside another window (the bureau's detail view)."""
-        user = self._target(indicator_id, district_id, self.title)
+        user = self._target(indicator_id, district_id, self.title, round_id)
         if user is None:
             return self._away()
-        self.round_key = int(round_id) if str(round_id).isdigit() else 0
         self.evidence_message = ""
         self.comment_error = ""
         try:
