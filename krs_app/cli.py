@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -73,8 +72,7 @@ def cmd_run(args) -> int:
     env = _reflex_env()
     if args.demo:
         env["KRS_DEMO"] = "1"
-    reflex = shutil.which("reflex", path=env["PATH"]) or "reflex"
-    command = [reflex, "run", "--env", "prod"]
+    command = [sys.executable, "-m", "krs_app.server", "--env", "prod"]
     if args.port:
         env["KRS_PORT"] = str(args.port)
     return subprocess.call(command, cwd=PROJECT_ROOT, env=env)

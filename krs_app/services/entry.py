@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
@@ -36,7 +37,13 @@ CELL_NOT_REQUIRED = "not_required"
 CORRECTED_MESSAGE = "แก้ไขข้อมูลตามที่สำนักแจ้งแล้ว"
 
 
-@dataclass
+def _shared(text: str) -> str:
+    """One string object for equal texts: every open page keeps its rows, so repeated texts
+    (element ids, scores, hints) are stored once per process rather than once per browser tab."""
+    return sys.intern(text)
+
+
+@dataclass(slots=True)
 class VariableRow:
     id: int
     key: str
@@ -47,7 +54,7 @@ class VariableRow:
     element_id: str
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorRow:
     id: int
     code: str
@@ -68,7 +75,7 @@ class IndicatorRow:
     variables: list[VariableRow] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class RoundOption:
     id: str
     label: str
@@ -197,8 +204,8 @@ def _indicator_rows(
                     label=variable.label,
                     unit=variable.unit,
                     mode=mode,
-                    value_text=format_number(by_key.get(key)),
-                    element_id=f"value-{code_for_id(spec.code)}-{key}",
+                    value_text=_shared(format_number(by_key.get(key))),
+                    element_id=_shared(f"value-{code_for_id(spec.code)}-{key}"),
                 )
             )
         refusal = ""
@@ -210,15 +217,15 @@ def _indicator_rows(
             IndicatorRow(
                 id=entry.indicator.id,
                 code=spec.code,
-                code_id=code_for_id(spec.code),
+                code_id=_shared(code_for_id(spec.code)),
                 name=spec.name,
-                weight=format_number(spec.weight),
-                score_text=format_score(shown_score),
-                percent_text=format_result(evaluation.result),
+                weight=_shared(format_number(spec.weight)),
+                score_text=_shared(format_score(shown_score)),
+                percent_text=_shared(format_result(evaluation.result)),
                 status=status.value,
                 status_label=STATUS_LABELS[status],
                 status_help=STATUS_HELP_FOR_DISTRICT[status],
-                hint=next_level_hint(spec, by_key, round_.months, evaluation.score)
+                hint=_shared(next_level_hint(spec, by_key, round_.months, evaluation.score))
                 if status != Status.CERTIFIED
                 else "",
                 editable=window.allowed,
@@ -233,7 +240,18 @@ def _indicator_rows(
 
 
 def entry_page(user: CurrentUser, round_id: int | None = None) -> EntryPage:
-    district_id = _require_district(user)
+    return _district_page(_require_district(user), round_id)
+
+
+def page_for_watchers(district_id: int, round_id: int) -> EntryPage:
+    """The page as every watching tab of this district shows it, for the live push.
+
+    Only for the live layer, which sends it to tabs whose sessions it has just checked
+    belong to this district (services.auth.live_district_sessions)."""
+    return _district_page(district_id, round_id)
+
+
+def _district_page(district_id: int, round_id: int | None) -> EntryPage:
     with session_scope() as session:
         district = session.get(District, district_id)
         round_ = get_round(session, round_id)
