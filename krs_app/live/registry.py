@@ -10,8 +10,24 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
+from typing import NamedTuple
 
 VIEWER_TTL_SECONDS = 24 * 3600
+
+
+class Viewer(NamedTuple):
+    token: str  # the browser tab's client token
+    state: str  # the full name of the state class showing the watched data
+    context: str  # what that tab shows of it, as the state put it (e.g. the round, the session)
+
+
+def _member(token: str, state_name: str, context: str) -> str:
+    return f"{token}|{state_name}|{context}"
+
+
+def _viewer(member: str) -> Viewer:
+    token, state_name, context = (member.split("|", 2) + ["", ""])[:3]
+    return Viewer(token, state_name, context)
 
 
 def district_key(district_id: int) -> str:
@@ -28,34 +44,48 @@ KPI_KEY = "kpi"
 class MemoryViewerRegistry:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._viewers: dict[str, dict[str, float]] = {}  # key -> {"token|state": registered at}
-        self._keys_of: dict[str, set[str]] = {}  # token -> keys
+        self._viewers: dict[str, dict[str, float]] = {}  # key -> {member: registered at}
+        self._membership: dict[str, tuple[str, str]] = {}  # token -> (key, member)
+        self._stale: set[str] = set()
 
-    def add(self, key: str, token: str, state_name: str) -> None:
-        member = f"{token}|{state_name}"
+    def add(self, key: str, token: str, state_name: str, context: str = "") -> None:
+        """Register (or re-register) a tab: one membership per tab, the previous one removed."""
+        member = _member(token, state_name, context)
         with self._lock:
-            for old_key in self._keys_of.get(token, set()) - {key}:
-                viewers = self._viewers.get(old_key, {})
-                for old in [m for m in viewers if m.startswith(token + "|")]:
-                    viewers.pop(old, None)
+            previous = self._membership.get(token)
+            if previous is not None and previous != (key, member):
+                self._viewers.get(previous[0], {}).pop(previous[1], None)
             self._viewers.setdefault(key, {})[member] = time.monotonic()
-            self._keys_of[token] = {key}
+            self._membership[token] = (key, member)
 
     def remove_token(self, token: str) -> None:
         with self._lock:
-            for key in self._keys_of.pop(token, set()):
-                viewers = self._viewers.get(key, {})
-                for member in [m for m in viewers if m.startswith(token + "|")]:
-                    viewers.pop(member, None)
+            self._stale.discard(token)
+            previous = self._membership.pop(token, None)
+            if previous is not None:
+                self._viewers.get(previous[0], {}).pop(previous[1], None)
 
-    def viewers(self, keys: Iterable[str]) -> list[tuple[str, str]]:
+    def viewers(self, keys: Iterable[str]) -> list[Viewer]:
         with self._lock:
             members = {m for key in keys for m in self._viewers.get(key, {})}
-        return [tuple(m.split("|", 1)) for m in members]  # type: ignore[misc]
+        return [_viewer(m) for m in members]
 
     def count(self) -> int:
         with self._lock:
             return sum(len(v) for v in self._viewers.values())
+
+    def mark_stale(self, tokens: Iterable[str]) -> None:
+        """These tabs were sent newer data than their stored state holds (see state.live)."""
+        with self._lock:
+            self._stale.update(tokens)
+
+    def take_stale(self, token: str) -> bool:
+        """Whether this tab's stored state is behind what it was sent; clears the mark."""
+        with self._lock:
+            if token in self._stale:
+                self._stale.discard(token)
+                return True
+            return False
 
 
 class RedisViewerRegistry:
@@ -66,39 +96,51 @@ class RedisViewerRegistry:
 
         self._redis = redis.Redis.from_url(url)
         self._prefix = "krs:viewers:"
+        self._stale_prefix = "krs:stale:"
+        self._membership_prefix = "krs:viewer-of:"  # a hash per tab: watch key -> its member there
 
-    def add(self, key: str, token: str, state_name: str) -> None:
-        member = f"{token}|{state_name}"
-        token_key = f"krs:viewer-keys:{token}"
+    def add(self, key: str, token: str, state_name: str, context: str = "") -> None:
+        """Register (or re-register) a tab: one membership per tab, the previous one removed."""
+        member = _member(token, state_name, context)
+        token_key = self._membership_prefix + token
+        previous = self._redis.hgetall(token_key)
         pipe = self._redis.pipeline()
-        for old_key in self._redis.smembers(token_key):
-            old = old_key.decode()
-            if old != key:
-                pipe.srem(self._prefix + old, member)
+        for old_key, old_member in previous.items():
+            if old_key.decode() != key or old_member.decode() != member:
+                pipe.srem(self._prefix + old_key.decode(), old_member)
         pipe.delete(token_key)
-        pipe.sadd(token_key, key)
+        pipe.hset(token_key, key, member)
         pipe.expire(token_key, VIEWER_TTL_SECONDS)
         pipe.sadd(self._prefix + key, member)
         pipe.expire(self._prefix + key, VIEWER_TTL_SECONDS)
         pipe.execute()
 
     def remove_token(self, token: str) -> None:
-        token_key = f"krs:viewer-keys:{token}"
-        for key in self._redis.smembers(token_key):
-            for member in self._redis.smembers(self._prefix + key.decode()):
-                if member.decode().startswith(token + "|"):
-                    self._redis.srem(self._prefix + key.decode(), member)
-        self._redis.delete(token_key)
+        token_key = self._membership_prefix + token
+        pipe = self._redis.pipeline()
+        for key, member in self._redis.hgetall(token_key).items():
+            pipe.srem(self._prefix + key.decode(), member)
+        pipe.delete(token_key, self._stale_prefix + token)
+        pipe.execute()
 
-    def viewers(self, keys: Iterable[str]) -> list[tuple[str, str]]:
+    def viewers(self, keys: Iterable[str]) -> list[Viewer]:
         keys = list(keys)
         if not keys:
             return []
         members = self._redis.sunion([self._prefix + k for k in keys])
-        return [tuple(m.decode().split("|", 1)) for m in members]  # type: ignore[misc]
+        return [_viewer(m.decode()) for m in members]
 
     def count(self) -> int:
         return sum(self._redis.scard(k) for k in self._redis.scan_iter(self._prefix + "*"))
+
+    def mark_stale(self, tokens: Iterable[str]) -> None:
+        pipe = self._redis.pipeline(transaction=False)
+        for token in tokens:
+            pipe.set(self._stale_prefix + token, b"1", ex=VIEWER_TTL_SECONDS)
+        pipe.execute()
+
+    def take_stale(self, token: str) -> bool:
+        return bool(self._redis.delete(self._stale_prefix + token))
 
 
 _registry: MemoryViewerRegistry | RedisViewerRegistry | None = None

@@ -154,6 +154,34 @@ def user_for_token(token: str | None) -> CurrentUser | None:
         return _current_user(session, user)
 
 
+def session_key(token: str | None) -> str:
+    """What identifies a browser session without being its secret (the stored hash)."""
+    return _token_hash(token) if token and len(token) <= 200 else ""
+
+
+def live_district_sessions(keys: set[str], district_id: int) -> set[str]:
+    """Of these session keys, the ones still logged in as a user of this district.
+
+    One query for every tab a live change goes to; it does not extend the idle period."""
+    keys = {key for key in keys if key}
+    if not keys:
+        return set()
+    idle_since = utcnow() - timedelta(minutes=get_settings().session_idle_minutes)
+    with session_scope() as session:
+        rows = session.exec(
+            select(UserSession.token_hash)
+            .join(User, User.id == UserSession.user_id)
+            .where(
+                UserSession.token_hash.in_(keys),
+                UserSession.ended_at.is_(None),
+                UserSession.last_seen_at >= idle_since,
+                User.active.is_(True),
+                User.district_id == district_id,
+            )
+        )
+        return set(rows)
+
+
 def require_user(token: str | None) -> CurrentUser:
     user = user_for_token(token)
     if user is None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from krs_app.live.bus import Change
 from krs_app.live.registry import district_key
-from krs_app.services import entry
+from krs_app.services import auth, entry
 from krs_app.services.entry import IndicatorRow, RoundOption
 from krs_app.services.errors import ServiceError
-from krs_app.state.live import watch
+from krs_app.state.live import take_stale, watch
 from krs_app.state.session import SessionState
 
 
@@ -47,6 +49,16 @@ class EntryState(SessionState):
         self.indicators = [fresh.get(row.id, row) for row in self.indicators]
         self.overall_text = overall
 
+    def _watch(self, user) -> None:
+        """Register this tab for live pushes of its district, with the round it shows and its session."""
+        watch(self, district_key(user.district_id), context=f"{self.round_id}:{auth.session_key(self.session_token)}")
+
+    def _catch_up(self, user) -> None:
+        """A live push sent this tab newer rows than this stored state holds: reload them first,
+        so what this event sends back never takes the screen back to older values."""
+        if take_stale(self):
+            self._reload(user)
+
     @rx.event
     def load(self):
         user = self._user_with_role("district")
@@ -54,13 +66,14 @@ class EntryState(SessionState):
             return self._away()
         self.cell_errors = {}
         self.notice = ""
-        watch(self, district_key(user.district_id))
+        take_stale(self)
         try:
             self._reload(user)
         except ServiceError as error:
             self.round_id = ""
             self.notice = error.message
             self._reload(user)
+        self._watch(user)
         return None
 
     @rx.event
@@ -69,6 +82,7 @@ class EntryState(SessionState):
         user = self._user_with_role("district")
         if user is None:
             return self._away()
+        take_stale(self)
         self._reload(user)
         return None
 
@@ -79,12 +93,14 @@ class EntryState(SessionState):
             return self._away()
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
         self.cell_errors = {}
+        take_stale(self)
         try:
             self._reload(user)
         except ServiceError as error:
             self.notice = error.message
             self.round_id = ""
             self._reload(user)
+        self._watch(user)
         return None
 
     @rx.event
@@ -93,6 +109,7 @@ class EntryState(SessionState):
         user = self._user_with_role("district")
         if user is None:
             return self._away()
+        self._catch_up(user)
         element_key = str(element_id)[:80]
         try:
             outcome = entry.enter_value(user, int(self.round_id), int(variable_id), text)
@@ -107,29 +124,27 @@ class EntryState(SessionState):
         self.cell_errors = errors
         if outcome.changed and outcome.indicator_id is not None:
             self._reload_indicators(user, {outcome.indicator_id})
+        # A push that arrived while this ran would otherwise be overtaken by these older rows.
+        self._catch_up(user)
         return None
 
-    def _live_refresh(self, change: Change, memo=None) -> None:
-        """Another browser (or the scheduler) changed this district: reload what this page shows."""
-        if self.round_id and change.round_id != int(self.round_id) and change.kind not in ("message", "opened"):
-            return
-        user = self._user_memo(memo, "district")
-        if user is None or user.district_id != change.district_id:
-            return
-        if memo is None:
-            if change.indicator_id is not None and self.round_id and change.round_id == int(self.round_id):
-                self._reload_indicators(user, {change.indicator_id})
-            else:
-                self._reload(user)
-            return
-        if change.indicator_id is not None and self.round_id and change.round_id == int(self.round_id):
-            # Every viewer of this district and round gets the very same rows object, so the
-            # dispatcher can send one encoded delta to all of them.
-            round_id = int(self.round_id)
-            page = memo.get(("entry_page", user.district_id, round_id), lambda: entry.entry_page(user, round_id))
-            self.indicators = page.indicators
-            self.overall_text = page.overall_text
-        else:
-            round_id = int(self.round_id) if self.round_id.isdigit() else None
-            page = memo.get(("entry_page", user.district_id, round_id), lambda: entry.entry_page(user, round_id))
-            self._apply_page(page)
+    @classmethod
+    def _live_delta(cls, change: Change, context: str, memo) -> dict[str, Any] | None:
+        """What every tab of the changed district showing the round in `context` is sent:
+        the same values for all of them, computed once per change (state.live)."""
+        round_text = context.split(":", 1)[0]
+        if not round_text.isdigit():
+            return None
+        round_id = int(round_text)
+        if change.round_id != round_id and change.kind not in ("message", "opened"):
+            return None
+        page = memo.get(("entry_page", change.district_id, round_id),
+                        lambda: entry.page_for_watchers(change.district_id, round_id))
+        return {
+            "round_label": page.round_label,
+            "round_closed": page.round_closed,
+            "deadline_text": page.deadline_text,
+            "countdown_text": page.countdown_text,
+            "overall_text": page.overall_text,
+            "indicators": page.indicators,
+        }

@@ -1,10 +1,19 @@
-"""Live updates: after a service commits, refresh the states of the browsers watching it.
+"""Live updates: after a service commits, refresh the browsers watching it.
 
 Services announce a Change on the bus (krs_app.live.bus). Here, once per app process,
 a listener turns each Change into watch keys (the district, the bureau owning the
-indicator, the KPI office), looks up the registered browser tokens, and for each runs
-`app.modify_state(...)` calling that state's `_live_refresh(change)`. Only the browsers
-watching the change are touched, and each reloads only what it shows.
+indicator, the KPI office) and looks up the registered browser tabs. Only the tabs
+watching the change are touched. Two ways, by page:
+
+- Pushed (the district's entry page, the page with many viewers: every staff member of a
+  district, on every process): the new values are computed once per district and round,
+  sent as one encoded packet to all those tabs, and each tab is marked stale instead of
+  having its stored state loaded and rewritten (with Redis that is a read, a lock and a
+  write per tab). A stale tab reloads its rows at its next event (EntryState._catch_up),
+  so nothing it sends afterwards can take the screen back. Sessions are checked for all
+  the tabs in one query.
+- Refreshed (review and KPI pages, few viewers each with their own filters and paging):
+  `app.modify_state(...)` per tab, calling that state's `_live_refresh(change, memo)`.
 """
 
 from __future__ import annotations
@@ -15,12 +24,14 @@ import threading
 from typing import Any
 
 import reflex as rx
+from reflex_base.constants.state import FIELD_MARKER
 from sqlmodel import select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import Indicator
 from krs_app.live import bus
-from krs_app.live.registry import KPI_KEY, bureau_key, district_key, get_registry
+from krs_app.live.registry import KPI_KEY, Viewer, bureau_key, district_key, get_registry
+from krs_app.services import auth
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +60,21 @@ def keys_for(change: bus.Change) -> list[str]:
 
 
 def _state_class(full_name: str) -> type[rx.State] | None:
-    from krs_app.state.entry import EntryState
+    """A state refreshed per tab."""
     from krs_app.state.home import KpiHomeState
     from krs_app.state.review import ReviewState
 
-    for cls in (EntryState, ReviewState, KpiHomeState):
+    for cls in (ReviewState, KpiHomeState):
         if cls.get_full_name() == full_name:
             return cls
     return None
+
+
+def _pushed_class(full_name: str) -> type[rx.State] | None:
+    """A state whose tabs are pushed the same values (see the module docstring)."""
+    from krs_app.state.entry import EntryState
+
+    return EntryState if EntryState.get_full_name() == full_name else None
 
 
 class RefreshMemo:
@@ -140,29 +158,65 @@ async def _send_groups(app: Any, groups: dict) -> None:
             await namespace.emit_update(update=update, token=token)
 
 
+def _push_groups(change: bus.Change, viewers: list[Viewer], memo: RefreshMemo, groups: dict,
+                 connected: set[str]) -> list[str]:
+    """Group the pushed tabs by the values they are sent; returns the tabs to mark stale.
+
+    Runs in a worker thread (database reads)."""
+    registry = get_registry()
+    sessions = auth.live_district_sessions({v.context.split(":", 1)[-1] for v in viewers}, change.district_id)
+    stale: list[str] = []
+    by_context: dict[tuple[str, str], list[str]] = {}
+    for viewer in viewers:
+        if viewer.token not in connected:
+            continue
+        if viewer.context.split(":", 1)[-1] not in sessions:
+            registry.remove_token(viewer.token)  # logged out or idle too long: no more pushes
+            continue
+        by_context.setdefault((viewer.state, viewer.context.split(":", 1)[0]), []).append(viewer.token)
+    for (state_name, round_text), tokens in by_context.items():
+        cls = _pushed_class(state_name)
+        values = cls._live_delta(change, round_text, memo) if cls is not None else None
+        if not values:
+            continue
+        delta = {state_name: {name + FIELD_MARKER: value for name, value in values.items()}}
+        groups.setdefault(_delta_signature(delta), (delta, []))[1].extend(tokens)
+        stale.extend(tokens)
+    return stale
+
+
 async def dispatch(change: bus.Change, local_only: bool = False) -> None:
     from krs_app.krs_app import app
 
-    viewers = [(token, state) for token, state in get_registry().viewers(keys_for(change)) if token != change.origin]
-    if local_only:
-        manager = app.event_namespace._token_manager
+    manager = app.event_namespace._token_manager if app.event_namespace is not None else None
+    viewers = [v for v in get_registry().viewers(keys_for(change)) if v.token != change.origin]
+    if local_only and manager is not None:
         mine = manager.instance_id
-        viewers = [(t, s) for t, s in viewers
-                   if (r := manager.token_to_socket.get(t)) is not None and r.instance_id == mine]
+        viewers = [v for v in viewers
+                   if (r := manager.token_to_socket.get(v.token)) is not None and r.instance_id == mine]
     if not viewers:
         return
     memo = RefreshMemo()
     groups: dict = {}
-    # The first viewer loads what the others share (in a thread: database work); the rest only
-    # assign it, on the event loop.
-    first: dict[str, tuple[str, str]] = {}
-    for token, state in viewers:
-        first.setdefault(state, (token, state))
-    await asyncio.gather(*(_refresh_one(app, token, state, change, memo, groups) for token, state in first.values()))
-    memo.warm = True
-    done = set(first.values())
-    await asyncio.gather(*(_refresh_one(app, token, state, change, memo, groups)
-                           for token, state in viewers if (token, state) not in done))
+    pushed = [v for v in viewers if _pushed_class(v.state) is not None]
+    refreshed = [v for v in viewers if _pushed_class(v.state) is None]
+    if pushed:
+        connected = set(manager.token_to_socket) if manager is not None else {v.token for v in pushed}
+        stale = await asyncio.to_thread(_push_groups, change, pushed, memo, groups, connected)
+        if stale:
+            # Before sending: a tab's event that starts after this reloads first (EntryState._catch_up).
+            await asyncio.to_thread(get_registry().mark_stale, stale)
+    if refreshed:
+        # The first viewer of each page loads what the others share (in a thread: database
+        # work); the rest only assign it, on the event loop.
+        first: dict[str, Viewer] = {}
+        for viewer in refreshed:
+            first.setdefault(viewer.state, viewer)
+        await asyncio.gather(*(_refresh_one(app, v.token, v.state, change, memo, groups) for v in first.values()))
+        memo.warm = True
+        done = set(first.values())
+        await asyncio.gather(*(_refresh_one(app, v.token, v.state, change, memo, groups)
+                               for v in refreshed if v not in done))
     await _send_groups(app, groups)
 
 
@@ -235,8 +289,14 @@ def start_live_updates() -> None:
     bus.subscribe(_on_change)
 
 
-def watch(state: rx.State, key: str) -> None:
-    """Register this browser's state as a viewer of a watch key."""
+def watch(state: rx.State, key: str, context: str = "") -> None:
+    """Register this browser's state as a viewer of a watch key (context: what it shows of it)."""
     token = state.router.session.client_token
     if token:
-        get_registry().add(key, token, type(state).get_full_name())
+        get_registry().add(key, token, type(state).get_full_name(), context)
+
+
+def take_stale(state: rx.State) -> bool:
+    """Whether a live push left this tab's stored state behind what its screen shows (clears it)."""
+    token = state.router.session.client_token
+    return bool(token) and get_registry().take_stale(token)

@@ -10,6 +10,7 @@ import reflex as rx
 
 from krs_app import routes
 from krs_app.live.bus import acting_client
+from krs_app.live.registry import get_registry
 from krs_app.services import auth
 from krs_app.services.auth import CurrentUser
 
@@ -68,6 +69,7 @@ class SessionState(rx.State):
     @rx.event
     def logout(self):
         auth.logout(self.session_token)
+        get_registry().remove_token(self.router.session.client_token)  # no more live pushes to this tab
         self.session_token = ""
         self._show_user(None)
         return rx.redirect(routes.LOGIN)

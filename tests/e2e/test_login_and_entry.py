@@ -81,7 +81,7 @@ def test_part_above_whole_is_refused_at_the_cell(new_page, app_server):
 def test_round_selector_shows_past_rounds_read_only(new_page, app_server):
     page = new_page()
     login(page, app_server.url, "spm07")
-    page.wait_for_selector("#round-select")
+    page.wait_for_selector("#round-select option", state="attached")
     options = page.eval_on_selector_all("#round-select option", "els => els.map(e => e.textContent)")
     assert options[0].endswith("(รอบ 6 เดือน)") and "ครั้งที่ 2 ปี 62 (รอบ 12 เดือน)" in options
     page.select_option("#round-select", label="ครั้งที่ 2 ปี 62 (รอบ 12 เดือน)")

@@ -83,3 +83,16 @@ def test_idle_session_expires(krs_db):
 @pytest.mark.parametrize("token", [None, "", "x" * 500, "not-a-token"])
 def test_unknown_tokens_are_nobody(krs_db, token):
     assert auth.user_for_token(token) is None
+
+
+def test_live_pushes_go_only_to_sessions_still_logged_in_as_that_district(krs_db):
+    """The live layer pushes a district's rows to the tabs whose sessions this returns."""
+    own, user = auth.login("spm07", DEMO_PASSWORD)
+    other, _ = auth.login("spm01", DEMO_PASSWORD)
+    bureau, _ = auth.login("finance", DEMO_PASSWORD)
+    ended, _ = auth.login("spm07", DEMO_PASSWORD)
+    auth.logout(ended)
+    keys = {auth.session_key(t) for t in (own, other, bureau, ended)} | {"", "not-a-key"}
+    assert auth.live_district_sessions(keys, user.district_id) == {auth.session_key(own)}
+    clock.shift_for_tests(timedelta(hours=9))
+    assert auth.live_district_sessions(keys, user.district_id) == set()
