@@ -153,6 +153,8 @@ def child_env(data_dir: Path, port: int) -> dict[str, str]:
 # `reflex run --env prod --backend-only` refuses to start here because rxconfig.py pins
 # frontend_port; this is the same code path the CLI takes after that check.
 BACKEND_ONLY_LAUNCHER = """
+from krs_app.server import use_uvicorn
+use_uvicorn()  # the server `krs run` uses
 import sys
 from reflex_base import constants
 from reflex_base.environment import environment
@@ -697,7 +699,7 @@ def main(argv: list[str] | None = None) -> int:
             app, base_url, data_dir = start_app(work_dir, args.full, args.start_timeout)
             started.append(app)
             args.app_mode = ("started here: krs run --demo, full production app" if args.full
-                             else "started here: production backend only (granian), demo data")
+                             else "started here: production backend only (uvicorn, as `krs run`), demo data")
             print(f"app up at {base_url} after {time.monotonic() - t0:.1f}s", file=sys.stderr)
         if data_dir is not None:
             # Before anything imports krs_app.settings: the same database as the app.

@@ -85,17 +85,10 @@ import os
 import sys
 from reflex_base import constants
 if len(sys.argv) > 2 and sys.argv[2] == "uvicorn":
-    # Same Reflex start-up, but the ASGI app served by uvicorn (wsproto websockets) instead of granian.
-    from reflex.utils import exec as reflex_exec
+    # The app's production server (krs_app.server): uvicorn with wsproto websockets.
+    from krs_app.server import use_uvicorn
 
-    def _serve_with_uvicorn(host, port, loglevel, app_target=None):
-        import uvicorn
-
-        uvicorn.run(app_target or reflex_exec.get_app_instance_from_file(), factory=True, host=host, port=port,
-                    workers=int(os.environ.get("GRANIAN_WORKERS", "1")), ws="wsproto", log_level="warning")
-
-    reflex_exec.run_granian_backend_prod = _serve_with_uvicorn
-    os.environ["REFLEX_USE_GRANIAN"] = "1"
+    use_uvicorn()
 from reflex_base.environment import environment
 from reflex.reflex import _run
 environment.REFLEX_COMPILE_CONTEXT.set(constants.CompileContext.RUN)
@@ -1161,9 +1154,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--app-dir", default=str(PROJECT_ROOT),
                         help="project folder to run the app from (e.g. a copy with a change to try)")
-    parser.add_argument("--server", choices=("granian", "uvicorn"), default="granian",
-                        help="ASGI server under Reflex (default granian, as `reflex run --env prod`; uvicorn (wsproto): "
-                             "to compare per-connection memory)")
+    parser.add_argument("--server", choices=("granian", "uvicorn"), default="uvicorn",
+                        help="ASGI server under Reflex (default uvicorn with wsproto, as `krs run` serves; "
+                             "granian: Reflex's own default, to compare)")
     parser.add_argument("--start-timeout", type=float, default=600)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (app log, SQLite)")
     args = parser.parse_args(argv)
@@ -1201,14 +1194,13 @@ def main(argv: list[str] | None = None) -> int:
             rdb = claim_redis_db(res, "127.0.0.1", 6379)
             redis_url = f"redis://127.0.0.1:6379/{rdb}"
             env["REFLEX_REDIS_URL"] = redis_url
-            env["GRANIAN_WORKERS"] = str(args.workers)
-            parts.append(f"Redis db {rdb} (state, tokens, viewer registry), GRANIAN_WORKERS={args.workers}")
+            env["GRANIAN_WORKERS"] = env["KRS_WORKERS"] = str(args.workers)
+            parts.append(f"Redis db {rdb} (state, tokens, viewer registry), {args.workers} workers")
         else:
-            env["GRANIAN_WORKERS"] = "1"
+            env["GRANIAN_WORKERS"] = env["KRS_WORKERS"] = "1"
             parts.append("in-memory state, 1 worker")
         profile = ("scale-out: " if args.redis or args.postgres else "embedded: ") + "; ".join(parts)
-        if args.server != "granian":
-            profile += f"; served by {args.server}"
+        profile += f"; served by {args.server}"
         if Path(args.app_dir).resolve() != PROJECT_ROOT:
             profile += f"; app from {args.app_dir}"
         # This process logs in and checks the database directly: the same settings as the app.

@@ -63,7 +63,7 @@ def two_processes():
         KRS_DEMO="1",
         KRS_SECRET="scale-secret",
         KRS_API_URL=f"http://localhost:{front}",  # browsers reach both processes through the balancer
-        GRANIAN_WORKERS="1",
+        KRS_WORKERS="1",
         REFLEX_USE_NPM="1",
         REFLEX_TELEMETRY_ENABLED="false",
         PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""),
