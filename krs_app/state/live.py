@@ -159,16 +159,19 @@ async def _send_groups(app: Any, groups: dict) -> None:
 
 
 def _push_groups(change: bus.Change, viewers: list[Viewer], memo: RefreshMemo, groups: dict,
-                 connected: set[str]) -> list[str]:
+                 connected: set[str], prune_disconnected: bool) -> list[str]:
     """Group the pushed tabs by the values they are sent; returns the tabs to mark stale.
 
-    Runs in a worker thread (database reads)."""
+    Runs in a worker thread (database reads). A closed tab is forgotten when this process
+    knows every connection (embedded); a tab that reconnects registers again on load."""
     registry = get_registry()
     sessions = auth.live_district_sessions({v.context.split(":", 1)[-1] for v in viewers}, change.district_id)
     stale: list[str] = []
     by_context: dict[tuple[str, str], list[str]] = {}
     for viewer in viewers:
         if viewer.token not in connected:
+            if prune_disconnected:
+                registry.remove_token(viewer.token)
             continue
         if viewer.context.split(":", 1)[-1] not in sessions:
             registry.remove_token(viewer.token)  # logged out or idle too long: no more pushes
@@ -202,7 +205,8 @@ async def dispatch(change: bus.Change, local_only: bool = False) -> None:
     refreshed = [v for v in viewers if _pushed_class(v.state) is None]
     if pushed:
         connected = set(manager.token_to_socket) if manager is not None else {v.token for v in pushed}
-        stale = await asyncio.to_thread(_push_groups, change, pushed, memo, groups, connected)
+        stale = await asyncio.to_thread(_push_groups, change, pushed, memo, groups, connected,
+                                        manager is not None and not local_only)
         if stale:
             # Before sending: a tab's event that starts after this reloads first (EntryState._catch_up).
             await asyncio.to_thread(get_registry().mark_stale, stale)

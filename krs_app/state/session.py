@@ -29,15 +29,6 @@ class SessionState(rx.State):
         acting_client.set(self.router.session.client_token)
         return auth.user_for_token(self.session_token)
 
-    def _user_memo(self, memo, role: str) -> CurrentUser | None:
-        """In a live refresh: the user behind this tab's session, looked up once per change."""
-        token = self.session_token
-        user = memo.get(("user", token), lambda: auth.user_for_token(token)) if memo is not None else self._user()
-        self._show_user(user)
-        if user is None or user.role != role:
-            return None
-        return user
-
     def _show_user(self, user: CurrentUser | None) -> None:
         self.user_display_name = user.display_name if user else ""
         self.user_office_name = user.office_name if user else ""
