@@ -389,19 +389,6 @@ class DetailVariable:
 
 
 @dataclass
-class EvidenceRow:
-    id: int
-    description: str
-    original_name: str
-    size_bytes: int
-    uploaded_text: str
-    uploaded_by: str
-    received: bool
-    received_text: str
-    received_by: str
-
-
-@dataclass
 class HistoryRow:
     at_text: str
     who: str
@@ -454,8 +441,6 @@ class ReviewDetail:
     certified_text: str  # by whom and when
     refused_text: str
     fixed_at_close: bool
-    evidence: list[EvidenceRow]
-    thread: list[threads.MessageRow]
     history: list[HistoryRow]  # values: who changed what, before -> after
     decisions: list[HistoryRow]  # certify / refuse / undo / extension / close
     actions: AllowedActions
@@ -540,18 +525,6 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
             )
         ).first()
         status = Status(result.status) if result else Status.NOT_REPORTED
-        files = list(
-            session.exec(
-                select(EvidenceFile)
-                .where(
-                    EvidenceFile.district_id == district_id,
-                    EvidenceFile.indicator_id == indicator_id,
-                    EvidenceFile.round_id == round_.id,
-                    EvidenceFile.withdrawn_at.is_(None),
-                )
-                .order_by(EvidenceFile.uploaded_at, EvidenceFile.id)
-            )
-        )
         logs = list(
             session.exec(
                 select(AuditLog)
@@ -564,7 +537,7 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
                 .order_by(AuditLog.at, AuditLog.id)
             )
         )
-        user_ids = {log.user_id for log in logs} | {f.uploaded_by for f in files} | {f.received_by for f in files}
+        user_ids = {log.user_id for log in logs}
         if result is not None:
             user_ids |= {result.certified_by, result.refused_by}
         user_ids.discard(None)
@@ -592,7 +565,7 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
             certified_text = f"{who(result.certified_by)} {thai_datetime(to_bangkok(result.certified_at))}"
         if result is not None and status == Status.NOT_CERTIFIED and result.refused_at:
             refused_text = f"{who(result.refused_by)} {thai_datetime(to_bangkok(result.refused_at))}"
-        detail = ReviewDetail(
+        return ReviewDetail(
             district_id=district.id,
             district_code=district.code,
             district_name=district.name,
@@ -622,27 +595,10 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
             certified_text=certified_text,
             refused_text=refused_text,
             fixed_at_close=bool(result and result.fixed_at_close),
-            evidence=[
-                EvidenceRow(
-                    id=f.id,
-                    description=f.description,
-                    original_name=f.original_name,
-                    size_bytes=f.size_bytes,
-                    uploaded_text=thai_datetime(to_bangkok(f.uploaded_at)),
-                    uploaded_by=who(f.uploaded_by),
-                    received=f.received_at is not None,
-                    received_text=thai_datetime(to_bangkok(f.received_at)) if f.received_at else "",
-                    received_by=who(f.received_by) if f.received_by else "",
-                )
-                for f in files
-            ],
-            thread=[],
             history=[_history_row(log, who(log.user_id)) for log in logs if log.action in VALUE_ACTIONS],
             decisions=[_history_row(log, who(log.user_id)) for log in logs if log.action in DECISION_ACTIONS],
             actions=_allowed_actions(user, status, evaluation, round_, now),
         )
-    detail.thread = threads.thread(user, district_id, indicator_id)
-    return detail
 
 
 # ---------------------------------------------------------------- decisions

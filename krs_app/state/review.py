@@ -38,7 +38,7 @@ def _empty_detail() -> ReviewDetail:
         formula_text="", formula_with_values="", result_text="", score_text="", score_explanation="",
         complete=False, status="not_reported", status_label="", status_help="", reason="",
         correction_deadline_text="", extended_until_text="", certified_text="", refused_text="",
-        fixed_at_close=False, evidence=[], thread=[], history=[], decisions=[],
+        fixed_at_close=False, history=[], decisions=[],
         actions=AllowedActions(False, "", False, "", False, "", False, ""),
     )
 

@@ -191,10 +191,11 @@ def test_the_detail_shows_values_criteria_score_history_and_actions(krs_db):
     assert [d.action for d in after.decisions] == ["certify"] and after.certified_text
 
 
-def test_the_detail_includes_the_whole_thread(krs_db):
-    detail = review.review_detail(login_as("finance"), district_id("spm07"), indicator_id("11.3"))
-    assert len(detail.thread) == 6  # the manual's thread, across rounds
-    assert detail.thread[0].body.startswith("ไม่รับรอง")
+def test_the_detail_view_shows_the_whole_thread(krs_db):
+    # The detail view's message pane (PanelState.load_for) shows the bureau this thread.
+    thread = threads.thread(login_as("finance"), district_id("spm07"), indicator_id("11.3"))
+    assert len(thread) == 6  # the manual's thread, across rounds
+    assert thread[0].body.startswith("ไม่รับรอง")
 
 
 @pytest.mark.parametrize("username", ["spm07", "spm08", "testing"])
