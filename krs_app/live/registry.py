@@ -18,16 +18,16 @@ VIEWER_TTL_SECONDS = 24 * 3600
 class Viewer(NamedTuple):
     token: str  # the browser tab's client token
     state: str  # the full name of the state class showing the watched data
-    context: str  # what that tab shows of it, as the state put it (e.g. the round, the session)
+    session: str = ""  # the tab's login session key (services.auth.session_key)
+    context: str = ""  # what the tab shows of it, as that state puts it (the entry page: its round)
 
 
-def _member(token: str, state_name: str, context: str) -> str:
-    return f"{token}|{state_name}|{context}"
+def _member(viewer: Viewer) -> str:
+    return "|".join(viewer)
 
 
 def _viewer(member: str) -> Viewer:
-    token, state_name, context = (member.split("|", 2) + ["", ""])[:3]
-    return Viewer(token, state_name, context)
+    return Viewer(*(member.split("|", 3) + ["", "", ""])[:4])
 
 
 def district_key(district_id: int) -> str:
@@ -48,9 +48,9 @@ class MemoryViewerRegistry:
         self._membership: dict[str, tuple[str, str]] = {}  # token -> (key, member)
         self._stale: set[str] = set()
 
-    def add(self, key: str, token: str, state_name: str, context: str = "") -> None:
+    def add(self, key: str, viewer: Viewer) -> None:
         """Register (or re-register) a tab: one membership per tab, the previous one removed."""
-        member = _member(token, state_name, context)
+        token, member = viewer.token, _member(viewer)
         with self._lock:
             previous = self._membership.get(token)
             if previous is not None and previous != (key, member):
@@ -99,10 +99,10 @@ class RedisViewerRegistry:
         self._stale_prefix = "krs:stale:"
         self._membership_prefix = "krs:viewer-of:"  # a hash per tab: watch key -> its member there
 
-    def add(self, key: str, token: str, state_name: str, context: str = "") -> None:
+    def add(self, key: str, viewer: Viewer) -> None:
         """Register (or re-register) a tab: one membership per tab, the previous one removed."""
-        member = _member(token, state_name, context)
-        token_key = self._membership_prefix + token
+        member = _member(viewer)
+        token_key = self._membership_prefix + viewer.token
         previous = self._redis.hgetall(token_key)
         pipe = self._redis.pipeline()
         for old_key, old_member in previous.items():

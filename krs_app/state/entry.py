@@ -8,7 +8,7 @@ import reflex as rx
 
 from krs_app.live.bus import Change
 from krs_app.live.registry import district_key
-from krs_app.services import auth, entry
+from krs_app.services import entry
 from krs_app.services.entry import IndicatorRow, RoundOption
 from krs_app.services.errors import ServiceError
 from krs_app.state.live import take_stale, watch
@@ -50,8 +50,8 @@ class EntryState(SessionState):
         self.overall_text = overall
 
     def _watch(self, user) -> None:
-        """Register this tab for live pushes of its district, with the round it shows and its session."""
-        watch(self, district_key(user.district_id), context=f"{self.round_id}:{auth.session_key(self.session_token)}")
+        """Register this tab for live pushes of its district, with the round it shows."""
+        watch(self, district_key(user.district_id), context=self.round_id)
 
     def _catch_up(self, user) -> None:
         """A live push sent this tab newer rows than this stored state holds: reload them first,
@@ -130,12 +130,11 @@ class EntryState(SessionState):
 
     @classmethod
     def _live_delta(cls, change: Change, context: str, memo) -> dict[str, Any] | None:
-        """What every tab of the changed district showing the round in `context` is sent:
-        the same values for all of them, computed once per change (state.live)."""
-        round_text = context.split(":", 1)[0]
-        if not round_text.isdigit():
+        """What every tab of the changed district showing the round `context` (see _watch) is
+        sent: the same values for all of them, computed once per change (state.live)."""
+        if not context.isdigit():
             return None
-        round_id = int(round_text)
+        round_id = int(context)
         if change.round_id != round_id and change.kind not in ("message", "opened"):
             return None
         page = memo.get(("entry_page", change.district_id, round_id),

@@ -159,13 +159,13 @@ async def _send_groups(app: Any, groups: dict) -> None:
 
 
 def _push_groups(change: bus.Change, viewers: list[Viewer], memo: RefreshMemo, groups: dict,
-                 connected: set[str], prune_disconnected: bool) -> list[str]:
+                 connected, prune_disconnected: bool) -> list[str]:
     """Group the pushed tabs by the values they are sent; returns the tabs to mark stale.
 
     Runs in a worker thread (database reads). A closed tab is forgotten when this process
     knows every connection (embedded); a tab that reconnects registers again on load."""
     registry = get_registry()
-    sessions = auth.live_district_sessions({v.context.split(":", 1)[-1] for v in viewers}, change.district_id)
+    sessions = auth.live_district_sessions({v.session for v in viewers}, change.district_id)
     stale: list[str] = []
     by_context: dict[tuple[str, str], list[str]] = {}
     for viewer in viewers:
@@ -173,13 +173,13 @@ def _push_groups(change: bus.Change, viewers: list[Viewer], memo: RefreshMemo, g
             if prune_disconnected:
                 registry.remove_token(viewer.token)
             continue
-        if viewer.context.split(":", 1)[-1] not in sessions:
+        if viewer.session not in sessions:
             registry.remove_token(viewer.token)  # logged out or idle too long: no more pushes
             continue
-        by_context.setdefault((viewer.state, viewer.context.split(":", 1)[0]), []).append(viewer.token)
-    for (state_name, round_text), tokens in by_context.items():
+        by_context.setdefault((viewer.state, viewer.context), []).append(viewer.token)
+    for (state_name, context), tokens in by_context.items():
         cls = _pushed_class(state_name)
-        values = cls._live_delta(change, round_text, memo) if cls is not None else None
+        values = cls._live_delta(change, context, memo) if cls is not None else None
         if not values:
             continue
         delta = {state_name: {name + FIELD_MARKER: value for name, value in values.items()}}
@@ -204,7 +204,7 @@ async def dispatch(change: bus.Change, local_only: bool = False) -> None:
     pushed = [v for v in viewers if _pushed_class(v.state) is not None]
     refreshed = [v for v in viewers if _pushed_class(v.state) is None]
     if pushed:
-        connected = set(manager.token_to_socket) if manager is not None else {v.token for v in pushed}
+        connected = manager.token_to_socket if manager is not None else {v.token for v in pushed}
         stale = await asyncio.to_thread(_push_groups, change, pushed, memo, groups, connected,
                                         manager is not None and not local_only)
         if stale:
@@ -297,7 +297,8 @@ def watch(state: rx.State, key: str, context: str = "") -> None:
     """Register this browser's state as a viewer of a watch key (context: what it shows of it)."""
     token = state.router.session.client_token
     if token:
-        get_registry().add(key, token, type(state).get_full_name(), context)
+        session = auth.session_key(getattr(state, "session_token", ""))
+        get_registry().add(key, Viewer(token, type(state).get_full_name(), session, context))
 
 
 def take_stale(state: rx.State) -> bool:

@@ -32,16 +32,16 @@ def registry(request):
 
 
 def test_a_tab_watches_one_thing_at_a_time(registry):
-    registry.add("district:1", "tab-a", "EntryState", "5:s1")
-    registry.add("district:1", "tab-b", "EntryState", "5:s2")
+    registry.add("district:1", Viewer("tab-a", "EntryState", "s1", "5"))
+    registry.add("district:1", Viewer("tab-b", "EntryState", "s2", "5"))
     assert sorted(registry.viewers(["district:1"])) == [
-        Viewer("tab-a", "EntryState", "5:s1"), Viewer("tab-b", "EntryState", "5:s2")]
-    registry.add("district:1", "tab-a", "EntryState", "6:s1")  # the tab chose another round
+        Viewer("tab-a", "EntryState", "s1", "5"), Viewer("tab-b", "EntryState", "s2", "5")]
+    registry.add("district:1", Viewer("tab-a", "EntryState", "s1", "6"))  # the tab chose another round
     assert sorted(registry.viewers(["district:1"])) == [
-        Viewer("tab-a", "EntryState", "6:s1"), Viewer("tab-b", "EntryState", "5:s2")]
-    registry.add("bureau:3", "tab-a", "ReviewState")  # and then another page
-    assert registry.viewers(["district:1"]) == [Viewer("tab-b", "EntryState", "5:s2")]
-    assert registry.viewers(["bureau:3", "kpi"]) == [Viewer("tab-a", "ReviewState", "")]
+        Viewer("tab-a", "EntryState", "s1", "6"), Viewer("tab-b", "EntryState", "s2", "5")]
+    registry.add("bureau:3", Viewer("tab-a", "ReviewState", "s1"))  # and then another page
+    assert registry.viewers(["district:1"]) == [Viewer("tab-b", "EntryState", "s2", "5")]
+    assert registry.viewers(["bureau:3", "kpi"]) == [Viewer("tab-a", "ReviewState", "s1", "")]
     registry.remove_token("tab-b")
     assert registry.viewers(["district:1"]) == []
 
