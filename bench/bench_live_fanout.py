@@ -71,7 +71,6 @@ from bench_edit_roundtrip import (  # noqa: E402
     Socket,
     Started,
     child_env,
-    delta_of,
     free_port,
     percentile,
     redirect_in,
@@ -1003,7 +1002,7 @@ class Fanout:
         rss_prev, _ = self.rss()
         started = time.monotonic()
         best_per_worker = 0
-        first_step, steps_kib, steps_kib_first = True, [], 0.0
+        first_step, steps_kib = True, []
         stop_reason = f"reached --ramp-to {args.ramp_to}"
         while len(self.idle) < args.ramp_to:
             if time.monotonic() - started > args.ramp_time:
@@ -1020,9 +1019,7 @@ class Fanout:
             conns = connections_per_process(pids, self.port)
             best_per_worker = max([best_per_worker, *conns.values()])
             step_kib = (rss_now - rss_prev) / max(1, len(tabs))
-            if first_step:  # the app may still be handing back the closed watchers' memory
-                steps_kib_first = step_kib
-            else:
+            if not first_step:  # the first step may overlap the release of the closed watchers' memory
                 steps_kib.append(step_kib)
             first_step = False
             lines.append(

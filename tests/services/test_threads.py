@@ -230,7 +230,7 @@ def test_a_bureau_message_raises_the_district_badge_and_opening_clears_it(krs_db
 
 
 def test_opening_ones_own_side_does_not_clear_the_other_sides_badge(krs_db):
-    district, finance = login_as("spm07"), login_as("finance")
+    district = login_as("spm07")
     ind = indicator_id("11.3")
     threads.post_message(district, district.district_id, ind, None, "จากเขต")
     assert threads.mark_opened(district, district.district_id, ind) == 0
