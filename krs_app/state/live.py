@@ -25,28 +25,28 @@ from typing import Any
 
 import reflex as rx
 from reflex_base.constants.state import FIELD_MARKER
-from sqlmodel import select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import Indicator
 from krs_app.live import bus
 from krs_app.live.registry import KPI_KEY, Viewer, bureau_key, district_key, get_registry
 from krs_app.services import auth
+from krs_app.services.catalogue import load_entry
+from krs_app.services.errors import NotFound
 
 logger = logging.getLogger(__name__)
 
 _loop: asyncio.AbstractEventLoop | None = None
-_indicator_owner: dict[int, int] = {}
 
 
 def _owner_bureau(indicator_id: int | None) -> int | None:
+    """The bureau owning an indicator, from the per-process catalogue cache."""
     if indicator_id is None:
         return None
-    if indicator_id not in _indicator_owner:
-        with session_scope() as session:
-            for indicator in session.exec(select(Indicator)):
-                _indicator_owner[indicator.id] = indicator.bureau_id
-    return _indicator_owner.get(indicator_id)
+    with session_scope() as session:
+        try:
+            return load_entry(session, indicator_id).indicator.bureau_id
+        except NotFound:
+            return None
 
 
 def keys_for(change: bus.Change) -> list[str]:
