@@ -15,6 +15,7 @@ from krs_app.services import central_data, central_menu
 from krs_app.services.central_menu import IndicatorOption
 from krs_app.services.entry import RoundOption
 from krs_app.services.errors import ServiceError
+from krs_app.state.feedback import cell_errors_after, cell_key, error_message
 from krs_app.state.session import SessionState
 
 CENTRAL_ROLES = ("bureau", "kpi_office")
@@ -196,8 +197,8 @@ class CentralState(SessionState):
         self._load_menu(user)
         self._load_grid(user)
 
-    def _start_over(self, user):
-        """After a change of indicator or round: fresh grid, no errors, no pending import."""
+    def _fresh_page(self, user) -> None:
+        """A fresh grid, no errors, no pending import."""
         self.cell_errors = {}
         self.notice = ""
         self.import_message = ""
@@ -206,6 +207,10 @@ class CentralState(SessionState):
             self._reload(user)
         except ServiceError as error:
             self.notice, self.notice_ok = error.message, False
+
+    def _start_over(self, user):
+        """After a change of indicator or round: a fresh page, and the chosen file dropped."""
+        self._fresh_page(user)
         return rx.set_value("central-file", "")
 
     # ------------------------------------------------------------ page events
@@ -215,14 +220,7 @@ class CentralState(SessionState):
         user = self._central_user()
         if user is None:
             return self._away()
-        self.cell_errors = {}
-        self.notice = ""
-        self.import_message = ""
-        self._clear_preview()
-        try:
-            self._reload(user)
-        except ServiceError as error:
-            self.notice, self.notice_ok = error.message, False
+        self._fresh_page(user)
         return None
 
     @rx.event
@@ -252,19 +250,15 @@ class CentralState(SessionState):
         user = self._central_user()
         if user is None:
             return self._away()
-        element_key = str(element_id)[:80]
+        element_key = cell_key(element_id)
         try:
             outcome = central_data.set_central_value(
                 user, int(district_id), int(variable_id), int(self.round_id), text
             )
         except (ServiceError, ValueError, TypeError) as error:
-            self.cell_errors = {**self.cell_errors, element_key: getattr(error, "message", "ข้อมูลไม่ถูกต้อง")}
+            self.cell_errors = cell_errors_after(self.cell_errors, element_key, error_message(error))
             return None
-        errors = dict(self.cell_errors)
-        errors.pop(element_key, None)
-        if not outcome.ok:
-            errors[element_key] = outcome.message
-        self.cell_errors = errors
+        self.cell_errors = cell_errors_after(self.cell_errors, element_key, "" if outcome.ok else outcome.message)
         if outcome.changed:
             row = next((r for r in self._all_rows if r.district_id == int(district_id)), None)
             key = next((c.key for c in self.columns if element_key.endswith("-" + c.key)), "")

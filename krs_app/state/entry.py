@@ -11,6 +11,7 @@ from krs_app.live.registry import district_key
 from krs_app.services import entry
 from krs_app.services.entry import IndicatorRow, RoundOption
 from krs_app.services.errors import ServiceError
+from krs_app.state.feedback import cell_errors_after, cell_key, error_message
 from krs_app.state.live import take_stale, watch
 from krs_app.state.session import SessionState
 
@@ -110,18 +111,13 @@ class EntryState(SessionState):
         if user is None:
             return self._away()
         self._catch_up(user)
-        element_key = str(element_id)[:80]
+        key = cell_key(element_id)
         try:
             outcome = entry.enter_value(user, int(self.round_id), int(variable_id), text)
         except (ServiceError, ValueError, TypeError) as error:
-            message = getattr(error, "message", "ข้อมูลไม่ถูกต้อง")
-            self.cell_errors = {**self.cell_errors, element_key: message}
+            self.cell_errors = cell_errors_after(self.cell_errors, key, error_message(error))
             return None
-        errors = dict(self.cell_errors)
-        errors.pop(element_key, None)
-        if not outcome.ok:
-            errors[element_key] = outcome.message
-        self.cell_errors = errors
+        self.cell_errors = cell_errors_after(self.cell_errors, key, "" if outcome.ok else outcome.message)
         if outcome.changed and outcome.indicator_id is not None:
             self._reload_indicators(user, {outcome.indicator_id})
         # A push that arrived while this ran would otherwise be overtaken by these older rows.

@@ -20,6 +20,7 @@ from krs_app.services.review import (
     ReviewRow,
 )
 from krs_app.db.engine import session_scope
+from krs_app.state.feedback import error_message
 from krs_app.state.live import watch
 from krs_app.state.panel import PanelState
 from krs_app.state.session import SessionState
@@ -148,7 +149,7 @@ class ReviewState(SessionState):
         try:
             action(user)
         except (ServiceError, ValueError, TypeError) as error:
-            self.notice = getattr(error, "message", "ข้อมูลไม่ถูกต้อง")
+            self.notice = error_message(error)
             self.notice_ok = False
         self._reload(user)
         return None
@@ -300,7 +301,7 @@ class ReviewState(SessionState):
         try:
             outcome = action(user)
         except (ServiceError, ValueError, TypeError) as error:
-            self.decision_error = getattr(error, "message", "ข้อมูลไม่ถูกต้อง")
+            self.decision_error = error_message(error)
             return None
         self.decision_error = ""
         self.refuse_open = False
@@ -369,7 +370,7 @@ class ReviewState(SessionState):
             count = review.remind(user, int(self.indicator_id), int(self.round_id), str(form.get("remind_message", "")),
                                   deadline)
         except (ServiceError, ValueError, TypeError) as error:
-            self.remind_error = getattr(error, "message", "ข้อมูลไม่ถูกต้อง")
+            self.remind_error = error_message(error)
             return None
         self.remind_open = False
         self.notice, self.notice_ok = f"ส่งแจ้งเตือนแล้ว {count} เขตพื้นที่", True
