@@ -166,14 +166,6 @@ def show_review_list(bureau, indicator_code: str, district_code: str) -> None:
 
 def open_review_row(bureau, indicator_code: str, district_code: str) -> None:
     """On the bureau's review page: choose the indicator, find the district, open its result."""
-    bureau.wait_for_function("document.querySelectorAll('#review-indicator option').length > 0")
-    value = bureau.eval_on_selector_all(
-        "#review-indicator option",
-        f"els => els.find(e => e.textContent.startsWith('{indicator_code} ')).value",
-    )
-    bureau.select_option("#review-indicator", value)
-    bureau.fill("#review-search", district_code)
-    code_id = indicator_code.replace(".", "_")
-    bureau.wait_for_selector(f"#review-open-{district_code}-{code_id}")
-    bureau.click(f"#review-open-{district_code}-{code_id}")
+    show_review_list(bureau, indicator_code, district_code)
+    bureau.click(f"#review-open-{district_code}-{indicator_code.replace('.', '_')}")
     bureau.wait_for_selector("#certify-button")
