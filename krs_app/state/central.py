@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
+from krs_app.live.bus import Change
+from krs_app.live.registry import KPI_KEY, bureau_key
 from krs_app.services import central_data, central_menu
 from krs_app.services.central_menu import IndicatorOption
 from krs_app.services.entry import RoundOption
 from krs_app.services.errors import ServiceError
 from krs_app.state.feedback import cell_errors_after, cell_key, error_message
+from krs_app.state.live import watch
 from krs_app.state.session import SessionState
 
 CENTRAL_ROLES = ("bureau", "kpi_office")
@@ -181,7 +184,9 @@ class CentralState(SessionState):
             self.import_url = ""
             self.template_url = ""
             return
-        grid = central_data.central_grid(user, int(self.indicator_id), int(self.round_id))
+        self._show_grid(self._grid(user))
+
+    def _show_grid(self, grid) -> None:
         self.indicator_title = f"{grid.indicator_code} {grid.indicator_name}"
         self.round_label = grid.round_label
         self.round_closed = grid.round_closed
@@ -193,9 +198,32 @@ class CentralState(SessionState):
         self.template_url = f"/api/central-template?{query}"
         self._apply_filter()
 
+    def _grid(self, user, memo=None):
+        indicator_id, round_id = int(self.indicator_id), int(self.round_id)
+        if memo is None:
+            return central_data.central_grid(user, indicator_id, round_id)
+        # Viewers of the same office share one load per change (the service authorizes that office).
+        return memo.get(("central_grid", user.role, user.bureau_id, indicator_id, round_id),
+                        lambda: central_data.central_grid(user, indicator_id, round_id))
+
     def _reload(self, user) -> None:
+        watch(self, KPI_KEY if user.role == "kpi_office" else bureau_key(user.bureau_id))
         self._load_menu(user)
         self._load_grid(user)
+
+    def _live_refresh(self, change: Change, memo=None) -> None:
+        """Someone changed a value or a status of the indicator and round this grid shows."""
+        if not self.indicator_id or not self.round_id.isdigit() or change.round_id != int(self.round_id):
+            return
+        if change.indicator_id is not None and str(change.indicator_id) != self.indicator_id:
+            return
+        user = self._central_user()
+        if user is None:
+            return
+        try:
+            self._show_grid(self._grid(user, memo))
+        except ServiceError:
+            return
 
     def _fresh_page(self, user) -> None:
         """A fresh grid, no errors, no pending import."""

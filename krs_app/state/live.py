@@ -12,7 +12,7 @@ watching the change are touched. Two ways, by page:
   write per tab). A stale tab reloads its rows at its next event (EntryState._catch_up),
   so nothing it sends afterwards can take the screen back. Sessions are checked for all
   the tabs in one query.
-- Refreshed (review and KPI pages, few viewers each with their own filters and paging):
+- Refreshed (review, KPI and central-data pages: few viewers, each with their own filters):
   `app.modify_state(...)` per tab, calling that state's `_live_refresh(change, memo)`.
 """
 
@@ -61,10 +61,11 @@ def keys_for(change: bus.Change) -> list[str]:
 
 def _state_class(full_name: str) -> type[rx.State] | None:
     """A state refreshed per tab."""
+    from krs_app.state.central import CentralState
     from krs_app.state.home import KpiHomeState
     from krs_app.state.review import ReviewState
 
-    for cls in (ReviewState, KpiHomeState):
+    for cls in (ReviewState, KpiHomeState, CentralState):
         if cls.get_full_name() == full_name:
             return cls
     return None

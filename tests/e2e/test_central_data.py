@@ -146,3 +146,20 @@ def test_a_district_is_sent_away_from_central_data(new_page, app_server):
     page.wait_for_url("**/entry")
     page.wait_for_selector("#status-11_3")
     assert page.locator("#central-grid").count() == 0
+
+
+def test_a_central_value_saved_in_one_tab_appears_in_the_other(new_page, app_server):
+    editing = new_page()
+    watching = new_page()
+    for page in (editing, watching):
+        login(page, app_server.url, "finance")
+        page.wait_for_url("**/review")
+        _open_indicator(page, app_server.url, "11.2")
+    code = _editable_codes(editing)[-1]
+    cell = f"#central-{code}-b"
+    new_value = str(int(editing.input_value(cell)) + 3)
+    editing.fill(cell, new_value)
+    editing.press(cell, "Enter")
+    watching.wait_for_function(
+        "([cell, value]) => document.querySelector(cell).value === value", arg=[cell, new_value], timeout=3000
+    )
