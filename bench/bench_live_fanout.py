@@ -867,6 +867,12 @@ class Fanout:
             await bureau.drain(0.5)
 
         # ---- memory: idle tabs of other districts
+        # Warm every worker first: the first tabs a worker serves load its caches, which
+        # would otherwise be counted as the idle tabs' memory.
+        if args.idle_path != "none":
+            warm, _, _ = await self.connect_many(min(40, args.idle), idle_users, "warm", path=args.idle_path)
+            for tab in warm:
+                await tab.close()
         await asyncio.sleep(1.0)
         rss0, per0 = self.rss()
         redis0 = redis_used_memory(self.redis_url)

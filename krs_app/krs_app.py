@@ -14,7 +14,7 @@ from krs_app.pages.entry import entry_page
 from krs_app.pages.login import login_page
 from krs_app.pages.report import report_page
 from krs_app.pages.review import review_page
-from krs_app.startup import prepare_database
+from krs_app.startup import freeze_startup_objects, prepare_database
 from krs_app.state.central import CentralState
 from krs_app.state.entry import EntryState
 from krs_app.state.live import start_live_updates
@@ -59,6 +59,7 @@ async def _background_jobs() -> None:
     (a catch-up at start, then a periodic check; closing is idempotent, so several
     processes doing it is harmless)."""
     start_live_updates()
+    freeze_startup_objects()
     while True:
         try:
             from krs_app.services.rounds import close_due_rounds
