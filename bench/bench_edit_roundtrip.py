@@ -417,11 +417,13 @@ async def login_over_websocket(base_url: str, names: Names, username: str, passw
     await tab.connect({"name": names.hydrate, "router_data": router_data("/login"), "payload": {}})
     try:
         await tab.drain(0.5)
-        await tab.send({
-            "name": names.submit,
-            "router_data": router_data("/login"),
-            "payload": {"form_data": {"username": username, "password": password}},
-        })
+        await tab.send(
+            {
+                "name": names.submit,
+                "router_data": router_data("/login"),
+                "payload": {"form_data": {"username": username, "password": password}},
+            }
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             _, message = await tab.next(deadline - time.monotonic())
@@ -539,8 +541,10 @@ async def run_benchmark(args, base_url: str, data_dir: Path | None, floor_url: s
                 if (path := redirect_in(message)) is not None:
                     raise RuntimeError(f"save_cell answered with a redirect to {path}")
                 new_row = find_row(message, names, args.indicator)
-                if new_row is not None and new_row["variables"] and any(
-                    v.get("id") == variable["id"] and v.get("value_text") == text for v in new_row["variables"]
+                if (
+                    new_row is not None
+                    and new_row["variables"]
+                    and any(v.get("id") == variable["id"] and v.get("value_text") == text for v in new_row["variables"])
                 ):
                     elapsed = (arrived - start) * 1000
                     size = len(json.dumps(message, ensure_ascii=False).encode())
@@ -591,19 +595,33 @@ async def run_benchmark(args, base_url: str, data_dir: Path | None, floor_url: s
 
         # ---- report
         print()
-        print(f"KRS edit round trip over the Reflex websocket vs a bare Socket.IO floor  ({time.strftime('%Y-%m-%d %H:%M')})")
+        print(
+            f"KRS edit round trip over the Reflex websocket vs a bare Socket.IO floor  ({time.strftime('%Y-%m-%d %H:%M')})"
+        )
         print(f"  app    {base_url}{EVENT_PATH}   ({args.app_mode})")
-        print(f"  floor  {floor_url}{EVENT_PATH}   (python-socketio ASGI under uvicorn, SQLite WAL, synchronous=NORMAL, upsert+commit per message)")
-        print(f"  user {args.username}, indicator {args.indicator}, variable id {variable['id']} ({variable['element_id']}), "
-              f"event {names.save_cell.rsplit('.', 1)[-1]} (names from {names.source})")
+        print(
+            f"  floor  {floor_url}{EVENT_PATH}   (python-socketio ASGI under uvicorn, SQLite WAL, synchronous=NORMAL, upsert+commit per message)"
+        )
+        print(
+            f"  user {args.username}, indicator {args.indicator}, variable id {variable['id']} ({variable['element_id']}), "
+            f"event {names.save_cell.rsplit('.', 1)[-1]} (names from {names.source})"
+        )
         print(f"  machine: {os.cpu_count()} CPUs, load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        print(f"  warm-up {args.warmup}, measured {args.iterations}; samples interleaved edit/floor, each after "
-              f"{args.settle_ms:g} ms idle (the edit's after the tab was quiet that long)")
-        print(f"  request {request_bytes} B (same dict to both); edit reply median "
-              f"{int(statistics.median(edit.reply_bytes))} B; floor reply median {int(statistics.median(echo.reply_bytes))} B")
-        print(f"  11.3 score shown after '1': {', '.join(sorted(scores['1'])) or '-'};  after '0': {', '.join(sorted(scores['0'])) or '-'}")
-        print(f"  further deltas the editing tab got after each matched reply (live refresh): "
-              f"{trailing_total / max(1, args.iterations):.2f} per edit")
+        print(
+            f"  warm-up {args.warmup}, measured {args.iterations}; samples interleaved edit/floor, each after "
+            f"{args.settle_ms:g} ms idle (the edit's after the tab was quiet that long)"
+        )
+        print(
+            f"  request {request_bytes} B (same dict to both); edit reply median "
+            f"{int(statistics.median(edit.reply_bytes))} B; floor reply median {int(statistics.median(echo.reply_bytes))} B"
+        )
+        print(
+            f"  11.3 score shown after '1': {', '.join(sorted(scores['1'])) or '-'};  after '0': {', '.join(sorted(scores['0'])) or '-'}"
+        )
+        print(
+            f"  further deltas the editing tab got after each matched reply (live refresh): "
+            f"{trailing_total / max(1, args.iterations):.2f} per edit"
+        )
         print()
         print(f"{'':<24}{'N':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'mean ms':>10}")
         print(edit.line("edit (Reflex)"))
@@ -654,22 +672,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", help="KRS_DATA_DIR of the app at --url (to log in against its database)")
     parser.add_argument("--iterations", type=int, default=250, help="measured edits (default 250)")
     parser.add_argument("--warmup", type=int, default=20, help="edits before measuring (default 20)")
-    parser.add_argument("--settle-ms", type=float, default=60,
-                        help="after each matched reply, wait until the tab is quiet this long (default 60)")
+    parser.add_argument(
+        "--settle-ms",
+        type=float,
+        default=60,
+        help="after each matched reply, wait until the tab is quiet this long (default 60)",
+    )
     parser.add_argument("--pause-ms", type=float, default=0, help="extra pause between iterations")
     parser.add_argument("--timeout", type=float, default=15, help="seconds to wait for any one reply")
     parser.add_argument("--username", default="spm07")
     parser.add_argument("--password", default="krs2562")
     parser.add_argument("--indicator", default="11.3")
-    parser.add_argument("--login", choices=("auto", "db", "ws"), default="auto",
-                        help="db: krs_app.services.auth.login on --data-dir; ws: LoginState.submit; auto: db if a data dir is known")
-    parser.add_argument("--full", action="store_true",
-                        help="start the app with `python -m krs_app.cli run --demo` (builds the frontend into the "
-                             "shared .web/); default: the same production backend without the frontend")
-    parser.add_argument("--no-floor-delta-sized", dest="floor_delta_sized", action="store_false",
-                        help="skip the extra floor whose reply is as large as the edit's delta")
-    parser.add_argument("--no-restore", dest="restore", action="store_false",
-                        help="leave the last toggled value in the database")
+    parser.add_argument(
+        "--login",
+        choices=("auto", "db", "ws"),
+        default="auto",
+        help="db: krs_app.services.auth.login on --data-dir; ws: LoginState.submit; auto: db if a data dir is known",
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="start the app with `python -m krs_app.cli run --demo` (builds the frontend into the "
+        "shared .web/); default: the same production backend without the frontend",
+    )
+    parser.add_argument(
+        "--no-floor-delta-sized",
+        dest="floor_delta_sized",
+        action="store_false",
+        help="skip the extra floor whose reply is as large as the edit's delta",
+    )
+    parser.add_argument(
+        "--no-restore", dest="restore", action="store_false", help="leave the last toggled value in the database"
+    )
     parser.add_argument("--start-timeout", type=float, default=1200)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, databases)")
     args = parser.parse_args(argv)
@@ -698,8 +732,11 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.monotonic()
             app, base_url, data_dir = start_app(work_dir, args.full, args.start_timeout)
             started.append(app)
-            args.app_mode = ("started here: krs run --demo, full production app" if args.full
-                             else "started here: production backend only (uvicorn, as `krs run`), demo data")
+            args.app_mode = (
+                "started here: krs run --demo, full production app"
+                if args.full
+                else "started here: production backend only (uvicorn, as `krs run`), demo data"
+            )
             print(f"app up at {base_url} after {time.monotonic() - t0:.1f}s", file=sys.stderr)
         if data_dir is not None:
             # Before anything imports krs_app.settings: the same database as the app.

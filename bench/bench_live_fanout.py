@@ -116,7 +116,7 @@ def _ppid(pid: int) -> int | None:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return int(text[text.rindex(")") + 2:].split()[1])
+    return int(text[text.rindex(")") + 2 :].split()[1])
 
 
 def process_tree(root: int) -> list[int]:
@@ -152,7 +152,7 @@ def cpu_seconds(pids: list[int]) -> float:
             text = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
             continue
-        fields = text[text.rindex(")") + 2:].split()
+        fields = text[text.rindex(")") + 2 :].split()
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / CLK_TCK
 
@@ -269,6 +269,7 @@ def claim_redis_db(res: Resources, host: str, port: int) -> int:
         client = redis.Redis(host=host, port=port, db=db)
         try:
             if client.dbsize() == 0 and client.set(CLAIM_KEY, str(os.getpid()), nx=True):
+
                 def flush(client=client, db=db) -> None:
                     client.flushdb()
                     client.close()
@@ -295,8 +296,9 @@ def redis_used_memory(url: str | None) -> int | None:
         client.close()
 
 
-def start_app(work_dir: Path, env: dict[str, str], port: int, app_dir: Path, timeout: float,
-              server: str = "granian") -> Started:
+def start_app(
+    work_dir: Path, env: dict[str, str], port: int, app_dir: Path, timeout: float, server: str = "granian"
+) -> Started:
     logfile = work_dir / "app.log"
     with open(logfile, "w") as out:
         process = subprocess.Popen(
@@ -410,7 +412,10 @@ def find_certify_plan() -> tuple[CertifyPlan | None, str]:
                     prepare.append((step, {p.name: p.annotation for p in step_params[0]}))
                 else:
                     return CertifyPlan(obj.get_full_name(), [], prepare), ""
-                return None, f"{obj.__name__}.certify() has no arguments and no choose_indicator/open_detail to open a result"
+                return (
+                    None,
+                    f"{obj.__name__}.certify() has no arguments and no choose_indicator/open_detail to open a result",
+                )
             return None, f"{obj.__name__}.certify({', '.join(names)}) takes arguments this script cannot fill"
     return None, "no bureau-side `certify` event handler in krs_app/state yet"
 
@@ -635,8 +640,9 @@ class Fanout:
             self.tokens[username], _ = auth.login(username, PASSWORD)
         return self.tokens[username]
 
-    async def connect_many(self, count: int, users: list[str], label: str, limit_s: float | None = None,
-                           path: str = "/entry") -> tuple[list[RawTab], int, float]:
+    async def connect_many(
+        self, count: int, users: list[str], label: str, limit_s: float | None = None, path: str = "/entry"
+    ) -> tuple[list[RawTab], int, float]:
         """Connect `count` tabs on /entry, round-robin over users; (tabs, failures, seconds)."""
         tabs: list[RawTab] = []
         failures = 0
@@ -699,9 +705,9 @@ class Fanout:
                 )
             ).first()
             messages = session.exec(
-                select(func.count()).select_from(Message).where(
-                    Message.district_id == district_id, Message.indicator_id == indicator_id
-                )
+                select(func.count())
+                .select_from(Message)
+                .where(Message.district_id == district_id, Message.indicator_id == indicator_id)
             ).one()
         return (result.status if result else "none"), int(messages)
 
@@ -712,12 +718,18 @@ class Fanout:
         from krs_app.db.models import Message
 
         with session_scope() as session:
-            return int(session.exec(
-                select(func.count()).select_from(Message).where(
-                    Message.district_id == district_id, Message.indicator_id == indicator_id,
-                    Message.sender_side == "bureau", Message.opened_at.is_(None),
-                )
-            ).one())
+            return int(
+                session.exec(
+                    select(func.count())
+                    .select_from(Message)
+                    .where(
+                        Message.district_id == district_id,
+                        Message.indicator_id == indicator_id,
+                        Message.sender_side == "bureau",
+                        Message.opened_at.is_(None),
+                    )
+                ).one()
+            )
 
     def district_id_of(self, code: str) -> int:
         from sqlmodel import select
@@ -730,8 +742,14 @@ class Fanout:
 
     # ---- one measured change
 
-    async def measure(self, label: str, kind: str, trigger: Callable[[], Any], predicate: Callable[[dict], bool],
-                      verify: Callable[[], bool]) -> RunResult:
+    async def measure(
+        self,
+        label: str,
+        kind: str,
+        trigger: Callable[[], Any],
+        predicate: Callable[[dict], bool],
+        verify: Callable[[], bool],
+    ) -> RunResult:
         watchers = [w for w in self.watchers if not w.closed]
         for w in watchers:
             w.recorded = []
@@ -784,8 +802,14 @@ class Fanout:
         committed = await asyncio.to_thread(verify)
         times = sorted((t - sent) * 1000 for t in arrival.values())
         result = RunResult(
-            label=label, kind=kind, n=len(watchers), times_ms=times, lost=len(watchers) - len(arrival),
-            wrong_frames=wrong, server_cpu_ms=(cpu1 - cpu0) * 1000, client_cpu_ms=(ccpu1 - ccpu0) * 1000,
+            label=label,
+            kind=kind,
+            n=len(watchers),
+            times_ms=times,
+            lost=len(watchers) - len(arrival),
+            wrong_frames=wrong,
+            server_cpu_ms=(cpu1 - cpu0) * 1000,
+            client_cpu_ms=(ccpu1 - ccpu0) * 1000,
             service_cpu_ms=cpu_delta(svc0, svc1) * 1000,
             other_cpu_ms=max(0.0, ((busy1 - busy0) - (cpu1 - cpu0) - (ccpu1 - ccpu0) - cpu_delta(svc0, svc1)) * 1000),
             committed=committed,
@@ -831,27 +855,41 @@ class Fanout:
 
         reset_tab = Socket(self.base_url)
         control.append(reset_tab)
-        await reset_tab.connect({"name": names.hydrate, "router_data": router_data("/entry"),
-                                 "payload": {"vars": {names.cookie_var: self.tokens[DISTRICT]}}})
+        await reset_tab.connect(
+            {
+                "name": names.hydrate,
+                "router_data": router_data("/entry"),
+                "payload": {"vars": {names.cookie_var: self.tokens[DISTRICT]}},
+            }
+        )
         bureau = Socket(self.base_url)
         control.append(bureau)
-        await bureau.connect({"name": names.hydrate, "router_data": router_data("/review"),
-                              "payload": {"vars": {names.cookie_var: self.tokens[BUREAU]}}})
+        await bureau.connect(
+            {
+                "name": names.hydrate,
+                "router_data": router_data("/review"),
+                "payload": {"vars": {names.cookie_var: self.tokens[BUREAU]}},
+            }
+        )
         await bureau.drain(1.0)
         await reset_tab.drain(0.5)
 
         # What triggers a bureau change.
-        certify, certify_note = (find_certify_plan() if args.trigger in ("auto", "certify")
-                                 else (None, "--trigger message"))
+        certify, certify_note = (
+            find_certify_plan() if args.trigger in ("auto", "certify") else (None, "--trigger message")
+        )
         if args.trigger == "certify" and certify is None:
             raise RuntimeError(f"--trigger certify: {certify_note}")
         awaiting = [c for c in args.certify_codes if rows[c]["status"] == "awaiting"]
         if certify is not None and not awaiting:
             certify_note = f"none of {args.certify_codes} awaiting on spm07"
             certify = None
-        trigger_text = (f"certify ({certify.describe()}) on {', '.join(awaiting)}, then messages"
-                        if certify else f"messages (PanelState.send_comment) on {args.message_code}"
-                        + (f"  [certify not used: {certify_note}]" if certify_note else ""))
+        trigger_text = (
+            f"certify ({certify.describe()}) on {', '.join(awaiting)}, then messages"
+            if certify
+            else f"messages (PanelState.send_comment) on {args.message_code}"
+            + (f"  [certify not used: {certify_note}]" if certify_note else "")
+        )
         self.report_trigger.append(f"  bureau trigger: {trigger_text}")
 
         msg_row = rows[args.message_code]
@@ -861,9 +899,18 @@ class Fanout:
         async def open_thread() -> None:
             """Point the bureau tab's PanelState at spm07 x the message indicator (outside the clock)."""
             await bureau.drain(0.2)
-            await bureau.send({"name": f"{names.panel}.open_comments", "router_data": router_data("/review"),
-                               "payload": {"indicator_id": msg_indicator, "district_id": district_id,
-                                           "round_id": round_id, "title": title}})
+            await bureau.send(
+                {
+                    "name": f"{names.panel}.open_comments",
+                    "router_data": router_data("/review"),
+                    "payload": {
+                        "indicator_id": msg_indicator,
+                        "district_id": district_id,
+                        "round_id": round_id,
+                        "title": title,
+                    },
+                }
+            )
             await bureau.drain(0.5)
 
         # ---- memory: idle tabs of other districts
@@ -894,8 +941,12 @@ class Fanout:
                 f"             Redis used_memory {redis0 / 2**20:.1f} -> {redis1 / 2**20:.1f} MiB => "
                 f"{(redis1 - redis0) / 1024 / max(1, held):.1f} KiB per idle tab in Redis (whole server)"
             )
-        self.report_memory.append("             per process RSS after: " + ", ".join(
-            f"{pid}: {kb / 1024:.1f} MiB (+{(kb - per0.get(pid, 0)) / 1024:.1f})" for pid, kb in per1.items()))
+        self.report_memory.append(
+            "             per process RSS after: "
+            + ", ".join(
+                f"{pid}: {kb / 1024:.1f} MiB (+{(kb - per0.get(pid, 0)) / 1024:.1f})" for pid, kb in per1.items()
+            )
+        )
         for line in self.report_memory:
             log(line)
 
@@ -910,13 +961,23 @@ class Fanout:
             reset_counter += 1
 
             async def trigger() -> float:
-                return await reset_tab.send({
-                    "name": f"{names.panel}.open_badge", "router_data": router_data("/entry"),
-                    "payload": {"indicator_id": msg_indicator, "district_id": district_id,
-                                "round_id": round_id, "title": title}})
+                return await reset_tab.send(
+                    {
+                        "name": f"{names.panel}.open_badge",
+                        "router_data": router_data("/entry"),
+                        "payload": {
+                            "indicator_id": msg_indicator,
+                            "district_id": district_id,
+                            "round_id": round_id,
+                            "title": title,
+                        },
+                    }
+                )
 
             result = await self.measure(
-                f"district opens badge {args.message_code} #{reset_counter}", "district", trigger,
+                f"district opens badge {args.message_code} #{reset_counter}",
+                "district",
+                trigger,
                 lambda r: r.get("code") == args.message_code and r.get("new_badge") is False,
                 lambda: self.unopened_bureau_messages(district_id, msg_indicator) == 0,
             )
@@ -933,12 +994,18 @@ class Fanout:
             await open_thread()
 
             async def trigger() -> float:
-                return await bureau.send({
-                    "name": f"{names.panel}.send_comment", "router_data": router_data("/review"),
-                    "payload": {"form_data": {"comment": f"bench fan-out message {msg_counter}"}}})
+                return await bureau.send(
+                    {
+                        "name": f"{names.panel}.send_comment",
+                        "router_data": router_data("/review"),
+                        "payload": {"form_data": {"comment": f"bench fan-out message {msg_counter}"}},
+                    }
+                )
 
             result = await self.measure(
-                f"bureau message {args.message_code} #{msg_counter}", "bureau", trigger,
+                f"bureau message {args.message_code} #{msg_counter}",
+                "bureau",
+                trigger,
                 lambda r: r.get("code") == args.message_code and r.get("new_badge") is True,
                 lambda: self.db_facts(district_id, msg_indicator, int(round_id))[1] == before + 1,
             )
@@ -951,17 +1018,25 @@ class Fanout:
             ids = {"district_id": district_id, "indicator_id": indicator, "round_id": int(round_id)}
             for step, params in certify.prepare:  # open the result as the review page does (outside the clock)
                 await bureau.drain(0.2)
-                await bureau.send({"name": f"{certify.state}.{step}", "router_data": router_data("/review"),
-                                   "payload": fill(params, ids)})
+                await bureau.send(
+                    {
+                        "name": f"{certify.state}.{step}",
+                        "router_data": router_data("/review"),
+                        "payload": fill(params, ids),
+                    }
+                )
                 await bureau.drain(0.5)
             payload = fill(certify.params, ids)
 
             async def trigger() -> float:
-                return await bureau.send({"name": f"{certify.state}.certify", "router_data": router_data("/review"),
-                                          "payload": payload})
+                return await bureau.send(
+                    {"name": f"{certify.state}.certify", "router_data": router_data("/review"), "payload": payload}
+                )
 
             result = await self.measure(
-                f"bureau certify {code}", "bureau", trigger,
+                f"bureau certify {code}",
+                "bureau",
+                trigger,
                 lambda r: r.get("code") == code and r.get("status") == "certified",
                 lambda: self.db_facts(district_id, indicator, int(round_id))[0] == "certified",
             )
@@ -1003,8 +1078,10 @@ class Fanout:
         await self.wait_connections(len(self.idle) + 2)
         await asyncio.sleep(args.settle)
         idle_users = [f"spm{i:02d}" for i in range(1, 21) if f"spm{i:02d}" != DISTRICT]
-        lines = [f"  {'idle tabs':>10}{'step s':>8}{'failed':>8}{'app RSS MiB':>13}{'KiB/tab (step)':>16}"
-                 f"   websocket connections per process"]
+        lines = [
+            f"  {'idle tabs':>10}{'step s':>8}{'failed':>8}{'app RSS MiB':>13}{'KiB/tab (step)':>16}"
+            f"   websocket connections per process"
+        ]
         rss_prev, _ = self.rss()
         started = time.monotonic()
         best_per_worker = 0
@@ -1015,8 +1092,9 @@ class Fanout:
                 stop_reason = f"ramp time limit {args.ramp_time:.0f}s"
                 break
             step = min(args.ramp_step, args.ramp_to - len(self.idle))
-            tabs, failed, secs = await self.connect_many(step, idle_users, f"r{len(self.idle)}-",
-                                                         limit_s=args.ramp_step_time, path=args.idle_path)
+            tabs, failed, secs = await self.connect_many(
+                step, idle_users, f"r{len(self.idle)}-", limit_s=args.ramp_step_time, path=args.idle_path
+            )
             self.idle.extend(tabs)
             await self.quiet(self.idle, 0.5, 10)
             alive = [t for t in self.idle if not t.closed]
@@ -1052,7 +1130,8 @@ class Fanout:
             self.report_ramp.append(
                 f"  app RSS growth per idle tab over the ramp steps after the first: "
                 f"{statistics.median(steps_kib):.1f} KiB (median; * = first step, which overlaps the release "
-                f"of the closed watchers' memory)")
+                f"of the closed watchers' memory)"
+            )
         self.report_ramp.append(
             f"  stopped: {stop_reason}; {len(alive)} idle tabs alive after {args.settle:.0f}s hold; "
             f"largest number of websocket connections one process held: {best_per_worker}"
@@ -1082,17 +1161,23 @@ def print_report(args, profile: str, fan: Fanout | None, elapsed: float) -> None
     print()
     print(f"KRS live fan-out over the Reflex websocket  ({time.strftime('%Y-%m-%d %H:%M')}, {elapsed:.0f}s)")
     print(f"  profile: {profile}")
-    print(f"  machine: {os.cpu_count()} CPUs, load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}; "
-          f"clients in this one process on the same machine")
+    print(
+        f"  machine: {os.cpu_count()} CPUs, load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+        f"clients in this one process on the same machine"
+    )
     if fan is None:
         return
     for line in fan.report_trigger:
         print(line)
-    print(f"  watchers of {DISTRICT}: {', '.join(map(str, args.watchers))}; idle tabs of other districts: {args.idle}; "
-          f"deadline {args.deadline:g}s; times from the trigger's send to each watcher's matching frame")
-    print("  CPU ms from the send until every watcher had a frame (or the deadline): app = the app's processes,"
-          " cli = this client process, svc = redis-server + postgres processes, other = the rest of the machine"
-          " (other programs: the times are only clean when it is near 0)")
+    print(
+        f"  watchers of {DISTRICT}: {', '.join(map(str, args.watchers))}; idle tabs of other districts: {args.idle}; "
+        f"deadline {args.deadline:g}s; times from the trigger's send to each watcher's matching frame"
+    )
+    print(
+        "  CPU ms from the send until every watcher had a frame (or the deadline): app = the app's processes,"
+        " cli = this client process, svc = redis-server + postgres processes, other = the rest of the machine"
+        " (other programs: the times are only clean when it is near 0)"
+    )
     print()
     print("memory")
     for line in fan.report_memory:
@@ -1120,8 +1205,10 @@ def print_report(args, profile: str, fan: Fanout | None, elapsed: float) -> None
         p95 = percentile(times, 95)
         lost = sum(r.lost for r in chosen)
         ok = p95 <= 300 and lost == 0
-        print(f"goal at N={big}: p95 <= 300 ms and none lost: {'met' if ok else 'NOT met'} "
-              f"(p95 {p95:.1f} ms, lost {lost})")
+        print(
+            f"goal at N={big}: p95 <= 300 ms and none lost: {'met' if ok else 'NOT met'} "
+            f"(p95 {p95:.1f} ms, lost {lost})"
+        )
 
 
 # --------------------------------------------------------------------------- main
@@ -1131,14 +1218,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--watchers", default="100,500", help="watcher counts, ascending (default 100,500)")
     parser.add_argument("--idle", type=int, default=200, help="idle tabs of other districts (default 200)")
-    parser.add_argument("--idle-path", default="/entry",
-                        help="page the idle tabs are on (default /entry; /login: a tab with a tiny state; "
-                             "none: a bare Socket.IO connection that never hydrates)")
+    parser.add_argument(
+        "--idle-path",
+        default="/entry",
+        help="page the idle tabs are on (default /entry; /login: a tab with a tiny state; "
+        "none: a bare Socket.IO connection that never hydrates)",
+    )
     parser.add_argument("--runs", type=int, default=4, help="bureau message runs per watcher count (default 4)")
-    parser.add_argument("--no-open-runs", dest="with_open", action="store_false",
-                        help="do not measure the district's badge opening after each message")
-    parser.add_argument("--trigger", choices=("auto", "certify", "message"), default="auto",
-                        help="auto: a certification first if the app has a bureau certify handler, then messages")
+    parser.add_argument(
+        "--no-open-runs",
+        dest="with_open",
+        action="store_false",
+        help="do not measure the district's badge opening after each message",
+    )
+    parser.add_argument(
+        "--trigger",
+        choices=("auto", "certify", "message"),
+        default="auto",
+        help="auto: a certification first if the app has a bureau certify handler, then messages",
+    )
     parser.add_argument("--certify-codes", default="11.2,11.4")
     parser.add_argument("--message-code", default="11.2")
     parser.add_argument("--deadline", type=float, default=10.0, help="seconds a watcher may take (default 10)")
@@ -1155,11 +1253,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale-out", action="store_true", help="--postgres --redis")
     parser.add_argument("--workers", type=int, default=2, help="GRANIAN_WORKERS with --redis (default 2)")
     parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--app-dir", default=str(PROJECT_ROOT),
-                        help="project folder to run the app from (e.g. a copy with a change to try)")
-    parser.add_argument("--server", choices=("granian", "uvicorn"), default="uvicorn",
-                        help="ASGI server under Reflex (default uvicorn with wsproto, as `krs run` serves; "
-                             "granian: Reflex's own default, to compare)")
+    parser.add_argument(
+        "--app-dir",
+        default=str(PROJECT_ROOT),
+        help="project folder to run the app from (e.g. a copy with a change to try)",
+    )
+    parser.add_argument(
+        "--server",
+        choices=("granian", "uvicorn"),
+        default="uvicorn",
+        help="ASGI server under Reflex (default uvicorn with wsproto, as `krs run` serves; "
+        "granian: Reflex's own default, to compare)",
+    )
     parser.add_argument("--start-timeout", type=float, default=600)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (app log, SQLite)")
     args = parser.parse_args(argv)

@@ -13,8 +13,9 @@ def _message_row(row: MessageRow) -> rx.Component:
         rx.el.td(rx.el.div(row.body, class_name="krs-message")),
         rx.el.td(row.round_label),
         rx.el.td(row.sent_text),
-        rx.el.td(rx.el.div(row.sender_office), rx.el.div(row.sender_name, style={"color": "#6b7280",
-                                                                                 "fontSize": "0.85em"})),
+        rx.el.td(
+            rx.el.div(row.sender_office), rx.el.div(row.sender_name, style={"color": "#6b7280", "fontSize": "0.85em"})
+        ),
         rx.el.td(row.opened_text),
         class_name=rx.cond(row.mine, "message-mine", "message-theirs"),
     )
@@ -25,8 +26,9 @@ def comment_list() -> rx.Component:
         rx.text("ความคิดเห็น / ข้อเสนอแนะ", weight="bold", size="3"),
         rx.el.table(
             rx.el.thead(
-                rx.el.tr(rx.el.th("ข้อความ"), rx.el.th("รอบ"), rx.el.th("วันที่ส่ง"), rx.el.th("ผู้ส่งข้อความ"),
-                         rx.el.th("วันที่เปิดอ่าน"))
+                rx.el.tr(
+                    rx.el.th("ข้อความ"), rx.el.th("รอบ"), rx.el.th("วันที่ส่ง"), rx.el.th("ผู้ส่งข้อความ"), rx.el.th("วันที่เปิดอ่าน")
+                )
             ),
             rx.el.tbody(rx.foreach(PanelState.messages, _message_row)),
             class_name="krs-table",
@@ -43,8 +45,10 @@ def comment_form() -> rx.Component:
         rx.vstack(
             rx.text("ความคิดเห็น", size="2", weight="medium"),
             rx.text_area(id="comment-input", name="comment", max_length=2000, rows="3", width="100%"),
-            rx.cond(PanelState.comment_error,
-                    rx.text(PanelState.comment_error, color="#b91c1c", size="1", id="comment-error", role="alert")),
+            rx.cond(
+                PanelState.comment_error,
+                rx.text(PanelState.comment_error, color="#b91c1c", size="1", id="comment-error", role="alert"),
+            ),
             rx.button("ส่งความคิดเห็น", id="comment-send", type="submit"),
             width="100%",
             spacing="2",

@@ -24,14 +24,21 @@ def _file_row(row: EvidenceRow) -> rx.Component:
         rx.el.td(
             rx.cond(
                 row.can_register,
-                rx.button("ลงทะเบียนรับ", size="1", on_click=PanelState.register_receipt(row.id),
-                          class_name="evidence-register"),
+                rx.button(
+                    "ลงทะเบียนรับ", size="1", on_click=PanelState.register_receipt(row.id), class_name="evidence-register"
+                ),
                 rx.text(row.received_text, size="1", class_name="evidence-received"),
             ),
             rx.cond(
                 row.can_withdraw,
-                rx.button("ถอนไฟล์", size="1", variant="ghost", color_scheme="red",
-                          on_click=PanelState.withdraw(row.id), class_name="evidence-withdraw"),
+                rx.button(
+                    "ถอนไฟล์",
+                    size="1",
+                    variant="ghost",
+                    color_scheme="red",
+                    on_click=PanelState.withdraw(row.id),
+                    class_name="evidence-withdraw",
+                ),
             ),
         ),
     )
@@ -45,7 +52,10 @@ def evidence_list() -> rx.Component:
             rx.el.table(
                 rx.el.thead(
                     rx.el.tr(
-                        rx.el.th("คำอธิบายไฟล์"), rx.el.th("รอบ"), rx.el.th("วันที่ส่ง"), rx.el.th("ผู้แนบไฟล์"),
+                        rx.el.th("คำอธิบายไฟล์"),
+                        rx.el.th("รอบ"),
+                        rx.el.th("วันที่ส่ง"),
+                        rx.el.th("ผู้แนบไฟล์"),
                         rx.el.th("ลงทะเบียนรับ"),
                     )
                 ),
@@ -62,8 +72,12 @@ def evidence_list() -> rx.Component:
 def _attach_form() -> rx.Component:
     return rx.vstack(
         rx.box(
-            rx.el.input(type="file", id="evidence-file", name="evidence-file",
-                        accept=".pdf,.png,.jpg,.jpeg,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.csv,.txt,.zip"),
+            rx.el.input(
+                type="file",
+                id="evidence-file",
+                name="evidence-file",
+                accept=".pdf,.png,.jpg,.jpeg,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.csv,.txt,.zip",
+            ),
             rx.text("หรือลากไฟล์มาวางที่นี่", size="1", color="#6b7280"),
             rx.text("", id="evidence-chosen", size="1", weight="medium"),
             id="evidence-drop",
@@ -71,16 +85,25 @@ def _attach_form() -> rx.Component:
             width="100%",
         ),
         rx.text("คำอธิบายไฟล์", size="2", weight="medium"),
-        rx.el.input(id="evidence-description", max_length=300, class_name="krs-cell", style={"width": "100%",
-                                                                                               "textAlign": "left"}),
+        rx.el.input(
+            id="evidence-description",
+            max_length=300,
+            class_name="krs-cell",
+            style={"width": "100%", "textAlign": "left"},
+        ),
         rx.el.progress(id="evidence-progress", max=100, value=0, style={"width": "100%", "display": "none"}),
         rx.button(
             rx.icon("paperclip", size=14),
             "แนบไฟล์",
             id="evidence-submit",
             on_click=rx.call_script(
-                "window.krsUpload(" + PanelState.indicator_key.to_string() + ", " + PanelState.round_key.to_string()
-                + ", " + PanelState.max_upload_bytes.to_string() + ")",
+                "window.krsUpload("
+                + PanelState.indicator_key.to_string()
+                + ", "
+                + PanelState.round_key.to_string()
+                + ", "
+                + PanelState.max_upload_bytes.to_string()
+                + ")",
                 callback=PanelState.upload_finished,
             ),
         ),
@@ -98,8 +121,12 @@ def evidence_modal() -> rx.Component:
                 rx.cond(PanelState.can_attach, _attach_form()),
                 rx.cond(
                     PanelState.evidence_message,
-                    rx.callout(PanelState.evidence_message, size="1", id="evidence-message",
-                               color_scheme=rx.cond(PanelState.evidence_ok, "green", "red")),
+                    rx.callout(
+                        PanelState.evidence_message,
+                        size="1",
+                        id="evidence-message",
+                        color_scheme=rx.cond(PanelState.evidence_ok, "green", "red"),
+                    ),
                 ),
                 evidence_list(),
                 rx.dialog.close(rx.button("ปิด", variant="soft", color_scheme="gray", id="evidence-close")),

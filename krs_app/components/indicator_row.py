@@ -112,8 +112,9 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
         ),
         rx.cond(
             ~row.editable & (row.lock_reason != ""),
-            rx.text(rx.icon("lock", size=12), " ", row.lock_reason, size="1", color="#6b7280",
-                    id="locked-" + row.code_id),
+            rx.text(
+                rx.icon("lock", size=12), " ", row.lock_reason, size="1", color="#6b7280", id="locked-" + row.code_id
+            ),
         ),
         rx.foreach(row.variables, lambda variable: _variable_line(row, variable)),
         class_name="krs-indicator",

@@ -28,6 +28,7 @@ def _navigation() -> rx.Component:
         rx.fragment(),
     )
 
+
 HEADER_BLUE = "#1f4e8c"
 
 

@@ -20,15 +20,20 @@ def _variable(variable: DetailVariable) -> rx.Component:
         rx.el.td(variable.label),
         rx.el.td(rx.cond(variable.required, variable.value_text, "ยังไม่ต้องรายงานในรอบนี้"), class_name="krs-num"),
         rx.el.td(rx.cond(variable.central, "ใช้ข้อมูลส่วนกลาง", variable.unit)),
-        rx.el.td(rx.el.input(type="checkbox", name="faulty-" + variable.key, form="refuse-form",
-                             aria_label="ข้อมูลที่ไม่ถูกต้อง")),
+        rx.el.td(
+            rx.el.input(type="checkbox", name="faulty-" + variable.key, form="refuse-form", aria_label="ข้อมูลที่ไม่ถูกต้อง")
+        ),
     )
 
 
 def _history(row: HistoryRow) -> rx.Component:
     return rx.el.tr(
-        rx.el.td(row.at_text), rx.el.td(row.who), rx.el.td(row.action_label), rx.el.td(row.variable),
-        rx.el.td(row.before_text + " → " + row.after_text), rx.el.td(row.note),
+        rx.el.td(row.at_text),
+        rx.el.td(row.who),
+        rx.el.td(row.action_label),
+        rx.el.td(row.variable),
+        rx.el.td(row.before_text + " → " + row.after_text),
+        rx.el.td(row.note),
     )
 
 
@@ -56,28 +61,52 @@ def _score_box() -> rx.Component:
 def _decisions() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.button(rx.icon("circle-check", size=14), "รับรองผล", id="certify-button", color_scheme="green",
-                      on_click=ReviewState.certify, disabled=~D.actions.can_certify),
-            rx.button(rx.icon("octagon-x", size=14), "ไม่รับรอง", id="refuse-button", color_scheme="red",
-                      variant="soft", on_click=ReviewState.open_refuse, disabled=~D.actions.can_refuse),
+            rx.button(
+                rx.icon("circle-check", size=14),
+                "รับรองผล",
+                id="certify-button",
+                color_scheme="green",
+                on_click=ReviewState.certify,
+                disabled=~D.actions.can_certify,
+            ),
+            rx.button(
+                rx.icon("octagon-x", size=14),
+                "ไม่รับรอง",
+                id="refuse-button",
+                color_scheme="red",
+                variant="soft",
+                on_click=ReviewState.open_refuse,
+                disabled=~D.actions.can_refuse,
+            ),
             spacing="2",
         ),
-        rx.cond(~D.actions.can_certify & (D.actions.certify_reason != ""),
-                rx.text(D.actions.certify_reason, size="1", color="#6b7280", id="certify-reason")),
+        rx.cond(
+            ~D.actions.can_certify & (D.actions.certify_reason != ""),
+            rx.text(D.actions.certify_reason, size="1", color="#6b7280", id="certify-reason"),
+        ),
         rx.cond(
             ReviewState.refuse_open,
             rx.form(
                 rx.vstack(
                     rx.text("เหตุผลที่ไม่รับรอง (จะส่งถึง สพท. ในความคิดเห็นด้วย)", size="2", weight="medium"),
                     rx.text_area(id="refuse-reason", name="reason", rows="3", width="100%", max_length=2000),
-                    rx.text("ให้แก้ไขได้ถึงวันที่ (เว้นว่าง = ไม่รับรองโดยไม่ให้แก้ไข; ไม่เกิน "
-                            + D.actions.latest_correction_deadline_text + ")", size="2"),
+                    rx.text(
+                        "ให้แก้ไขได้ถึงวันที่ (เว้นว่าง = ไม่รับรองโดยไม่ให้แก้ไข; ไม่เกิน "
+                        + D.actions.latest_correction_deadline_text
+                        + ")",
+                        size="2",
+                    ),
                     rx.el.input(type="date", id="refuse-deadline", name="deadline", class_name="krs-select"),
                     rx.text("ทำเครื่องหมายตัวแปรที่ไม่ถูกต้องในตารางด้านบนได้", size="1", color="#6b7280"),
                     rx.hstack(
                         rx.button("ยืนยันไม่รับรอง", id="refuse-confirm", type="submit", color_scheme="red"),
-                        rx.button("ยกเลิก", type="button", variant="soft", color_scheme="gray",
-                                  on_click=ReviewState.cancel_refuse),
+                        rx.button(
+                            "ยกเลิก",
+                            type="button",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=ReviewState.cancel_refuse,
+                        ),
                         spacing="2",
                     ),
                     width="100%",
@@ -93,10 +122,16 @@ def _decisions() -> rx.Component:
             D.actions.can_undo,
             rx.form(
                 rx.hstack(
-                    rx.el.input(name="undo_reason", placeholder="เหตุผลที่ยกเลิกการรับรอง", id="undo-reason",
-                                class_name="krs-select", style={"flex": "1"}),
-                    rx.button("ยกเลิกการรับรองผล", id="undo-button", type="submit", variant="outline",
-                              color_scheme="orange"),
+                    rx.el.input(
+                        name="undo_reason",
+                        placeholder="เหตุผลที่ยกเลิกการรับรอง",
+                        id="undo-reason",
+                        class_name="krs-select",
+                        style={"flex": "1"},
+                    ),
+                    rx.button(
+                        "ยกเลิกการรับรองผล", id="undo-button", type="submit", variant="outline", color_scheme="orange"
+                    ),
                     width="100%",
                 ),
                 on_submit=ReviewState.undo,
@@ -104,8 +139,10 @@ def _decisions() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.cond(ReviewState.decision_error,
-                rx.callout(ReviewState.decision_error, color_scheme="red", size="1", id="decision-error")),
+        rx.cond(
+            ReviewState.decision_error,
+            rx.callout(ReviewState.decision_error, color_scheme="red", size="1", id="decision-error"),
+        ),
         width="100%",
         spacing="2",
     )
@@ -118,8 +155,9 @@ def review_detail_dialog() -> rx.Component:
             rx.dialog.description(D.district_name + " — " + D.round_label, size="2"),
             rx.vstack(
                 rx.el.table(
-                    rx.el.thead(rx.el.tr(rx.el.th(""), rx.el.th("ตัวแปร"), rx.el.th("ค่า"), rx.el.th("หน่วย"),
-                                         rx.el.th("ไม่ถูกต้อง"))),
+                    rx.el.thead(
+                        rx.el.tr(rx.el.th(""), rx.el.th("ตัวแปร"), rx.el.th("ค่า"), rx.el.th("หน่วย"), rx.el.th("ไม่ถูกต้อง"))
+                    ),
                     rx.el.tbody(rx.foreach(D.variables, _variable)),
                     class_name="krs-table",
                 ),
@@ -127,16 +165,25 @@ def review_detail_dialog() -> rx.Component:
                 _decisions(),
                 rx.divider(),
                 evidence_list(),
-                rx.cond(PanelState.evidence_message,
-                        rx.text(PanelState.evidence_message, size="1", id="evidence-message")),
+                rx.cond(
+                    PanelState.evidence_message, rx.text(PanelState.evidence_message, size="1", id="evidence-message")
+                ),
                 rx.divider(),
                 comment_list(),
                 comment_form(),
                 rx.divider(),
                 rx.text("ประวัติการแก้ไขข้อมูลและการตัดสิน", weight="bold", size="3"),
                 rx.el.table(
-                    rx.el.thead(rx.el.tr(rx.el.th("เมื่อ"), rx.el.th("โดย"), rx.el.th("การดำเนินการ"),
-                                         rx.el.th("ตัวแปร"), rx.el.th("ค่าเดิม → ค่าใหม่"), rx.el.th("หมายเหตุ"))),
+                    rx.el.thead(
+                        rx.el.tr(
+                            rx.el.th("เมื่อ"),
+                            rx.el.th("โดย"),
+                            rx.el.th("การดำเนินการ"),
+                            rx.el.th("ตัวแปร"),
+                            rx.el.th("ค่าเดิม → ค่าใหม่"),
+                            rx.el.th("หมายเหตุ"),
+                        )
+                    ),
                     rx.el.tbody(rx.foreach(D.history, _history), rx.foreach(D.decisions, _history)),
                     class_name="krs-table",
                     id="detail-history",

@@ -42,8 +42,7 @@ OVERDUE_AFTER_DAYS = 7
 MAX_REASON_LENGTH = 1000
 
 OVERDUE_RULE_TEXT = (
-    f"เกินกำหนด = รอการรับรองผลหลังวันสิ้นสุดการรับรองผลของรอบ "
-    f"หรือรอการรับรองนานเกิน {OVERDUE_AFTER_DAYS} วันนับจากวันที่ สพท. รายงาน"
+    f"เกินกำหนด = รอการรับรองผลหลังวันสิ้นสุดการรับรองผลของรอบ หรือรอการรับรองนานเกิน {OVERDUE_AFTER_DAYS} วันนับจากวันที่ สพท. รายงาน"
 )
 
 
@@ -161,7 +160,9 @@ def check_correction_deadline(
     return ALLOW
 
 
-def check_extension(until: datetime | None, now: datetime, round_closed: bool, certification_deadline: datetime) -> Decision:
+def check_extension(
+    until: datetime | None, now: datetime, round_closed: bool, certification_deadline: datetime
+) -> Decision:
     """A lock exception (KPI office): until a future time within the round's certification period."""
     if round_closed:
         return _no("รอบการรายงานนี้ปิดแล้ว ขยายเวลาไม่ได้")

@@ -5,8 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 
 THAI_MONTHS_SHORT = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
 )
 BUDDHIST_ERA_OFFSET = 543
 
@@ -36,7 +46,7 @@ def fiscal_year_of(day: date) -> int:
 
 
 def countdown(deadline: datetime | None, now: datetime) -> str:
-    """"เหลืออีก 3 วัน", "เหลืออีก 5 ชั่วโมง", "ครบกำหนดแล้ว"."""
+    """ "เหลืออีก 3 วัน", "เหลืออีก 5 ชั่วโมง", "ครบกำหนดแล้ว"."""
     if deadline is None:
         return ""
     remaining = deadline - now

@@ -105,16 +105,10 @@ def _check_part_and_whole(
     if variable.whole_key:
         whole = other_values.get(variable.whole_key)
         if whole is not None and number > whole:
-            return (
-                f"ข้อ {variable.key}. ต้องไม่มากกว่าข้อ {variable.whole_key}. "
-                f"({format_number(whole)} {variable.unit})"
-            )
+            return f"ข้อ {variable.key}. ต้องไม่มากกว่าข้อ {variable.whole_key}. ({format_number(whole)} {variable.unit})"
     for part in indicator.variables:
         if part.whole_key == variable.key:
             part_value = other_values.get(part.key)
             if part_value is not None and part_value > number:
-                return (
-                    f"ข้อ {variable.key}. ต้องไม่น้อยกว่าข้อ {part.key}. "
-                    f"({format_number(part_value)} {part.unit})"
-                )
+                return f"ข้อ {variable.key}. ต้องไม่น้อยกว่าข้อ {part.key}. ({format_number(part_value)} {part.unit})"
     return ""

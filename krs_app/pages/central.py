@@ -32,8 +32,7 @@ def _selectors() -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.heading("ข้อมูลส่วนกลาง", size="5"),
-            rx.text("กรอกตัวแปรที่ \"ใช้ข้อมูลส่วนกลาง\" ให้ทุกเขตพื้นที่ ทีละช่องหรือนำเข้าจากไฟล์", size="2",
-                    color="#4b5563"),
+            rx.text('กรอกตัวแปรที่ "ใช้ข้อมูลส่วนกลาง" ให้ทุกเขตพื้นที่ ทีละช่องหรือนำเข้าจากไฟล์', size="2", color="#4b5563"),
             spacing="1",
         ),
         rx.hstack(
@@ -103,8 +102,12 @@ def _cell(row: GridRow, cell: GridCell) -> rx.Component:
         ),
         rx.cond(
             error,
-            rx.el.div(error, id="error-" + cell.element_id, role="alert",
-                      style={"color": "#b91c1c", "fontSize": "0.8em", "maxWidth": "14em", "marginLeft": "auto"}),
+            rx.el.div(
+                error,
+                id="error-" + cell.element_id,
+                role="alert",
+                style={"color": "#b91c1c", "fontSize": "0.8em", "maxWidth": "14em", "marginLeft": "auto"},
+            ),
         ),
         style={"textAlign": "right"},
     )
@@ -116,12 +119,19 @@ def _grid_row(row: GridRow) -> rx.Component:
         rx.el.td(row.district_name),
         rx.foreach(row.cells, lambda cell: _cell(row, cell)),
         rx.el.td(
-            status_icon(row.status, row.status_label, rx.cond(row.editable, row.status_label, row.lock_reason),
-                        "central-status-" + row.district_code),
+            status_icon(
+                row.status,
+                row.status_label,
+                rx.cond(row.editable, row.status_label, row.lock_reason),
+                "central-status-" + row.district_code,
+            ),
             rx.cond(
                 ~row.editable,
-                rx.el.div(row.lock_reason, style={"color": "#6b7280", "fontSize": "0.8em"},
-                          id="central-lock-" + row.district_code),
+                rx.el.div(
+                    row.lock_reason,
+                    style={"color": "#6b7280", "fontSize": "0.8em"},
+                    id="central-lock-" + row.district_code,
+                ),
             ),
         ),
         id="central-row-" + row.district_code,
@@ -150,7 +160,9 @@ def _grid() -> rx.Component:
                 ),
                 rx.text(
                     CentralState.rows.length().to_string() + " / " + CentralState.total_rows.to_string() + " เขต",
-                    size="1", color="#6b7280", id="central-count",
+                    size="1",
+                    color="#6b7280",
+                    id="central-count",
                 ),
                 align="center",
                 spacing="2",
@@ -208,16 +220,16 @@ def _refused_row(refusal: PreviewRefusal) -> rx.Component:
 
 def _preview() -> rx.Component:
     return rx.vstack(
-        rx.callout(CentralState.preview_message, icon="file-check", size="1", color_scheme="blue",
-                   id="central-preview-message"),
+        rx.callout(
+            CentralState.preview_message, icon="file-check", size="1", color_scheme="blue", id="central-preview-message"
+        ),
         rx.text("ไฟล์: " + CentralState.preview_filename, size="2", color="#374151"),
         rx.foreach(CentralState.preview_problems, lambda p: rx.text(p, size="1", color="#b45309")),
         rx.text("รายการที่จะเปลี่ยนแปลง (ค่าเดิม → ค่าใหม่)", weight="bold", size="2"),
         rx.cond(
             CentralState.preview_changes.length() > 0,
             rx.el.table(
-                rx.el.thead(rx.el.tr(rx.el.th("แถว"), rx.el.th("รหัส"), rx.el.th("เขตพื้นที่"),
-                                     rx.el.th("การเปลี่ยนแปลง"))),
+                rx.el.thead(rx.el.tr(rx.el.th("แถว"), rx.el.th("รหัส"), rx.el.th("เขตพื้นที่"), rx.el.th("การเปลี่ยนแปลง"))),
                 rx.el.tbody(rx.foreach(CentralState.preview_changes, _change_row)),
                 class_name="krs-table",
                 id="central-preview-changes",
@@ -246,8 +258,9 @@ def _preview() -> rx.Component:
                 on_click=CentralState.apply_import,
                 disabled=CentralState.preview_value_count == 0,
             ),
-            rx.button("ยกเลิก", id="central-cancel", variant="soft", color_scheme="gray",
-                      on_click=CentralState.cancel_import),
+            rx.button(
+                "ยกเลิก", id="central-cancel", variant="soft", color_scheme="gray", on_click=CentralState.cancel_import
+            ),
             spacing="2",
         ),
         width="100%",
@@ -262,7 +275,8 @@ def _import_card() -> rx.Component:
         rx.text(
             "คอลัมน์แรกเป็นรหัสเขตพื้นที่ (เช่น spm07) คอลัมน์ถัดไปมีหัวเป็นข้อของตัวแปร (a, b, ...) "
             "ช่องว่างคือไม่เปลี่ยนค่าเดิม ระบบจะแสดงรายการให้ตรวจสอบก่อนยืนยันนำเข้า",
-            size="1", color="#4b5563",
+            size="1",
+            color="#4b5563",
         ),
         rx.hstack(
             rx.el.a(
@@ -292,8 +306,13 @@ def _import_card() -> rx.Component:
         ),
         rx.cond(
             CentralState.import_message,
-            rx.callout(CentralState.import_message, size="1", id="central-import-message",
-                       color_scheme=rx.cond(CentralState.import_ok, "green", "red"), margin_top="0.5em"),
+            rx.callout(
+                CentralState.import_message,
+                size="1",
+                id="central-import-message",
+                color_scheme=rx.cond(CentralState.import_ok, "green", "red"),
+                margin_top="0.5em",
+            ),
         ),
         rx.cond(CentralState.preview_shown, rx.box(_preview(), padding_top="0.75em")),
         class_name="krs-indicator",
@@ -307,8 +326,13 @@ def central_page() -> rx.Component:
         _selectors(),
         rx.cond(
             CentralState.notice,
-            rx.callout(CentralState.notice, icon="info", size="1", id="central-notice",
-                       color_scheme=rx.cond(CentralState.notice_ok, "green", "red")),
+            rx.callout(
+                CentralState.notice,
+                icon="info",
+                size="1",
+                id="central-notice",
+                color_scheme=rx.cond(CentralState.notice_ok, "green", "red"),
+            ),
         ),
         rx.cond(
             CentralState.indicator_id == "",

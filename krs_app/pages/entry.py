@@ -41,8 +41,14 @@ def _round_bar() -> rx.Component:
             ),
             rx.vstack(
                 rx.text("คะแนนเฉลี่ยถ่วงน้ำหนัก (ประเมินตนเอง)", size="1", color="#374151"),
-                rx.text(EntryState.overall_text, id="overall-score", size="6", weight="bold", color="#1f4e8c",
-                        class_name="krs-num"),
+                rx.text(
+                    EntryState.overall_text,
+                    id="overall-score",
+                    size="6",
+                    weight="bold",
+                    color="#1f4e8c",
+                    class_name="krs-num",
+                ),
                 spacing="0",
                 align="end",
             ),

@@ -31,21 +31,42 @@ def login_page() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.heading("KRS System", size="7", color=HEADER_BLUE),
-                rx.text("ระบบรายงานผลการประเมินส่วนราชการตามมาตรการปรับปรุงประสิทธิภาพในการปฏิบัติราชการ", size="2",
-                        color="#4b5563"),
+                rx.text(
+                    "ระบบรายงานผลการประเมินส่วนราชการตามมาตรการปรับปรุงประสิทธิภาพในการปฏิบัติราชการ", size="2", color="#4b5563"
+                ),
                 rx.form(
                     rx.vstack(
                         rx.text("ชื่อผู้ใช้ (Username)", size="2", weight="medium"),
-                        rx.input(id="login-username", name="username", value=LoginState.username,
-                                 on_change=LoginState.set_username, auto_complete="username", width="100%", size="3"),
+                        rx.input(
+                            id="login-username",
+                            name="username",
+                            value=LoginState.username,
+                            on_change=LoginState.set_username,
+                            auto_complete="username",
+                            width="100%",
+                            size="3",
+                        ),
                         rx.text("รหัสผ่าน (Password)", size="2", weight="medium"),
-                        rx.input(id="login-password", name="password", type="password", value=LoginState.password,
-                                 on_change=LoginState.set_password, auto_complete="current-password", width="100%",
-                                 size="3"),
+                        rx.input(
+                            id="login-password",
+                            name="password",
+                            type="password",
+                            value=LoginState.password,
+                            on_change=LoginState.set_password,
+                            auto_complete="current-password",
+                            width="100%",
+                            size="3",
+                        ),
                         rx.cond(
                             LoginState.error,
-                            rx.callout(LoginState.error, icon="circle-alert", color_scheme="red", size="1",
-                                       id="login-error", width="100%"),
+                            rx.callout(
+                                LoginState.error,
+                                icon="circle-alert",
+                                color_scheme="red",
+                                size="1",
+                                id="login-error",
+                                width="100%",
+                            ),
                         ),
                         rx.button("เข้าสู่ระบบ", id="login-submit", type="submit", width="100%", size="3"),
                         spacing="2",

@@ -32,12 +32,19 @@ def _district_row(row: DistrictScoreRow) -> rx.Component:
 def _districts_table() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.el.input(placeholder="ค้นหา สพท.", on_change=KpiHomeState.set_search.debounce(300),
-                        class_name="krs-select", id="report-search"),
+            rx.el.input(
+                placeholder="ค้นหา สพท.",
+                on_change=KpiHomeState.set_search.debounce(300),
+                class_name="krs-select",
+                id="report-search",
+            ),
             rx.el.select(
-                rx.el.option("ทุกสังกัด", value="all"), rx.el.option("สพป.", value="สพป."),
+                rx.el.option("ทุกสังกัด", value="all"),
+                rx.el.option("สพป.", value="สพป."),
                 rx.el.option("สพม.", value="สพม."),
-                value=KpiHomeState.level, on_change=KpiHomeState.set_level, class_name="krs-select",
+                value=KpiHomeState.level,
+                on_change=KpiHomeState.set_level,
+                class_name="krs-select",
             ),
             spacing="2",
         ),
@@ -45,9 +52,14 @@ def _districts_table() -> rx.Component:
             rx.el.table(
                 rx.el.thead(
                     rx.el.tr(
-                        rx.el.th("รหัส"), rx.el.th("สำนักงานเขตพื้นที่การศึกษา"), rx.el.th("สังกัด"),
-                        rx.el.th("คะแนนเฉลี่ยถ่วงน้ำหนัก"), rx.el.th("รับรองผล"), rx.el.th("รอการรับรองผล"),
-                        rx.el.th("ไม่รับรอง"), rx.el.th("ยังไม่รายงานผล"),
+                        rx.el.th("รหัส"),
+                        rx.el.th("สำนักงานเขตพื้นที่การศึกษา"),
+                        rx.el.th("สังกัด"),
+                        rx.el.th("คะแนนเฉลี่ยถ่วงน้ำหนัก"),
+                        rx.el.th("รับรองผล"),
+                        rx.el.th("รอการรับรองผล"),
+                        rx.el.th("ไม่รับรอง"),
+                        rx.el.th("ยังไม่รายงานผล"),
                     )
                 ),
                 rx.el.tbody(rx.foreach(KpiHomeState.shown_districts, _district_row)),
@@ -66,19 +78,32 @@ def _districts_table() -> rx.Component:
 def _counts_cells(counts) -> list[rx.Component]:
     return [
         rx.el.td(counts.awaiting, class_name="krs-num"),
-        rx.el.td(counts.overdue, class_name="krs-num", style={"color": rx.cond(counts.overdue > 0, "#b91c1c", "inherit"),
-                                                              "fontWeight": rx.cond(counts.overdue > 0, "700", "400")}),
+        rx.el.td(
+            counts.overdue,
+            class_name="krs-num",
+            style={
+                "color": rx.cond(counts.overdue > 0, "#b91c1c", "inherit"),
+                "fontWeight": rx.cond(counts.overdue > 0, "700", "400"),
+            },
+        ),
         rx.el.td(counts.certified, class_name="krs-num"),
         rx.el.td(counts.refused, class_name="krs-num"),
         rx.el.td(counts.not_reported, class_name="krs-num"),
-        rx.el.td(rx.cond(counts.oldest_district != "", counts.oldest_indicator + " " + counts.oldest_district + " ("
-                         + counts.oldest_date_text + ")", "-"), style={"fontSize": "0.85em"}),
+        rx.el.td(
+            rx.cond(
+                counts.oldest_district != "",
+                counts.oldest_indicator + " " + counts.oldest_district + " (" + counts.oldest_date_text + ")",
+                "-",
+            ),
+            style={"fontSize": "0.85em"},
+        ),
     ]
 
 
 def _indicator_tracking(item: IndicatorTracking) -> rx.Component:
-    return rx.el.tr(rx.el.td(""), rx.el.td(item.code + " " + item.name, style={"fontSize": "0.85em"}),
-                    *_counts_cells(item.counts))
+    return rx.el.tr(
+        rx.el.td(""), rx.el.td(item.code + " " + item.name, style={"fontSize": "0.85em"}), *_counts_cells(item.counts)
+    )
 
 
 def _bureau_tracking(bureau: BureauTracking) -> rx.Component:
@@ -101,16 +126,25 @@ def _tracking() -> rx.Component:
             rx.el.a("ดาวน์โหลด CSV", href="/api/tracking.csv?round=" + KpiHomeState.round_id, id="tracking-csv"),
             rx.el.a("ดาวน์โหลด Excel", href="/api/tracking.xlsx?round=" + KpiHomeState.round_id, id="tracking-xlsx"),
             rx.alert_dialog.root(
-                rx.alert_dialog.trigger(rx.button("ปิดรอบการรายงาน", color_scheme="red", size="1", id="close-round",
-                                                  disabled=KpiHomeState.round_closed)),
+                rx.alert_dialog.trigger(
+                    rx.button(
+                        "ปิดรอบการรายงาน",
+                        color_scheme="red",
+                        size="1",
+                        id="close-round",
+                        disabled=KpiHomeState.round_closed,
+                    )
+                ),
                 rx.alert_dialog.content(
                     rx.alert_dialog.title("ยืนยันปิดรอบการรายงาน"),
-                    rx.alert_dialog.description(
-                        "ผลที่ยังไม่รายงานจะถูกกำหนดคะแนน 1.00000 และ สพท. จะแก้ไขข้อมูลรอบนี้ไม่ได้อีก"),
+                    rx.alert_dialog.description("ผลที่ยังไม่รายงานจะถูกกำหนดคะแนน 1.00000 และ สพท. จะแก้ไขข้อมูลรอบนี้ไม่ได้อีก"),
                     rx.hstack(
                         rx.alert_dialog.cancel(rx.button("ยกเลิก", variant="soft", color_scheme="gray")),
-                        rx.alert_dialog.action(rx.button("ปิดรอบ", color_scheme="red", id="close-round-confirm",
-                                                         on_click=KpiHomeState.close_round)),
+                        rx.alert_dialog.action(
+                            rx.button(
+                                "ปิดรอบ", color_scheme="red", id="close-round-confirm", on_click=KpiHomeState.close_round
+                            )
+                        ),
                         spacing="2",
                         justify="end",
                     ),
@@ -123,10 +157,18 @@ def _tracking() -> rx.Component:
         rx.text(KpiHomeState.overdue_rule, size="1", color="#6b7280"),
         rx.box(
             rx.el.table(
-                rx.el.thead(rx.el.tr(
-                    rx.el.th(""), rx.el.th("สำนัก / ตัวชี้วัด"), rx.el.th("รอการรับรองผล"), rx.el.th("เกินกำหนด"),
-                    rx.el.th("รับรองผล"), rx.el.th("ไม่รับรอง"), rx.el.th("ยังไม่รายงานผล"), rx.el.th("รอนานที่สุด"),
-                )),
+                rx.el.thead(
+                    rx.el.tr(
+                        rx.el.th(""),
+                        rx.el.th("สำนัก / ตัวชี้วัด"),
+                        rx.el.th("รอการรับรองผล"),
+                        rx.el.th("เกินกำหนด"),
+                        rx.el.th("รับรองผล"),
+                        rx.el.th("ไม่รับรอง"),
+                        rx.el.th("ยังไม่รายงานผล"),
+                        rx.el.th("รอนานที่สุด"),
+                    )
+                ),
                 rx.el.tbody(rx.foreach(KpiHomeState.bureaus, _bureau_tracking)),
                 class_name="krs-table",
                 id="tracking-table",
@@ -138,10 +180,18 @@ def _tracking() -> rx.Component:
         rx.form(
             rx.flex(
                 rx.text("ขยายเวลาแก้ไขให้ สพท. (ข้อยกเว้น)", size="2", weight="medium"),
-                rx.el.input(name="district_code", placeholder="รหัส สพท. เช่น spm07", class_name="krs-select",
-                            id="extend-district"),
-                rx.el.select(rx.foreach(KpiHomeState.indicator_codes, lambda c: rx.el.option(c, value=c)),
-                             name="indicator_code", class_name="krs-select", id="extend-indicator"),
+                rx.el.input(
+                    name="district_code",
+                    placeholder="รหัส สพท. เช่น spm07",
+                    class_name="krs-select",
+                    id="extend-district",
+                ),
+                rx.el.select(
+                    rx.foreach(KpiHomeState.indicator_codes, lambda c: rx.el.option(c, value=c)),
+                    name="indicator_code",
+                    class_name="krs-select",
+                    id="extend-indicator",
+                ),
                 rx.el.input(type="date", name="until", class_name="krs-select", id="extend-until"),
                 rx.el.input(name="reason", placeholder="เหตุผล", class_name="krs-select", id="extend-reason"),
                 rx.button("ขยายเวลา", type="submit", size="1", id="extend-submit"),
@@ -161,15 +211,27 @@ def report_page() -> rx.Component:
     return page_shell(
         rx.flex(
             rx.heading("รายงานผล", size="5"),
-            rx.el.select(rx.foreach(KpiHomeState.rounds, _round_option), id="round-select",
-                         value=KpiHomeState.round_id, on_change=KpiHomeState.change_round, class_name="krs-select"),
+            rx.el.select(
+                rx.foreach(KpiHomeState.rounds, _round_option),
+                id="round-select",
+                value=KpiHomeState.round_id,
+                on_change=KpiHomeState.change_round,
+                class_name="krs-select",
+            ),
             gap="3",
             align="center",
             padding_y="0.75em",
             wrap="wrap",
         ),
-        rx.cond(KpiHomeState.notice, rx.callout(KpiHomeState.notice, size="1", id="report-notice",
-                                                color_scheme=rx.cond(KpiHomeState.notice_ok, "green", "red"))),
+        rx.cond(
+            KpiHomeState.notice,
+            rx.callout(
+                KpiHomeState.notice,
+                size="1",
+                id="report-notice",
+                color_scheme=rx.cond(KpiHomeState.notice_ok, "green", "red"),
+            ),
+        ),
         rx.tabs.root(
             rx.tabs.list(
                 rx.tabs.trigger("คะแนนรายเขตพื้นที่", value="districts"),

@@ -21,11 +21,23 @@ def _option(option: IndicatorOption | RoundOption) -> rx.Component:
 
 def _toolbar() -> rx.Component:
     return rx.flex(
-        rx.el.select(rx.foreach(ReviewState.indicator_options, _option), id="review-indicator",
-                     value=ReviewState.indicator_id, on_change=ReviewState.choose_indicator, class_name="krs-select",
-                     aria_label="ตัวชี้วัด", style={"maxWidth": "32em"}),
-        rx.el.select(rx.foreach(ReviewState.rounds, _option), id="round-select", value=ReviewState.round_id,
-                     on_change=ReviewState.choose_round, class_name="krs-select", aria_label="รอบการรายงาน"),
+        rx.el.select(
+            rx.foreach(ReviewState.indicator_options, _option),
+            id="review-indicator",
+            value=ReviewState.indicator_id,
+            on_change=ReviewState.choose_indicator,
+            class_name="krs-select",
+            aria_label="ตัวชี้วัด",
+            style={"maxWidth": "32em"},
+        ),
+        rx.el.select(
+            rx.foreach(ReviewState.rounds, _option),
+            id="round-select",
+            value=ReviewState.round_id,
+            on_change=ReviewState.choose_round,
+            class_name="krs-select",
+            aria_label="รอบการรายงาน",
+        ),
         rx.vstack(
             rx.text("กำหนดรับรองผล " + ReviewState.deadline_text, size="2"),
             rx.text(ReviewState.countdown_text, size="2", weight="bold", color="#b45309", id="review-countdown"),
@@ -54,27 +66,47 @@ def _counts() -> rx.Component:
 def _filters() -> rx.Component:
     return rx.flex(
         rx.el.select(
-            rx.el.option("ทุกสถานะ", value="all"), rx.el.option("รอการรับรองผล", value="awaiting"),
-            rx.el.option("ไม่รับรอง", value="not_certified"), rx.el.option("ยังไม่รายงานผล", value="not_reported"),
+            rx.el.option("ทุกสถานะ", value="all"),
+            rx.el.option("รอการรับรองผล", value="awaiting"),
+            rx.el.option("ไม่รับรอง", value="not_certified"),
+            rx.el.option("ยังไม่รายงานผล", value="not_reported"),
             rx.el.option("รับรองผล", value="certified"),
-            id="review-status-filter", on_change=ReviewState.set_status_filter, class_name="krs-select",
+            id="review-status-filter",
+            on_change=ReviewState.set_status_filter,
+            class_name="krs-select",
             aria_label="สถานะ",
         ),
         rx.el.select(
-            rx.el.option("ทุกสังกัด", value="all"), rx.el.option("สพป.", value="primary"),
+            rx.el.option("ทุกสังกัด", value="all"),
+            rx.el.option("สพป.", value="primary"),
             rx.el.option("สพม.", value="secondary"),
-            on_change=ReviewState.set_level_filter, class_name="krs-select", aria_label="สังกัด",
+            on_change=ReviewState.set_level_filter,
+            class_name="krs-select",
+            aria_label="สังกัด",
         ),
-        rx.el.label(rx.el.input(type="checkbox", id="review-new-only",
-                                on_change=lambda checked: ReviewState.set_new_only(checked)), " เฉพาะที่มีข้อมูลใหม่",
-                    style={"fontSize": "0.9rem"}),
-        rx.el.input(placeholder="ค้นหา สพท. / จังหวัด", id="review-search", class_name="krs-select",
-                    on_change=ReviewState.set_search.debounce(400)),
+        rx.el.label(
+            rx.el.input(
+                type="checkbox", id="review-new-only", on_change=lambda checked: ReviewState.set_new_only(checked)
+            ),
+            " เฉพาะที่มีข้อมูลใหม่",
+            style={"fontSize": "0.9rem"},
+        ),
+        rx.el.input(
+            placeholder="ค้นหา สพท. / จังหวัด",
+            id="review-search",
+            class_name="krs-select",
+            on_change=ReviewState.set_search.debounce(400),
+        ),
         rx.el.select(
-            rx.el.option("เรียงตามสถานะ", value="status"), rx.el.option("เรียงตามรหัส", value="code"),
-            rx.el.option("เรียงตามชื่อ", value="name"), rx.el.option("คะแนนมากไปน้อย", value="-score"),
+            rx.el.option("เรียงตามสถานะ", value="status"),
+            rx.el.option("เรียงตามรหัส", value="code"),
+            rx.el.option("เรียงตามชื่อ", value="name"),
+            rx.el.option("คะแนนมากไปน้อย", value="-score"),
             rx.el.option("คะแนนน้อยไปมาก", value="score"),
-            value=ReviewState.sort, on_change=ReviewState.set_sort, class_name="krs-select", aria_label="เรียง",
+            value=ReviewState.sort,
+            on_change=ReviewState.set_sort,
+            class_name="krs-select",
+            aria_label="เรียง",
         ),
         gap="2",
         align="center",
@@ -84,34 +116,54 @@ def _filters() -> rx.Component:
 
 def _bulk_bar() -> rx.Component:
     return rx.flex(
-        rx.button("เลือกทุกเขตที่รับรองได้ในหน้านี้", size="1", variant="soft", on_click=ReviewState.select_all_shown,
-                  id="select-all"),
+        rx.button(
+            "เลือกทุกเขตที่รับรองได้ในหน้านี้", size="1", variant="soft", on_click=ReviewState.select_all_shown, id="select-all"
+        ),
         rx.button("ล้างที่เลือก", size="1", variant="ghost", on_click=ReviewState.clear_selection),
         rx.alert_dialog.root(
             rx.alert_dialog.trigger(
-                rx.button(rx.icon("circle-check", size=14), "รับรองผลที่เลือก (" + ReviewState.selected.length().to_string()
-                          + ")", size="1", color_scheme="green", id="bulk-certify",
-                          disabled=(ReviewState.selected.length() == 0) | ~ReviewState.may_decide),
+                rx.button(
+                    rx.icon("circle-check", size=14),
+                    "รับรองผลที่เลือก (" + ReviewState.selected.length().to_string() + ")",
+                    size="1",
+                    color_scheme="green",
+                    id="bulk-certify",
+                    disabled=(ReviewState.selected.length() == 0) | ~ReviewState.may_decide,
+                ),
             ),
             rx.alert_dialog.content(
                 rx.alert_dialog.title("ยืนยันการรับรองผล"),
                 rx.alert_dialog.description(
-                    "รับรองผลตัวชี้วัด " + ReviewState.indicator_code + " ให้ "
-                    + ReviewState.selected.length().to_string() + " เขตพื้นที่ที่เลือก (เฉพาะที่ข้อมูลครบและรอการรับรองผล)"
+                    "รับรองผลตัวชี้วัด "
+                    + ReviewState.indicator_code
+                    + " ให้ "
+                    + ReviewState.selected.length().to_string()
+                    + " เขตพื้นที่ที่เลือก (เฉพาะที่ข้อมูลครบและรอการรับรองผล)"
                 ),
                 rx.hstack(
                     rx.alert_dialog.cancel(rx.button("ยกเลิก", variant="soft", color_scheme="gray")),
-                    rx.alert_dialog.action(rx.button("ยืนยันรับรองผล", color_scheme="green", id="bulk-confirm",
-                                                     on_click=ReviewState.bulk_certify)),
+                    rx.alert_dialog.action(
+                        rx.button(
+                            "ยืนยันรับรองผล", color_scheme="green", id="bulk-confirm", on_click=ReviewState.bulk_certify
+                        )
+                    ),
                     spacing="2",
                     justify="end",
                 ),
             ),
         ),
-        rx.button(rx.icon("bell", size=14), "แจ้งเตือน สพท. ที่ยังไม่รายงาน", size="1", variant="outline",
-                  on_click=ReviewState.set_remind_open(True), id="remind-open"),
-        rx.cond(~ReviewState.may_decide & (ReviewState.period_reason != ""),
-                rx.text(ReviewState.period_reason, size="1", color="#6b7280")),
+        rx.button(
+            rx.icon("bell", size=14),
+            "แจ้งเตือน สพท. ที่ยังไม่รายงาน",
+            size="1",
+            variant="outline",
+            on_click=ReviewState.set_remind_open(True),
+            id="remind-open",
+        ),
+        rx.cond(
+            ~ReviewState.may_decide & (ReviewState.period_reason != ""),
+            rx.text(ReviewState.period_reason, size="1", color="#6b7280"),
+        ),
         gap="2",
         align="center",
         wrap="wrap",
@@ -125,8 +177,13 @@ def _remind_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.text("ข้อความ", size="2"),
-                    rx.text_area(name="remind_message", id="remind-message", rows="3", width="100%",
-                                 default_value="ขอให้รายงานผลการดำเนินงานตามตัวชี้วัดภายในกำหนด"),
+                    rx.text_area(
+                        name="remind_message",
+                        id="remind-message",
+                        rows="3",
+                        width="100%",
+                        default_value="ขอให้รายงานผลการดำเนินงานตามตัวชี้วัดภายในกำหนด",
+                    ),
                     rx.text("ภายในวันที่", size="2"),
                     rx.el.input(type="date", name="remind_deadline", id="remind-deadline", class_name="krs-select"),
                     rx.cond(ReviewState.remind_error, rx.text(ReviewState.remind_error, color="#b91c1c", size="1")),
@@ -158,28 +215,55 @@ def _value_cell(value: str) -> rx.Component:
 def _row(row: ReviewRow) -> rx.Component:
     code_id = ReviewState.indicator_code.replace(".", "_")
     return rx.el.tr(
-        rx.el.td(rx.cond(row.selectable, rx.el.input(
-            type="checkbox", checked=ReviewState.selected.contains(row.district_id),
-            on_change=lambda checked: ReviewState.toggle_selected(row.district_id, checked),
-            aria_label="เลือก " + row.district_name, class_name="review-select",
-        ))),
         rx.el.td(
-            rx.el.button(row.district_name, id=row.element_id, on_click=ReviewState.open_detail(row.district_id),
-                         class_name="krs-link", title=STATUS_HELP),
+            rx.cond(
+                row.selectable,
+                rx.el.input(
+                    type="checkbox",
+                    checked=ReviewState.selected.contains(row.district_id),
+                    on_change=lambda checked: ReviewState.toggle_selected(row.district_id, checked),
+                    aria_label="เลือก " + row.district_name,
+                    class_name="review-select",
+                ),
+            )
+        ),
+        rx.el.td(
+            rx.el.button(
+                row.district_name,
+                id=row.element_id,
+                on_click=ReviewState.open_detail(row.district_id),
+                class_name="krs-link",
+                title=STATUS_HELP,
+            ),
             rx.el.div(row.level_label + " · " + row.district_code, style={"fontSize": "0.75em", "color": "#6b7280"}),
         ),
         rx.foreach(row.cells, _value_cell),
         rx.el.td(row.result_text, class_name="krs-num"),
         rx.el.td(row.score_text, class_name="krs-num"),
-        rx.el.td(row.evidence_registered.to_string() + "/" + row.evidence_count.to_string(), class_name="krs-num",
-                 title="ลงทะเบียนรับแล้ว / ไฟล์ทั้งหมด"),
+        rx.el.td(
+            row.evidence_registered.to_string() + "/" + row.evidence_count.to_string(),
+            class_name="krs-num",
+            title="ลงทะเบียนรับแล้ว / ไฟล์ทั้งหมด",
+        ),
         rx.el.td(rx.el.div(row.last_message, style={"maxWidth": "14em", "fontSize": "0.8em"})),
-        rx.el.td(status_icon(row.status, row.status_label, row.status_label,
-                             "review-status-" + row.district_code + "-" + code_id)),
-        rx.el.td(rx.cond(row.new_badge, rx.badge(
-            "มีข้อมูลใหม่", color_scheme="orange", variant="solid", class_name="krs-badge-new",
-            id="new-badge-" + row.district_code + "-" + code_id, on_click=ReviewState.open_new(row.district_id),
-        ))),
+        rx.el.td(
+            status_icon(
+                row.status, row.status_label, row.status_label, "review-status-" + row.district_code + "-" + code_id
+            )
+        ),
+        rx.el.td(
+            rx.cond(
+                row.new_badge,
+                rx.badge(
+                    "มีข้อมูลใหม่",
+                    color_scheme="orange",
+                    variant="solid",
+                    class_name="krs-badge-new",
+                    id="new-badge-" + row.district_code + "-" + code_id,
+                    on_click=ReviewState.open_new(row.district_id),
+                ),
+            )
+        ),
     )
 
 
@@ -188,9 +272,15 @@ def _table() -> rx.Component:
         rx.el.table(
             rx.el.thead(
                 rx.el.tr(
-                    rx.el.th(""), rx.el.th("สพท."), rx.foreach(ReviewState.columns, _column_header),
-                    rx.el.th("ผลลัพธ์"), rx.el.th("คะแนน"), rx.el.th("หลักฐาน"), rx.el.th("ข้อความล่าสุด"),
-                    rx.el.th("สถานะ"), rx.el.th(""),
+                    rx.el.th(""),
+                    rx.el.th("สพท."),
+                    rx.foreach(ReviewState.columns, _column_header),
+                    rx.el.th("ผลลัพธ์"),
+                    rx.el.th("คะแนน"),
+                    rx.el.th("หลักฐาน"),
+                    rx.el.th("ข้อความล่าสุด"),
+                    rx.el.th("สถานะ"),
+                    rx.el.th(""),
                 )
             ),
             rx.el.tbody(rx.foreach(ReviewState.rows, _row)),
@@ -198,12 +288,30 @@ def _table() -> rx.Component:
             id="review-table",
         ),
         rx.hstack(
-            rx.button("ก่อนหน้า", size="1", variant="soft", on_click=ReviewState.go_page(ReviewState.page - 1),
-                      disabled=ReviewState.page <= 1),
-            rx.text("หน้า " + ReviewState.page.to_string() + " / " + ReviewState.pages.to_string() + " (ทั้งหมด "
-                    + ReviewState.total.to_string() + " เขต)", size="2"),
-            rx.button("ถัดไป", size="1", variant="soft", on_click=ReviewState.go_page(ReviewState.page + 1),
-                      disabled=ReviewState.page >= ReviewState.pages),
+            rx.button(
+                "ก่อนหน้า",
+                size="1",
+                variant="soft",
+                on_click=ReviewState.go_page(ReviewState.page - 1),
+                disabled=ReviewState.page <= 1,
+            ),
+            rx.text(
+                "หน้า "
+                + ReviewState.page.to_string()
+                + " / "
+                + ReviewState.pages.to_string()
+                + " (ทั้งหมด "
+                + ReviewState.total.to_string()
+                + " เขต)",
+                size="2",
+            ),
+            rx.button(
+                "ถัดไป",
+                size="1",
+                variant="soft",
+                on_click=ReviewState.go_page(ReviewState.page + 1),
+                disabled=ReviewState.page >= ReviewState.pages,
+            ),
             spacing="2",
             align="center",
             padding_y="0.5em",
@@ -220,16 +328,24 @@ def review_page() -> rx.Component:
     return page_shell(
         rx.heading("ตรวจสอบและรับรองผล", size="5", padding_top="0.75em"),
         _toolbar(),
-        rx.cond(ReviewState.notice, rx.callout(ReviewState.notice, size="1", id="review-notice",
-                                              color_scheme=rx.cond(ReviewState.notice_ok, "green", "red"))),
+        rx.cond(
+            ReviewState.notice,
+            rx.callout(
+                ReviewState.notice,
+                size="1",
+                id="review-notice",
+                color_scheme=rx.cond(ReviewState.notice_ok, "green", "red"),
+            ),
+        ),
         rx.tabs.root(
             rx.tabs.list(
                 rx.tabs.trigger("รายเขตพื้นที่", value="districts"),
                 rx.tabs.trigger("สรุปตัวชี้วัดที่รับผิดชอบ", value="summary"),
             ),
             rx.tabs.content(
-                rx.vstack(_counts(), _filters(), _bulk_bar(), _table(), spacing="2", padding_top="0.75em",
-                          width="100%"),
+                rx.vstack(
+                    _counts(), _filters(), _bulk_bar(), _table(), spacing="2", padding_top="0.75em", width="100%"
+                ),
                 value="districts",
             ),
             rx.tabs.content(summary_table(ReviewState.summaries), value="summary", padding_top="0.75em"),

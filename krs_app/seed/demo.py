@@ -45,8 +45,13 @@ def _bangkok(year: int, month: int, day: int, hour: int = 16, minute: int = 30) 
 
 MANUAL_THREAD = (  # DOMAIN.md: the real thread of สพม. เขต 7 on indicator 11.3
     ("ไม่รับรอง เนื่องจากหมดยอดเงิน ข้อมูลบัญชีที่ติดต่อก็คือ บัญชีเงินรับฝากอื่น", 1, (2019, 4, 30), "bureau"),
-    ("งบเทียบยอดเงินฝากธนาคารในงบประมาณ (GL.1101020603) พบว่า มีการกระทบยอดไม่ถูกต้อง ซึ่งยอดคงเหลือตามยอดคงในระบบ GFMS "
-     "มีจำนวน 1,024,362 บาท ในส่วนนี้ขอให้ สพท.ดำเนินการแก้ไขให้ถูกต้องด้วยครับ", 2, (2019, 10, 24), "bureau"),
+    (
+        "งบเทียบยอดเงินฝากธนาคารในงบประมาณ (GL.1101020603) พบว่า มีการกระทบยอดไม่ถูกต้อง ซึ่งยอดคงเหลือตามยอดคงในระบบ GFMS "
+        "มีจำนวน 1,024,362 บาท ในส่วนนี้ขอให้ สพท.ดำเนินการแก้ไขให้ถูกต้องด้วยครับ",
+        2,
+        (2019, 10, 24),
+        "bureau",
+    ),
     ("สพท.7 ได้แนบรายการปรับปรุงบัญชีเรียบร้อยแล้ว", 2, (2019, 10, 24), "district"),
     ("สพท.7 งบเทียบยอดเงินฝากธนาคารในงบประมาณ (GL.1101020603) ได้ดำเนินการแก้ไขเรียบร้อยแล้ว", 2, (2019, 10, 24), "district"),
     ("ขาดรายงานสรุปให้", 2, (2019, 10, 25), "bureau"),
@@ -67,15 +72,37 @@ def _rounds(session: Session, now: datetime) -> list[Round]:
     session.flush()
     short = str(current_be)[-2:]
     rounds = [
-        Round(fiscal_year_id=fy2562.id, number=1, months=6, label="ครั้งที่ 1 ปี 62 (รอบ 6 เดือน)",
-              opens_at=_bangkok(2019, 4, 1, 8, 30), district_deadline=_bangkok(2019, 4, 20),
-              certification_deadline=_bangkok(2019, 4, 30), closed=True, closed_at=_bangkok(2019, 5, 1, 0, 0)),
-        Round(fiscal_year_id=fy2562.id, number=2, months=12, label="ครั้งที่ 2 ปี 62 (รอบ 12 เดือน)",
-              opens_at=_bangkok(2019, 10, 1, 8, 30), district_deadline=_bangkok(2019, 10, 20),
-              certification_deadline=_bangkok(2019, 10, 31), closed=True, closed_at=_bangkok(2019, 11, 1, 0, 0)),
-        Round(fiscal_year_id=current.id, number=1, months=6, label=f"ครั้งที่ 1 ปี {short} (รอบ 6 เดือน)",
-              opens_at=now - timedelta(days=10), district_deadline=now + timedelta(days=3, hours=8),
-              certification_deadline=now + timedelta(days=10, hours=8)),
+        Round(
+            fiscal_year_id=fy2562.id,
+            number=1,
+            months=6,
+            label="ครั้งที่ 1 ปี 62 (รอบ 6 เดือน)",
+            opens_at=_bangkok(2019, 4, 1, 8, 30),
+            district_deadline=_bangkok(2019, 4, 20),
+            certification_deadline=_bangkok(2019, 4, 30),
+            closed=True,
+            closed_at=_bangkok(2019, 5, 1, 0, 0),
+        ),
+        Round(
+            fiscal_year_id=fy2562.id,
+            number=2,
+            months=12,
+            label="ครั้งที่ 2 ปี 62 (รอบ 12 เดือน)",
+            opens_at=_bangkok(2019, 10, 1, 8, 30),
+            district_deadline=_bangkok(2019, 10, 20),
+            certification_deadline=_bangkok(2019, 10, 31),
+            closed=True,
+            closed_at=_bangkok(2019, 11, 1, 0, 0),
+        ),
+        Round(
+            fiscal_year_id=current.id,
+            number=1,
+            months=6,
+            label=f"ครั้งที่ 1 ปี {short} (รอบ 6 เดือน)",
+            opens_at=now - timedelta(days=10),
+            district_deadline=now + timedelta(days=3, hours=8),
+            certification_deadline=now + timedelta(days=10, hours=8),
+        ),
     ]
     session.add_all(rounds)
     session.flush()
@@ -120,40 +147,76 @@ def load_demo(now: datetime | None = None) -> bool:
 
         for seed in sorted(INDICATORS, key=lambda s: code_sort_key(s.code)):
             indicator = Indicator(
-                code=seed.code, name=seed.name, bureau_id=bureaus[seed.bureau].id, weight=seed.weight,
-                formula=seed.formula, t1=seed.thresholds[0], t2=seed.thresholds[1], t3=seed.thresholds[2],
-                t4=seed.thresholds[3], t5=seed.thresholds[4], direction=seed.direction, kind=seed.kind,
+                code=seed.code,
+                name=seed.name,
+                bureau_id=bureaus[seed.bureau].id,
+                weight=seed.weight,
+                formula=seed.formula,
+                t1=seed.thresholds[0],
+                t2=seed.thresholds[1],
+                t3=seed.thresholds[2],
+                t4=seed.thresholds[3],
+                t5=seed.thresholds[4],
+                direction=seed.direction,
+                kind=seed.kind,
                 sort_key=".".join(f"{p:03d}" for p in code_sort_key(seed.code)),
             )
             session.add(indicator)
             session.flush()
             for position, var in enumerate(seed.variables):
-                session.add(Variable(
-                    indicator_id=indicator.id, key=var.key, label=var.label, unit=var.unit, kind=var.kind,
-                    source=var.source, required_months=var.required_months, min_value=var.min_value,
-                    max_value=var.max_value, whole_key=var.whole_key, position=position,
-                ))
+                session.add(
+                    Variable(
+                        indicator_id=indicator.id,
+                        key=var.key,
+                        label=var.label,
+                        unit=var.unit,
+                        kind=var.kind,
+                        source=var.source,
+                        required_months=var.required_months,
+                        min_value=var.min_value,
+                        max_value=var.max_value,
+                        whole_key=var.whole_key,
+                        position=position,
+                    )
+                )
         session.flush()
 
-        users = [
-            dict(username=d.code, password_hash=password_hash, display_name=f"ผู้รับผิดชอบตัวชี้วัด {d.short_name}",
-                 role=ROLE_DISTRICT, district_id=d.id, created_at=now)
-            for d in districts
-        ] + [
-            dict(username=b.code, password_hash=password_hash, display_name=f"ผู้รับผิดชอบตัวชี้วัด {b.short_name}",
-                 role=ROLE_BUREAU, bureau_id=b.id, created_at=now)
-            for b in bureaus.values()
-        ] + [
-            dict(username=DEMO_KPI_OFFICE, password_hash=password_hash, display_name="ผู้ดูแลระบบ กพร.",
-                 role=ROLE_KPI_OFFICE, created_at=now)
-        ]
+        users = (
+            [
+                dict(
+                    username=d.code,
+                    password_hash=password_hash,
+                    display_name=f"ผู้รับผิดชอบตัวชี้วัด {d.short_name}",
+                    role=ROLE_DISTRICT,
+                    district_id=d.id,
+                    created_at=now,
+                )
+                for d in districts
+            ]
+            + [
+                dict(
+                    username=b.code,
+                    password_hash=password_hash,
+                    display_name=f"ผู้รับผิดชอบตัวชี้วัด {b.short_name}",
+                    role=ROLE_BUREAU,
+                    bureau_id=b.id,
+                    created_at=now,
+                )
+                for b in bureaus.values()
+            ]
+            + [
+                dict(
+                    username=DEMO_KPI_OFFICE,
+                    password_hash=password_hash,
+                    display_name="ผู้ดูแลระบบ กพร.",
+                    role=ROLE_KPI_OFFICE,
+                    created_at=now,
+                )
+            ]
+        )
         session.execute(insert(User), users)
-        bureau_user = {
-            u.bureau_id: u.id for u in session.exec(select(User).where(User.role == ROLE_BUREAU))
-        }
-        district_user = {
-            u.district_id: u.id for u in session.exec(select(User).where(User.role == ROLE_DISTRICT))
-        }
+        bureau_user = {u.bureau_id: u.id for u in session.exec(select(User).where(User.role == ROLE_BUREAU))}
+        district_user = {u.district_id: u.id for u in session.exec(select(User).where(User.role == ROLE_DISTRICT))}
 
         rounds = _rounds(session, now)
         catalogue = load_catalogue(session)
@@ -197,13 +260,21 @@ def load_demo(now: datetime | None = None) -> bool:
                         values[var.key] = float(min(whole, round(whole * share)))
                     for key, value in values.items():
                         var_spec = spec.variable(key)
-                        value_rows.append(dict(
-                            district_id=district.id, variable_id=entry.variable_ids[key], round_id=round_.id,
-                            value=value,
-                            entered_by=(bureau_user[entry.indicator.bureau_id] if var_spec.source == "central"
-                                        else district_user[district.id]),
-                            entered_at=round_.opens_at + timedelta(days=rng.randint(1, 8), minutes=rng.randint(0, 600)),
-                        ))
+                        value_rows.append(
+                            dict(
+                                district_id=district.id,
+                                variable_id=entry.variable_ids[key],
+                                round_id=round_.id,
+                                value=value,
+                                entered_by=(
+                                    bureau_user[entry.indicator.bureau_id]
+                                    if var_spec.source == "central"
+                                    else district_user[district.id]
+                                ),
+                                entered_at=round_.opens_at
+                                + timedelta(days=rng.randint(1, 8), minutes=rng.randint(0, 600)),
+                            )
+                        )
                     evaluation = evaluate(spec, values, round_.months)
                     if demo_clean:  # the demo district's page starts clean: only central data, awaiting the bureau
                         status = Status.AWAITING if evaluation.complete else Status.NOT_REPORTED
@@ -215,18 +286,25 @@ def load_demo(now: datetime | None = None) -> bool:
                         reason = "เอกสารหลักฐานไม่ครบถ้วน กรุณาแนบหลักฐานเพิ่มเติม"
                         correction = now + timedelta(days=2) if is_current else None
                     certified = status == Status.CERTIFIED
-                    result_rows.append(dict(
-                        district_id=district.id, indicator_id=entry.indicator.id, round_id=round_.id,
-                        status=status.value, result=evaluation.result, score=evaluation.score,
-                        reported_at=round_.opens_at + timedelta(days=9) if evaluation.complete else None,
-                        certified_by=bureau_user[entry.indicator.bureau_id] if certified else None,
-                        certified_at=round_.opens_at + timedelta(days=12) if certified else None,
-                        refused_by=bureau_user[entry.indicator.bureau_id] if reason else None,
-                        refused_at=round_.opens_at + timedelta(days=8) if reason else None,
-                        reason=reason, correction_deadline=correction,
-                        fixed_at_close=round_.closed and status == Status.NOT_REPORTED,
-                        updated_at=round_.opens_at + timedelta(days=9),
-                    ))
+                    result_rows.append(
+                        dict(
+                            district_id=district.id,
+                            indicator_id=entry.indicator.id,
+                            round_id=round_.id,
+                            status=status.value,
+                            result=evaluation.result,
+                            score=evaluation.score,
+                            reported_at=round_.opens_at + timedelta(days=9) if evaluation.complete else None,
+                            certified_by=bureau_user[entry.indicator.bureau_id] if certified else None,
+                            certified_at=round_.opens_at + timedelta(days=12) if certified else None,
+                            refused_by=bureau_user[entry.indicator.bureau_id] if reason else None,
+                            refused_at=round_.opens_at + timedelta(days=8) if reason else None,
+                            reason=reason,
+                            correction_deadline=correction,
+                            fixed_at_close=round_.closed and status == Status.NOT_REPORTED,
+                            updated_at=round_.opens_at + timedelta(days=9),
+                        )
+                    )
         session.execute(insert(Value), value_rows)
         session.execute(insert(Result), result_rows)
         _manual_thread(session, rounds, districts, bureaus, catalogue, bureau_user, district_user)
@@ -253,14 +331,21 @@ def _manual_thread(session, rounds, districts, bureaus, catalogue, bureau_user, 
     for body, round_number, (year, month, day), side in MANUAL_THREAD:
         sent = _bangkok(year, month, day, 10, 0)
         from_bureau = side == "bureau"
-        session.add(Message(
-            district_id=district.id, indicator_id=indicator.id, round_id=rounds[round_number - 1].id, body=body,
-            sender_side=side, sender_user_id=bureau_user[bureau.id] if from_bureau else district_user[district.id],
-            sender_office=bureau.name if from_bureau else district.name,
-            sender_name="ผู้รับผิดชอบตัวชี้วัด สคส." if from_bureau else "ผู้รับผิดชอบตัวชี้วัด สพม. เขต 7",
-            sent_at=sent, opened_at=sent + timedelta(hours=3),
-            opened_by=district_user[district.id] if from_bureau else bureau_user[bureau.id],
-        ))
+        session.add(
+            Message(
+                district_id=district.id,
+                indicator_id=indicator.id,
+                round_id=rounds[round_number - 1].id,
+                body=body,
+                sender_side=side,
+                sender_user_id=bureau_user[bureau.id] if from_bureau else district_user[district.id],
+                sender_office=bureau.name if from_bureau else district.name,
+                sender_name="ผู้รับผิดชอบตัวชี้วัด สคส." if from_bureau else "ผู้รับผิดชอบตัวชี้วัด สพม. เขต 7",
+                sent_at=sent,
+                opened_at=sent + timedelta(hours=3),
+                opened_by=district_user[district.id] if from_bureau else bureau_user[bureau.id],
+            )
+        )
 
 
 def create_admin(username: str, password: str, display_name: str) -> None:
@@ -272,5 +357,12 @@ def create_admin(username: str, password: str, display_name: str) -> None:
     with session_scope() as session:
         if session.exec(select(User).where(User.username == username.lower())).first():
             raise ServiceError("มีชื่อผู้ใช้นี้แล้ว")
-        session.add(User(username=username.lower(), password_hash=hash_password(password),
-                         display_name=display_name, role=ROLE_KPI_OFFICE, created_at=utcnow()))
+        session.add(
+            User(
+                username=username.lower(),
+                password_hash=hash_password(password),
+                display_name=display_name,
+                role=ROLE_KPI_OFFICE,
+                created_at=utcnow(),
+            )
+        )

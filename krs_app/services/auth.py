@@ -97,8 +97,7 @@ def login(username: str, password: str) -> tuple[str, CurrentUser]:
             verify_password(password, None)
             minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
             raise AccountLocked(
-                f"บัญชีนี้ถูกล็อกชั่วคราวเนื่องจากใส่รหัสผ่านผิดเกิน {settings.login_max_failures} ครั้ง "
-                f"กรุณาลองใหม่ในอีก {minutes} นาที"
+                f"บัญชีนี้ถูกล็อกชั่วคราวเนื่องจากใส่รหัสผ่านผิดเกิน {settings.login_max_failures} ครั้ง กรุณาลองใหม่ในอีก {minutes} นาที"
             )
         if user is None or not verify_password(password, user.password_hash):
             if user is not None:
@@ -111,8 +110,7 @@ def login(username: str, password: str) -> tuple[str, CurrentUser]:
                     session.add(user)
                     session.commit()
                     raise AccountLocked(
-                        f"ใส่รหัสผ่านผิดเกิน {settings.login_max_failures} ครั้ง "
-                        f"บัญชีถูกล็อก {settings.login_lock_minutes} นาที"
+                        f"ใส่รหัสผ่านผิดเกิน {settings.login_max_failures} ครั้ง บัญชีถูกล็อก {settings.login_lock_minutes} นาที"
                     )
                 session.add(user)
                 session.commit()
@@ -197,4 +195,6 @@ def logout(token: str | None) -> None:
         if user_session is not None and user_session.ended_at is None:
             user_session.ended_at = utcnow()
             session.add(user_session)
-            audit.record(session, user_id=user_session.user_id, action="logout", entity="user", entity_id=user_session.user_id)
+            audit.record(
+                session, user_id=user_session.user_id, action="logout", entity="user", entity_id=user_session.user_id
+            )

@@ -73,9 +73,11 @@ def _read_catalogue(session: Session) -> list[CatalogueEntry]:
     for indicator in indicators:
         session.expunge(indicator)
     indicator_ids = [i.id for i in indicators]
-    variables = list(
-        session.exec(select(Variable).where(Variable.indicator_id.in_(indicator_ids)).order_by(Variable.position))
-    ) if indicator_ids else []
+    variables = (
+        list(session.exec(select(Variable).where(Variable.indicator_id.in_(indicator_ids)).order_by(Variable.position)))
+        if indicator_ids
+        else []
+    )
     by_indicator: dict[int, list[Variable]] = {}
     for variable in variables:
         by_indicator.setdefault(variable.indicator_id, []).append(variable)

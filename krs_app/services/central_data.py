@@ -91,9 +91,7 @@ class CentralGrid:
 
 
 def _central_columns(entry: CatalogueEntry, months: int) -> list[VariableSpec]:
-    return [
-        v for v in entry.spec.required_variables(months) if v.source == VariableSource.CENTRAL
-    ]
+    return [v for v in entry.spec.required_variables(months) if v.source == VariableSource.CENTRAL]
 
 
 def central_grid(user: CurrentUser, indicator_id: int, round_id: int | None = None) -> CentralGrid:
@@ -167,7 +165,9 @@ def _write_value(
     session: Session, district_id: int, variable_id: int, round_id: int, value: float | None, user_id: int, now
 ) -> None:
     existing = session.exec(
-        select(Value).where(Value.district_id == district_id, Value.variable_id == variable_id, Value.round_id == round_id)
+        select(Value).where(
+            Value.district_id == district_id, Value.variable_id == variable_id, Value.round_id == round_id
+        )
     ).first()
     if value is None:
         if existing is not None:
@@ -176,8 +176,12 @@ def _write_value(
     if existing is None:
         session.add(
             Value(
-                district_id=district_id, variable_id=variable_id, round_id=round_id, value=value,
-                entered_by=user_id, entered_at=now,
+                district_id=district_id,
+                variable_id=variable_id,
+                round_id=round_id,
+                value=value,
+                entered_by=user_id,
+                entered_at=now,
             )
         )
         return
@@ -187,7 +191,9 @@ def _write_value(
     session.add(existing)
 
 
-def set_central_value(user: CurrentUser, district_id: int, variable_id: int, round_id: int, text: object) -> EnterOutcome:
+def set_central_value(
+    user: CurrentUser, district_id: int, variable_id: int, round_id: int, text: object
+) -> EnterOutcome:
     """The bureau types one central value for one district. An empty text clears it.
 
     Validation failures come back as EnterOutcome(ok=False, Thai message) and change
@@ -230,8 +236,14 @@ def set_central_value(user: CurrentUser, district_id: int, variable_id: int, rou
         result = _refresh_keeping_refusal(session, entry, district_id, round_)
         session.flush()
         audit.record(
-            session, user_id=user.id, action="set_central_value", entity="value", entity_id=variable_id,
-            district_id=district_id, round_id=round_.id, indicator_id=indicator.id,
+            session,
+            user_id=user.id,
+            action="set_central_value",
+            entity="value",
+            entity_id=variable_id,
+            district_id=district_id,
+            round_id=round_.id,
+            indicator_id=indicator.id,
             before={"variable": spec.key, "value": before, "status": status_before},
             after={"variable": spec.key, "value": check.value, "status": result.status, "score": result.score},
         )
@@ -376,9 +388,7 @@ def _change_text(key: str, old: float | None, new: float | None) -> ImportCellCh
     return ImportCellChange(key=key, old_text=format_number(old) or "-", new_text=format_number(new) or "-")
 
 
-def preview_import(
-    user: CurrentUser, indicator_id: int, round_id: int, filename: str, content: bytes
-) -> ImportPreview:
+def preview_import(user: CurrentUser, indicator_id: int, round_id: int, filename: str, content: bytes) -> ImportPreview:
     """Read an .xlsx / .csv of central values and say what importing it would do. Stores nothing."""
     if not isinstance(filename, str) or not isinstance(content, (bytes, bytearray)):
         raise ServiceError("กรุณาเลือกไฟล์")
@@ -410,7 +420,7 @@ def preview_import(
             if not key or key in NAME_HEADERS:
                 continue
             if key not in entry.variable_ids:
-                problems.append(f"คอลัมน์ \"{str(cell)[:30]}\" ไม่ใช่ตัวแปรของตัวชี้วัดนี้ — ไม่นำเข้า")
+                problems.append(f'คอลัมน์ "{str(cell)[:30]}" ไม่ใช่ตัวแปรของตัวชี้วัดนี้ — ไม่นำเข้า')
                 continue
             variable = entry.variables_by_id[entry.variable_ids[key]]
             if variable.source != VariableSource.CENTRAL:
@@ -459,7 +469,7 @@ def preview_import(
                 continue
             district = districts.get(code.lower())
             if district is None:
-                reject(f"ไม่พบรหัสเขตพื้นที่ \"{shown_code}\"")
+                reject(f'ไม่พบรหัสเขตพื้นที่ "{shown_code}"')
                 continue
             if code.lower() in seen:
                 reject(f"รหัสเขตพื้นที่ซ้ำกับบรรทัด {seen[code.lower()]}")
@@ -576,9 +586,7 @@ def apply_import(user: CurrentUser, token: str) -> ImportOutcome:
         by_district: dict[int, list[tuple[int, float | None, float]]] = {}
         for district_id, variable_id, old, new in planned:
             by_district.setdefault(district_id, []).append((variable_id, old, new))
-        districts = {
-            d.id: d for d in session.exec(select(District).where(District.id.in_(list(by_district))))
-        }
+        districts = {d.id: d for d in session.exec(select(District).where(District.id.in_(list(by_district))))}
         for district_id, items in by_district.items():
             district = districts.get(district_id)
             if district is None:
@@ -612,14 +620,25 @@ def apply_import(user: CurrentUser, token: str) -> ImportOutcome:
             for variable_id, old, new in items:
                 key = entry.variables_by_id[variable_id].key
                 audit.record(
-                    session, user_id=user.id, action="import_central", entity="value", entity_id=variable_id,
-                    district_id=district_id, round_id=round_.id, indicator_id=indicator.id,
+                    session,
+                    user_id=user.id,
+                    action="import_central",
+                    entity="value",
+                    entity_id=variable_id,
+                    district_id=district_id,
+                    round_id=round_.id,
+                    indicator_id=indicator.id,
                     before={"variable": key, "value": old, "status": status_before},
                     after={"variable": key, "value": new, "status": result.status, "score": result.score},
                 )
         audit.record(
-            session, user_id=user.id, action="import_central", entity="import", entity_id=indicator.id,
-            round_id=round_.id, indicator_id=indicator.id,
+            session,
+            user_id=user.id,
+            action="import_central",
+            entity="import",
+            entity_id=indicator.id,
+            round_id=round_.id,
+            indicator_id=indicator.id,
             after={"file": payload.get("f"), "districts": len(by_district), "values": len(planned)},
         )
         indicator_id, round_id = indicator.id, round_.id

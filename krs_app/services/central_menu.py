@@ -42,8 +42,6 @@ def central_menu(user: CurrentUser, round_id: int | None = None) -> CentralMenu:
         indicators = [
             IndicatorOption(id=str(entry.indicator.id), label=f"{entry.spec.code} {entry.spec.name}")
             for entry in load_catalogue(session, bureau_id)
-            if any(
-                v.source == VariableSource.CENTRAL and v.is_required_in(round_.months) for v in entry.spec.variables
-            )
+            if any(v.source == VariableSource.CENTRAL and v.is_required_in(round_.months) for v in entry.spec.variables)
         ]
         return CentralMenu(round_id=round_.id, rounds=round_options(session), indicators=indicators)

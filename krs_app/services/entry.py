@@ -135,9 +135,7 @@ def _indicator_rows(
 ) -> list[IndicatorRow]:
     """The rows of the entry page (or only those of the given indicators)."""
     now = utcnow()
-    wanted = [
-        e for e in entries if e.spec.is_assessed_in(round_.months) and (only is None or e.indicator.id in only)
-    ]
+    wanted = [e for e in entries if e.spec.is_assessed_in(round_.months) and (only is None or e.indicator.id in only)]
     indicator_ids = [e.indicator.id for e in wanted]
     if not indicator_ids:
         return []

@@ -107,8 +107,14 @@ def attach_evidence(
             session.add(row)
             session.flush()
             audit.record(
-                session, user_id=user.id, action="attach_evidence", entity="evidence_file", entity_id=row.id,
-                district_id=user.district_id, round_id=round_.id, indicator_id=indicator_id,
+                session,
+                user_id=user.id,
+                action="attach_evidence",
+                entity="evidence_file",
+                entity_id=row.id,
+                district_id=user.district_id,
+                round_id=round_.id,
+                indicator_id=indicator_id,
                 after={"name": check.safe_name, "size": size, "sha256": sha256, "description": row.description},
             )
             final = _final_path(stored_name)
@@ -144,7 +150,9 @@ def list_evidence(user: CurrentUser, district_id: int, indicator_id: int) -> lis
             )
         )
         user_ids = {f.uploaded_by for f in files} | {f.received_by for f in files if f.received_by}
-        names = {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+        names = (
+            {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+        )
         return [
             EvidenceRow(
                 id=f.id,
@@ -182,8 +190,14 @@ def withdraw_evidence(user: CurrentUser, file_id: int) -> None:
         file.withdrawn_at = utcnow()
         session.add(file)
         audit.record(
-            session, user_id=user.id, action="withdraw_evidence", entity="evidence_file", entity_id=file.id,
-            district_id=file.district_id, round_id=file.round_id, indicator_id=file.indicator_id,
+            session,
+            user_id=user.id,
+            action="withdraw_evidence",
+            entity="evidence_file",
+            entity_id=file.id,
+            district_id=file.district_id,
+            round_id=file.round_id,
+            indicator_id=file.indicator_id,
             before={"name": file.original_name, "sha256": file.sha256},
         )
         change = Change(file.district_id, file.round_id, file.indicator_id, "evidence")
@@ -209,8 +223,14 @@ def register_receipt(user: CurrentUser, file_id: int) -> None:
             file.opened_by = user.id
         session.add(file)
         audit.record(
-            session, user_id=user.id, action="register_receipt", entity="evidence_file", entity_id=file.id,
-            district_id=file.district_id, round_id=file.round_id, indicator_id=file.indicator_id,
+            session,
+            user_id=user.id,
+            action="register_receipt",
+            entity="evidence_file",
+            entity_id=file.id,
+            district_id=file.district_id,
+            round_id=file.round_id,
+            indicator_id=file.indicator_id,
         )
         change = Change(file.district_id, file.round_id, file.indicator_id, "receipt")
     announce(change)

@@ -43,7 +43,9 @@ def get_or_create_result(session: Session, district_id: int, indicator_id: int, 
     return result
 
 
-def refresh_result(session: Session, entry: CatalogueEntry, district_id: int, round_: Round) -> tuple[Result, Evaluation]:
+def refresh_result(
+    session: Session, entry: CatalogueEntry, district_id: int, round_: Round
+) -> tuple[Result, Evaluation]:
     """Recompute result and score from the stored values and move the status on.
 
     Complete values -> awaiting certification (also after a refusal); incomplete ->

@@ -239,7 +239,9 @@ def review_rows(
         districts = list(session.exec(select(District)))
         results = {
             r.district_id: r
-            for r in session.exec(select(Result).where(Result.indicator_id == indicator.id, Result.round_id == round_.id))
+            for r in session.exec(
+                select(Result).where(Result.indicator_id == indicator.id, Result.round_id == round_.id)
+            )
         }
         key_of = {vid: key for key, vid in entry.variable_ids.items()}
         values: dict[int, dict[str, float]] = {}
@@ -322,7 +324,8 @@ def review_rows(
             if level and row.level != level:
                 return False
             if needle and not any(
-                needle in text.lower() for text in (row.district_code, row.district_name, row.district_full_name, province)
+                needle in text.lower()
+                for text in (row.district_code, row.district_name, row.district_full_name, province)
             ):
                 return False
             return True
@@ -449,8 +452,13 @@ class ReviewDetail:
 def _allowed_actions(user: CurrentUser, status: Status, evaluation: Evaluation, round_: Round, now: datetime):
     actor = _actor(user)
     certify = may_certify(
-        status, evaluation.complete, evaluation.score is not None, now, round_.closed,
-        round_.certification_deadline, actor,
+        status,
+        evaluation.complete,
+        evaluation.score is not None,
+        now,
+        round_.closed,
+        round_.certification_deadline,
+        actor,
     )
     refuse = may_refuse(status, now, round_.closed, round_.certification_deadline, actor)
     undo = may_undo(status, now, round_.closed, round_.certification_deadline, actor)
@@ -541,9 +549,9 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
         if result is not None:
             user_ids |= {result.certified_by, result.refused_by}
         user_ids.discard(None)
-        names = {
-            u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(user_ids)))
-        } if user_ids else {}
+        names = (
+            {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+        )
 
         def who(user_id: int | None) -> str:
             return "ระบบ" if user_id is None else names.get(user_id, "-")
@@ -591,7 +599,9 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
             correction_deadline_text=deadline_text(result.correction_deadline)
             if result is not None and result.correction_deadline
             else "",
-            extended_until_text=deadline_text(result.extended_until) if result is not None and result.extended_until else "",
+            extended_until_text=deadline_text(result.extended_until)
+            if result is not None and result.extended_until
+            else "",
             certified_text=certified_text,
             refused_text=refused_text,
             fixed_at_close=bool(result and result.fixed_at_close),
@@ -626,8 +636,13 @@ def _certify_in(
     status = Status(result.status) if result else Status.NOT_REPORTED
     evaluation = evaluate(entry.spec, values_by_key(session, entry, district_id, round_.id), round_.months)
     decision = may_certify(
-        status, evaluation.complete, evaluation.score is not None, now, round_.closed,
-        round_.certification_deadline, _actor(user),
+        status,
+        evaluation.complete,
+        evaluation.score is not None,
+        now,
+        round_.closed,
+        round_.certification_deadline,
+        _actor(user),
     )
     if not decision.allowed or result is None:
         return decision, None
@@ -642,8 +657,15 @@ def _certify_in(
     session.add(result)
     session.flush()
     audit.record(
-        session, user_id=user.id, action="certify", entity="result", entity_id=result.id, district_id=district_id,
-        round_id=round_.id, indicator_id=entry.indicator.id, before=before,
+        session,
+        user_id=user.id,
+        action="certify",
+        entity="result",
+        entity_id=result.id,
+        district_id=district_id,
+        round_id=round_.id,
+        indicator_id=entry.indicator.id,
+        before=before,
         after={"status": result.status, "result": result.result, "score": result.score},
     )
     return decision, result
@@ -663,7 +685,9 @@ def certify(user: CurrentUser, district_id: int, indicator_id: int, round_id: in
     return outcome
 
 
-def _faulty_lines(session: Session, entry: CatalogueEntry, district_id: int, round_id: int, faulty: object) -> list[str]:
+def _faulty_lines(
+    session: Session, entry: CatalogueEntry, district_id: int, round_id: int, faulty: object
+) -> list[str]:
     """Faulty items named in a refusal: variable keys ("a", "1") or evidence files ("file:12")."""
     if faulty is None:
         return []
@@ -683,12 +707,12 @@ def _faulty_lines(session: Session, entry: CatalogueEntry, district_id: int, rou
                 or file.round_id != round_id
             ):
                 raise ServiceError("ไม่พบไฟล์หลักฐานที่ระบุ")
-            lines.append(f"ไฟล์ \"{file.original_name}\" ({file.description})")
+            lines.append(f'ไฟล์ "{file.original_name}" ({file.description})')
         elif item in entry.variable_ids:
             variable = entry.variables_by_id[entry.variable_ids[item]]
             lines.append(f"ข้อ {item}. {variable.label}")
         else:
-            raise ServiceError(f"ไม่พบข้อ \"{item[:20]}\" ในตัวชี้วัดนี้")
+            raise ServiceError(f'ไม่พบข้อ "{item[:20]}" ในตัวชี้วัดนี้')
     return lines
 
 
@@ -745,8 +769,15 @@ def refuse(
         session.add(result)
         session.flush()
         audit.record(
-            session, user_id=user.id, action="refuse", entity="result", entity_id=result.id, district_id=district_id,
-            round_id=round_.id, indicator_id=indicator_id, before=before,
+            session,
+            user_id=user.id,
+            action="refuse",
+            entity="result",
+            entity_id=result.id,
+            district_id=district_id,
+            round_id=round_.id,
+            indicator_id=indicator_id,
+            before=before,
             after={
                 "status": result.status,
                 "reason": result.reason,
@@ -764,7 +795,9 @@ def refuse(
     return outcome
 
 
-def undo_certification(user: CurrentUser, district_id: int, indicator_id: int, round_id: int, reason: str) -> DecisionOutcome:
+def undo_certification(
+    user: CurrentUser, district_id: int, indicator_id: int, round_id: int, reason: str
+) -> DecisionOutcome:
     """ยกเลิกการรับรองผล: back to awaiting, by the owning bureau, before the round's certification deadline.
 
     The reason is audited and posted in the thread so the district knows why.
@@ -785,8 +818,15 @@ def undo_certification(user: CurrentUser, district_id: int, indicator_id: int, r
         session.add(result)
         session.flush()
         audit.record(
-            session, user_id=user.id, action="undo_certification", entity="result", entity_id=result.id,
-            district_id=district_id, round_id=round_.id, indicator_id=indicator_id, before=before,
+            session,
+            user_id=user.id,
+            action="undo_certification",
+            entity="result",
+            entity_id=result.id,
+            district_id=district_id,
+            round_id=round_.id,
+            indicator_id=indicator_id,
+            before=before,
             after={"status": result.status, "reason": reason.strip()},
         )
         threads.add_message(session, user, "bureau", district_id, indicator_id, round_.id, UNDO_PREFIX + reason.strip())
@@ -823,16 +863,20 @@ def bulk_certify(user: CurrentUser, indicator_id: int, round_id: int, district_i
         _raise_unless(review_period(_actor(user), now, round_.closed, round_.certification_deadline))
         entry = load_entry(session, indicator.id)
         known = set(session.exec(select(District.id).where(District.id.in_(ids)))) if ids else set()
-        awaiting = set(
-            session.exec(
-                select(Result.district_id).where(
-                    Result.indicator_id == indicator.id,
-                    Result.round_id == round_.id,
-                    Result.status == Status.AWAITING.value,
-                    Result.district_id.in_(ids),
+        awaiting = (
+            set(
+                session.exec(
+                    select(Result.district_id).where(
+                        Result.indicator_id == indicator.id,
+                        Result.round_id == round_.id,
+                        Result.status == Status.AWAITING.value,
+                        Result.district_id.in_(ids),
+                    )
                 )
             )
-        ) if ids else set()
+            if ids
+            else set()
+        )
         for district_id in ids:
             if district_id not in known or district_id not in awaiting:
                 continue
@@ -840,8 +884,13 @@ def bulk_certify(user: CurrentUser, indicator_id: int, round_id: int, district_i
             if decision.allowed and result is not None:
                 certified.append(district_id)
         audit.record(
-            session, user_id=user.id, action="bulk_certify", entity="indicator", entity_id=indicator.id,
-            round_id=round_.id, indicator_id=indicator.id,
+            session,
+            user_id=user.id,
+            action="bulk_certify",
+            entity="indicator",
+            entity_id=indicator.id,
+            round_id=round_.id,
+            indicator_id=indicator.id,
             after={"selected": len(ids), "certified": len(certified), "skipped": len(ids) - len(certified)},
         )
     for district_id in certified:
@@ -896,16 +945,22 @@ def remind(
             if len(known) != len(ids):
                 raise NotFound("ไม่พบ สพท. บางแห่งที่เลือก")
             targets = ids
-        body = f"{REMIND_PREFIX}{text or f'กรุณารายงานผลการดำเนินงานตัวชี้วัดที่ {indicator.code}'}\n" \
-               f"กรุณาดำเนินการภายใน {deadline_text(due)}"
+        body = (
+            f"{REMIND_PREFIX}{text or f'กรุณารายงานผลการดำเนินงานตัวชี้วัดที่ {indicator.code}'}\n"
+            f"กรุณาดำเนินการภายใน {deadline_text(due)}"
+        )
         for district_id in targets:
             threads.add_message(session, user, "bureau", district_id, indicator.id, round_.id, body)
         audit.record(
-            session, user_id=user.id, action="remind", entity="indicator", entity_id=indicator.id,
-            round_id=round_.id, indicator_id=indicator.id,
+            session,
+            user_id=user.id,
+            action="remind",
+            entity="indicator",
+            entity_id=indicator.id,
+            round_id=round_.id,
+            indicator_id=indicator.id,
             after={"districts": len(targets), "deadline": due, "message": text},
         )
     for district_id in targets:
         announce(Change(district_id=district_id, round_id=round_id, indicator_id=indicator_id, kind="message"))
     return len(targets)
-

@@ -65,14 +65,32 @@ class CloseReport:
     overdue: list[OverdueBureau] = field(default_factory=list)
 
 
-def _audit_row(now: datetime, user_id: int | None, result_id: int | None, district_id: int, indicator_id: int,
-               round_id: int, created: bool) -> dict:
+def _audit_row(
+    now: datetime,
+    user_id: int | None,
+    result_id: int | None,
+    district_id: int,
+    indicator_id: int,
+    round_id: int,
+    created: bool,
+) -> dict:
     return dict(
-        at=now, user_id=user_id, action="close_fix", entity="result", entity_id=result_id, district_id=district_id,
-        round_id=round_id, indicator_id=indicator_id,
+        at=now,
+        user_id=user_id,
+        action="close_fix",
+        entity="result",
+        entity_id=result_id,
+        district_id=district_id,
+        round_id=round_id,
+        indicator_id=indicator_id,
         before=json.dumps({"status": Status.NOT_REPORTED.value, "row": "created" if created else "existing"}),
         after=json.dumps(
-            {"status": Status.NOT_REPORTED.value, "score": MIN_SCORE, "fixed_at_close": True, "reason": CLOSE_FIX_REASON},
+            {
+                "status": Status.NOT_REPORTED.value,
+                "score": MIN_SCORE,
+                "fixed_at_close": True,
+                "reason": CLOSE_FIX_REASON,
+            },
             ensure_ascii=False,
         ),
     )
@@ -100,7 +118,8 @@ def close_round(user: CurrentUser | None, round_id: int, now: datetime | None = 
         if claimed:
             user_id = user.id if user is not None else None
             existing = {
-                (d, i) for d, i in session.exec(
+                (d, i)
+                for d, i in session.exec(
                     select(Result.district_id, Result.indicator_id).where(Result.round_id == round_.id)
                 )
             }
@@ -110,8 +129,16 @@ def close_round(user: CurrentUser | None, round_id: int, now: datetime | None = 
                 session.execute(
                     insert(Result),
                     [
-                        dict(district_id=d, indicator_id=i, round_id=round_.id, status=Status.NOT_REPORTED.value,
-                             result=None, score=None, fixed_at_close=False, updated_at=now)
+                        dict(
+                            district_id=d,
+                            indicator_id=i,
+                            round_id=round_.id,
+                            status=Status.NOT_REPORTED.value,
+                            result=None,
+                            score=None,
+                            fixed_at_close=False,
+                            updated_at=now,
+                        )
                         for d, i in missing
                     ],
                 )
@@ -134,16 +161,18 @@ def close_round(user: CurrentUser | None, round_id: int, now: datetime | None = 
                     .execution_options(synchronize_session=False)
                 )
             new_rows = set(missing)
-            audit_rows = [
-                _audit_row(now, user_id, rid, d, i, round_.id, (d, i) in new_rows) for rid, d, i in to_fix
-            ]
+            audit_rows = [_audit_row(now, user_id, rid, d, i, round_.id, (d, i) in new_rows) for rid, d, i in to_fix]
             if audit_rows:
                 session.execute(insert(AuditLog), audit_rows)
             changed_districts = district_ids
         report = _report(session, round_, assessed, already_closed=not claimed, created=created, user=user)
         if claimed:
             audit.record(
-                session, user_id=user.id if user else None, action="close_round", entity="round", entity_id=round_.id,
+                session,
+                user_id=user.id if user else None,
+                action="close_round",
+                entity="round",
+                entity_id=round_.id,
                 round_id=round_.id,
                 before={"closed": False},
                 after={
@@ -258,8 +287,15 @@ def extend_deadline(
         session.add(result)
         session.flush()
         audit.record(
-            session, user_id=user.id, action="extend_deadline", entity="result", entity_id=result.id,
-            district_id=district_id, round_id=round_.id, indicator_id=indicator_id, before=before,
+            session,
+            user_id=user.id,
+            action="extend_deadline",
+            entity="result",
+            entity_id=result.id,
+            district_id=district_id,
+            round_id=round_.id,
+            indicator_id=indicator_id,
+            before=before,
             after={"extended_until": until_utc, "until_text": deadline_text(until_utc), "reason": reason.strip()},
         )
         if until_utc is None:

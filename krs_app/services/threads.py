@@ -76,8 +76,15 @@ def add_message(
     session.add(message)
     session.flush()
     audit.record(
-        session, user_id=user.id, action="post_message", entity="message", entity_id=message.id,
-        district_id=district_id, round_id=round_id, indicator_id=indicator_id, after={"body": text, "side": side},
+        session,
+        user_id=user.id,
+        action="post_message",
+        entity="message",
+        entity_id=message.id,
+        district_id=district_id,
+        round_id=round_id,
+        indicator_id=indicator_id,
+        after={"body": text, "side": side},
     )
     return message
 
@@ -163,8 +170,13 @@ def mark_opened(user: CurrentUser, district_id: int, indicator_id: int) -> int:
                 count += 1
         if count:
             audit.record(
-                session, user_id=user.id, action="mark_opened", entity="badge", district_id=district_id,
-                indicator_id=indicator_id, after={"side": side, "items": count},
+                session,
+                user_id=user.id,
+                action="mark_opened",
+                entity="badge",
+                district_id=district_id,
+                indicator_id=indicator_id,
+                after={"side": side, "items": count},
             )
         round_id = get_round(session, None).id
     if count:
@@ -183,7 +195,9 @@ def badges_for_district(session: Session, district_id: int) -> set[int]:
     )
 
 
-def badges_for_bureau(session: Session, indicator_ids: list[int], district_id: int | None = None) -> set[tuple[int, int]]:
+def badges_for_bureau(
+    session: Session, indicator_ids: list[int], district_id: int | None = None
+) -> set[tuple[int, int]]:
     """(district, indicator) pairs where a district sent a message or file the bureau has not opened."""
     if not indicator_ids:
         return set()
@@ -215,7 +229,9 @@ def new_from_districts(user: CurrentUser) -> list[NewFromDistrict]:
     if not user.is_bureau:
         raise NotAllowed()
     with session_scope() as session:
-        indicators = {i.id: i.code for i in session.exec(select(Indicator).where(Indicator.bureau_id == user.bureau_id))}
+        indicators = {
+            i.id: i.code for i in session.exec(select(Indicator).where(Indicator.bureau_id == user.bureau_id))
+        }
         pairs = badges_for_bureau(session, list(indicators))
         districts = {d.id: d for d in session.exec(select(District))}
         rows = [
@@ -224,5 +240,3 @@ def new_from_districts(user: CurrentUser) -> list[NewFromDistrict]:
             if d in districts
         ]
         return sorted(rows, key=lambda r: (r.indicator_code, r.district_code))
-
-

@@ -152,23 +152,39 @@ def certification_tracking(user: CurrentUser, round_id: int | None = None) -> Tr
             overdue_rule=OVERDUE_RULE_TEXT,
             overdue_after_days=OVERDUE_AFTER_DAYS,
             totals=totals,
-            bureaus=sorted(
-                by_bureau.values(), key=lambda b: (-b.counts.overdue, -b.counts.awaiting, b.short_name)
-            ),
+            bureaus=sorted(by_bureau.values(), key=lambda b: (-b.counts.overdue, -b.counts.awaiting, b.short_name)),
         )
 
 
 HEADERS = (
-    "สำนัก", "ตัวชี้วัด", "ชื่อตัวชี้วัด", "รอการรับรองผล", "เกินกำหนด", "รับรองผล", "ไม่รับรอง",
-    "ยังไม่รายงานผล", "รอนานที่สุด (สพท.)", "รายงานเมื่อ", "รอมาแล้ว (วัน)",
+    "สำนัก",
+    "ตัวชี้วัด",
+    "ชื่อตัวชี้วัด",
+    "รอการรับรองผล",
+    "เกินกำหนด",
+    "รับรองผล",
+    "ไม่รับรอง",
+    "ยังไม่รายงานผล",
+    "รอนานที่สุด (สพท.)",
+    "รายงานเมื่อ",
+    "รอมาแล้ว (วัน)",
 )
 
 
 def _table(tracking: Tracking) -> list[list[object]]:
     def line(bureau: str, code: str, name: str, c: Counts) -> list[object]:
         return [
-            bureau, code, name, c.awaiting, c.overdue, c.certified, c.refused, c.not_reported,
-            c.oldest_district, c.oldest_date_text, "" if c.oldest_days is None else c.oldest_days,
+            bureau,
+            code,
+            name,
+            c.awaiting,
+            c.overdue,
+            c.certified,
+            c.refused,
+            c.not_reported,
+            c.oldest_district,
+            c.oldest_date_text,
+            "" if c.oldest_days is None else c.oldest_days,
         ]
 
     rows: list[list[object]] = []

@@ -203,8 +203,10 @@ class CentralState(SessionState):
         if memo is None:
             return central_data.central_grid(user, indicator_id, round_id)
         # Viewers of the same office share one load per change (the service authorizes that office).
-        return memo.get(("central_grid", user.role, user.bureau_id, indicator_id, round_id),
-                        lambda: central_data.central_grid(user, indicator_id, round_id))
+        return memo.get(
+            ("central_grid", user.role, user.bureau_id, indicator_id, round_id),
+            lambda: central_data.central_grid(user, indicator_id, round_id),
+        )
 
     def _reload(self, user) -> None:
         watch(self, KPI_KEY if user.role == "kpi_office" else bureau_key(user.bureau_id))
@@ -280,9 +282,7 @@ class CentralState(SessionState):
             return self._away()
         element_key = cell_key(element_id)
         try:
-            outcome = central_data.set_central_value(
-                user, int(district_id), int(variable_id), int(self.round_id), text
-            )
+            outcome = central_data.set_central_value(user, int(district_id), int(variable_id), int(self.round_id), text)
         except (ServiceError, ValueError, TypeError) as error:
             self.cell_errors = cell_errors_after(self.cell_errors, element_key, error_message(error))
             return None

@@ -133,8 +133,9 @@ class EntryState(SessionState):
         round_id = int(context)
         if change.round_id != round_id and change.kind not in ("message", "opened"):
             return None
-        page = memo.get(("entry_page", change.district_id, round_id),
-                        lambda: entry.page_for_watchers(change.district_id, round_id))
+        page = memo.get(
+            ("entry_page", change.district_id, round_id), lambda: entry.page_for_watchers(change.district_id, round_id)
+        )
         return {
             "round_label": page.round_label,
             "round_closed": page.round_closed,

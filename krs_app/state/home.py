@@ -130,8 +130,9 @@ class KpiHomeState(SessionState):
                 raise ServiceError("ไม่พบตัวชี้วัดนี้")
             text = str(form.get("until", "")).strip()
             until = date.fromisoformat(text) if text else None
-            outcome = rounds.extend_deadline(user, district_id, indicator_id, int(self.round_id), until,
-                                             str(form.get("reason", "")))
+            outcome = rounds.extend_deadline(
+                user, district_id, indicator_id, int(self.round_id), until, str(form.get("reason", ""))
+            )
         except ValueError:
             self.notice, self.notice_ok = "รูปแบบวันที่ไม่ถูกต้อง", False
             return None

@@ -113,8 +113,9 @@ def _delta_signature(delta: dict) -> tuple:
     return tuple(sorted(items, key=repr))
 
 
-async def _refresh_one(app: Any, token: str, state_name: str, change: bus.Change, memo: RefreshMemo,
-                       groups: dict) -> None:
+async def _refresh_one(
+    app: Any, token: str, state_name: str, change: bus.Change, memo: RefreshMemo, groups: dict
+) -> None:
     """Update one viewer's server-side state; collect its delta to be sent with the same ones."""
     cls = _state_class(state_name)
     if cls is None:
@@ -151,7 +152,8 @@ async def _send_groups(app: Any, groups: dict) -> None:
         for token in tokens:
             record = manager.token_to_socket.get(token)
             (local if record is not None and record.instance_id == manager.instance_id else remote).append(
-                (token, record))
+                (token, record)
+            )
         if local:
             # python-socketio encodes the packet once for a list of recipients.
             await namespace.emit("event", update, to=[record.sid for _, record in local])
@@ -159,8 +161,9 @@ async def _send_groups(app: Any, groups: dict) -> None:
             await namespace.emit_update(update=update, token=token)
 
 
-def _push_groups(change: bus.Change, viewers: list[Viewer], memo: RefreshMemo, groups: dict,
-                 connected, prune_disconnected: bool) -> list[str]:
+def _push_groups(
+    change: bus.Change, viewers: list[Viewer], memo: RefreshMemo, groups: dict, connected, prune_disconnected: bool
+) -> list[str]:
     """Group the pushed tabs by the values they are sent; returns the tabs to mark stale.
 
     Runs in a worker thread (database reads). A closed tab is forgotten when this process
@@ -196,8 +199,9 @@ async def dispatch(change: bus.Change, local_only: bool = False) -> None:
     viewers = [v for v in get_registry().viewers(keys_for(change)) if v.token != change.origin]
     if local_only and manager is not None:
         mine = manager.instance_id
-        viewers = [v for v in viewers
-                   if (r := manager.token_to_socket.get(v.token)) is not None and r.instance_id == mine]
+        viewers = [
+            v for v in viewers if (r := manager.token_to_socket.get(v.token)) is not None and r.instance_id == mine
+        ]
     if not viewers:
         return
     memo = RefreshMemo()
@@ -206,8 +210,9 @@ async def dispatch(change: bus.Change, local_only: bool = False) -> None:
     refreshed = [v for v in viewers if _pushed_class(v.state) is None]
     if pushed:
         connected = manager.token_to_socket if manager is not None else {v.token for v in pushed}
-        stale = await asyncio.to_thread(_push_groups, change, pushed, memo, groups, connected,
-                                        manager is not None and not local_only)
+        stale = await asyncio.to_thread(
+            _push_groups, change, pushed, memo, groups, connected, manager is not None and not local_only
+        )
         if stale:
             # Before sending: a tab's event that starts after this reloads first (EntryState._catch_up).
             await asyncio.to_thread(get_registry().mark_stale, stale)
@@ -220,8 +225,9 @@ async def dispatch(change: bus.Change, local_only: bool = False) -> None:
         await asyncio.gather(*(_refresh_one(app, v.token, v.state, change, memo, groups) for v in first.values()))
         memo.warm = True
         done = set(first.values())
-        await asyncio.gather(*(_refresh_one(app, v.token, v.state, change, memo, groups)
-                               for v in refreshed if v not in done))
+        await asyncio.gather(
+            *(_refresh_one(app, v.token, v.state, change, memo, groups) for v in refreshed if v not in done)
+        )
     await _send_groups(app, groups)
 
 

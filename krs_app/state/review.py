@@ -34,12 +34,35 @@ class IndicatorOption:
 
 def _empty_detail() -> ReviewDetail:
     return ReviewDetail(
-        district_id=0, district_code="", district_name="", indicator_id=0, indicator_code="", indicator_name="",
-        round_id=0, round_label="", round_closed=False, variables=[], criteria=[], direction_text="",
-        formula_text="", formula_with_values="", result_text="", score_text="", score_explanation="",
-        complete=False, status="not_reported", status_label="", status_help="", reason="",
-        correction_deadline_text="", extended_until_text="", certified_text="", refused_text="",
-        fixed_at_close=False, history=[], decisions=[],
+        district_id=0,
+        district_code="",
+        district_name="",
+        indicator_id=0,
+        indicator_code="",
+        indicator_name="",
+        round_id=0,
+        round_label="",
+        round_closed=False,
+        variables=[],
+        criteria=[],
+        direction_text="",
+        formula_text="",
+        formula_with_values="",
+        result_text="",
+        score_text="",
+        score_explanation="",
+        complete=False,
+        status="not_reported",
+        status_label="",
+        status_help="",
+        reason="",
+        correction_deadline_text="",
+        extended_until_text="",
+        certified_text="",
+        refused_text="",
+        fixed_at_close=False,
+        history=[],
+        decisions=[],
         actions=AllowedActions(False, "", False, "", False, "", False, ""),
     )
 
@@ -320,7 +343,7 @@ class ReviewState(SessionState):
         d = self.detail
         form = form_data if isinstance(form_data, dict) else {}
         reason = str(form.get("reason", ""))
-        faulty = [key[len("faulty-"):] for key, value in form.items() if str(key).startswith("faulty-") and value]
+        faulty = [key[len("faulty-") :] for key, value in form.items() if str(key).startswith("faulty-") and value]
         return self._decide(
             lambda user: review.refuse(
                 user, d.district_id, d.indicator_id, d.round_id, reason, _parse_date(form.get("deadline", "")), faulty
@@ -331,8 +354,9 @@ class ReviewState(SessionState):
     def undo(self, form_data: dict):
         d = self.detail
         reason = str((form_data if isinstance(form_data, dict) else {}).get("undo_reason", ""))
-        return self._decide(lambda user: review.undo_certification(user, d.district_id, d.indicator_id, d.round_id,
-                                                                  reason))
+        return self._decide(
+            lambda user: review.undo_certification(user, d.district_id, d.indicator_id, d.round_id, reason)
+        )
 
     # ------------------------------------------------------------------ many districts
 
@@ -367,8 +391,9 @@ class ReviewState(SessionState):
             deadline = _parse_date(form.get("remind_deadline", ""))
             if deadline is None:
                 raise ServiceError("กรุณาระบุวันสิ้นสุด")
-            count = review.remind(user, int(self.indicator_id), int(self.round_id), str(form.get("remind_message", "")),
-                                  deadline)
+            count = review.remind(
+                user, int(self.indicator_id), int(self.round_id), str(form.get("remind_message", "")), deadline
+            )
         except (ServiceError, ValueError, TypeError) as error:
             self.remind_error = error_message(error)
             return None

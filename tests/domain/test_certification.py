@@ -166,15 +166,27 @@ def test_what_closing_does_to_each_status():
 
 
 RATIO = IndicatorSpec(
-    code="2.1", name="ร้อยละ", weight=4, formula="a / b * 100", thresholds=(80, 85, 90, 95, 100),
+    code="2.1",
+    name="ร้อยละ",
+    weight=4,
+    formula="a / b * 100",
+    thresholds=(80, 85, 90, 95, 100),
     variables=(VariableSpec("a", "ส่วน", "โรง", whole_key="b"), VariableSpec("b", "ทั้งหมด", "โรง")),
 )
 LEVEL = IndicatorSpec(
-    code="11.6", name="ระดับ", weight=5, formula="(v1 + v2) / 2 * 100", thresholds=(20, 40, 60, 80, 100),
+    code="11.6",
+    name="ระดับ",
+    weight=5,
+    formula="(v1 + v2) / 2 * 100",
+    thresholds=(20, 40, 60, 80, 100),
     variables=(VariableSpec("1", "หนึ่ง", "flag"), VariableSpec("2", "สอง", "flag")),
 )
 LOWER = IndicatorSpec(
-    code="3.2", name="ออกกลางคัน", weight=4, formula="a / b * 100", thresholds=(1.0, 0.8, 0.6, 0.4, 0.2),
+    code="3.2",
+    name="ออกกลางคัน",
+    weight=4,
+    formula="a / b * 100",
+    thresholds=(1.0, 0.8, 0.6, 0.4, 0.2),
     direction=Direction.LOWER_IS_BETTER,
     variables=(VariableSpec("a", "ออก", "คน", whole_key="b"), VariableSpec("b", "ทั้งหมด", "คน")),
 )

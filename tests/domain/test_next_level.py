@@ -21,7 +21,9 @@ from krs_app.domain.scoring import evaluate, raw_score, unrounded_result
 DONE_FLAG = "ดำเนินการกรอก 1 / ไม่ดำเนินการกรอก 0"
 
 
-def ratio(source=VariableSource.DISTRICT, thresholds=(80, 85, 90, 95, 100), direction=Direction.HIGHER_IS_BETTER, unit="โรง"):
+def ratio(
+    source=VariableSource.DISTRICT, thresholds=(80, 85, 90, 95, 100), direction=Direction.HIGHER_IS_BETTER, unit="โรง"
+):
     return IndicatorSpec(
         code="11.2",
         name="ร้อยละ",

@@ -46,12 +46,8 @@ def test_higher_is_better_score_never_falls_as_the_result_rises(r1, r2, threshol
 def test_lower_is_better_score_never_rises_as_the_result_rises(r1, r2, thresholds):
     criteria = criteria_for(Direction.LOWER_IS_BETTER, thresholds)
     low, high = sorted((r1, r2))
-    assert raw_score(low, criteria, Direction.LOWER_IS_BETTER) >= raw_score(
-        high, criteria, Direction.LOWER_IS_BETTER
-    )
-    assert score_for(low, criteria, Direction.LOWER_IS_BETTER) >= score_for(
-        high, criteria, Direction.LOWER_IS_BETTER
-    )
+    assert raw_score(low, criteria, Direction.LOWER_IS_BETTER) >= raw_score(high, criteria, Direction.LOWER_IS_BETTER)
+    assert score_for(low, criteria, Direction.LOWER_IS_BETTER) >= score_for(high, criteria, Direction.LOWER_IS_BETTER)
 
 
 @given(strictly_ascending, directions)

@@ -12,12 +12,16 @@ WHOLE = VariableSpec("b", "จำนวนสถานศึกษาในส�
 RATIO = IndicatorSpec("11.2", "ร้อยละ", 4, "a / b * 100", (80, 85, 90, 95, 100), variables=(PART, WHOLE))
 
 FLAG = VariableSpec("1", "ส่งเอกสาร", "ส่งแล้วกรอก 1 / ไม่ส่งกรอก 0", kind=VariableKind.FLAG)
-FLAGGED = IndicatorSpec("11.3", "ระดับ", 4, "v1 * 100", (20, 40, 60, 80, 100), kind=IndicatorKind.LEVEL, variables=(FLAG,))
+FLAGGED = IndicatorSpec(
+    "11.3", "ระดับ", 4, "v1 * 100", (20, 40, 60, 80, 100), kind=IndicatorKind.LEVEL, variables=(FLAG,)
+)
 
 OPINION = VariableSpec(
     "1", "ค่าเฉลี่ย", "คะแนน", kind=VariableKind.NUMBER, source=VariableSource.CENTRAL, min_value=1, max_value=5
 )
-OPINIONS = IndicatorSpec("12", "ความคิดเห็น", 3, "v1", (3, 3.25, 3.5, 3.75, 4), kind=IndicatorKind.VALUE, variables=(OPINION,))
+OPINIONS = IndicatorSpec(
+    "12", "ความคิดเห็น", 3, "v1", (3, 3.25, 3.5, 3.75, 4), kind=IndicatorKind.VALUE, variables=(OPINION,)
+)
 
 AT_LEAST = VariableSpec("1", "ค่า", "บาท", kind=VariableKind.NUMBER, min_value=0)
 AT_MOST = VariableSpec("1", "ค่า", "บาท", kind=VariableKind.NUMBER, max_value=10)
@@ -47,7 +51,9 @@ def refused(indicator, variable, text, others=None) -> str:
 # --- counts ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "value"), [("0", 0.0), ("45", 45.0), (" 12 ", 12.0), ("45.0", 45.0), (7, 7.0), (7.0, 7.0)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("0", 0.0), ("45", 45.0), (" 12 ", 12.0), ("45.0", 45.0), (7, 7.0), (7.0, 7.0)]
+)
 def test_whole_counts_are_accepted(text, value):
     assert accepted(RATIO, WHOLE, text) == value
 

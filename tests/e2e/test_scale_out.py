@@ -74,10 +74,16 @@ def two_processes():
         log1 = data_dir / "app1.log"
         logs.append(log1)
         with open(log1, "w") as out:
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "krs_app.cli", "run", "--demo"], cwd=PROJECT_ROOT,
-                env={**env, "KRS_PORT": str(first)}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            ))
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "krs_app.cli", "run", "--demo"],
+                    cwd=PROJECT_ROOT,
+                    env={**env, "KRS_PORT": str(first)},
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
         _wait_for(f"http://localhost:{first}/ping", processes[0], log1, 1200)
         log2 = data_dir / "app2.log"
         logs.append(log2)
@@ -86,10 +92,16 @@ def two_processes():
             f"_run(env=constants.Env.PROD, running_mode=constants.RunningMode.BACKEND_ONLY, backend_port={second})"
         )
         with open(log2, "w") as out:
-            processes.append(subprocess.Popen(
-                [sys.executable, "-c", backend_only], cwd=PROJECT_ROOT, env={**env, "KRS_PORT": str(second)},
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            ))
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-c", backend_only],
+                    cwd=PROJECT_ROOT,
+                    env={**env, "KRS_PORT": str(second)},
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
         _wait_for(f"http://localhost:{second}/ping", processes[1], log2, 300)
         balancer = Balancer(front, [first, second])
         balancer.start()

@@ -24,9 +24,7 @@ def current_round_id() -> int:
 def variable_id(code: str, key: str) -> int:
     with session_scope() as session:
         indicator = session.exec(select(Indicator).where(Indicator.code == code)).one()
-        return session.exec(
-            select(Variable).where(Variable.indicator_id == indicator.id, Variable.key == key)
-        ).one().id
+        return session.exec(select(Variable).where(Variable.indicator_id == indicator.id, Variable.key == key)).one().id
 
 
 def stored_value(district_id: int, code: str, key: str, round_id: int) -> float | None:

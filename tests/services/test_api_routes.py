@@ -283,10 +283,17 @@ def test_an_oversized_stream_is_not_read_to_the_end(krs_db, one_mb_limit):
     token = token_of("spm07")
     headers = [(k.lower().encode(), v.encode()) for k, v in upload_headers(token=token).items()]
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-        "path": "/api/evidence", "raw_path": b"/api/evidence",
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/evidence",
+        "raw_path": b"/api/evidence",
         "query_string": f"indicator={indicator_id('11.3')}".encode(),
-        "headers": [(b"host", b"testserver"), *headers], "client": ("127.0.0.1", 1), "server": ("testserver", 80),
+        "headers": [(b"host", b"testserver"), *headers],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
     }
     # A fresh loop in its own thread: the browser tests' Playwright may own this thread's loop.
     worker = threading.Thread(target=lambda: asyncio.run(api(scope, receive, send)))

@@ -64,7 +64,9 @@ def test_the_bureau_sets_a_central_value_and_the_result_follows(krs_db):
     round_id = current_round_id()
     spm07 = district_id("spm07")
     whole = stored_value(spm07, "11.2", "b", round_id)
-    outcome = central_data.set_central_value(login_as("finance"), spm07, variable_id("11.2", "a"), round_id, str(int(whole)))
+    outcome = central_data.set_central_value(
+        login_as("finance"), spm07, variable_id("11.2", "a"), round_id, str(int(whole))
+    )
     assert outcome.ok and outcome.changed
     assert stored_value(spm07, "11.2", "a", round_id) == whole
     result = result_of(spm07, "11.2", round_id)
@@ -115,7 +117,9 @@ def test_a_refused_result_stays_refused_when_central_data_changes(krs_db):
     round_id = current_round_id()
     refused = districts_with_status("11.2", round_id, "not_certified")[0]
     whole = stored_value(refused, "11.2", "b", round_id)
-    central_data.set_central_value(login_as("finance"), refused, variable_id("11.2", "b"), round_id, str(int(whole) + 5))
+    central_data.set_central_value(
+        login_as("finance"), refused, variable_id("11.2", "b"), round_id, str(int(whole) + 5)
+    )
     result = result_of(refused, "11.2", round_id)
     assert result.status == "not_certified" and result.correction_deadline is not None
 
@@ -226,7 +230,9 @@ def test_apply_is_all_or_nothing(krs_db):
 def test_a_certification_after_the_preview_stops_the_import(krs_db):
     round_id, spm07, _spm08, _ = _import_file()
     finance = login_as("finance")
-    preview = central_data.preview_import(finance, indicator_id("11.2"), round_id, "d.csv", csv_bytes("code,a", "spm07,1"))
+    preview = central_data.preview_import(
+        finance, indicator_id("11.2"), round_id, "d.csv", csv_bytes("code,a", "spm07,1")
+    )
     review.certify(finance, spm07, indicator_id("11.2"), round_id)
     with pytest.raises(ServiceError):
         central_data.apply_import(finance, preview.token)
@@ -236,7 +242,9 @@ def test_a_certification_after_the_preview_stops_the_import(krs_db):
 def test_import_tokens_cannot_be_forged_reused_by_others_or_kept(krs_db):
     round_id, spm07, _spm08, _ = _import_file()
     finance = login_as("finance")
-    preview = central_data.preview_import(finance, indicator_id("11.2"), round_id, "d.csv", csv_bytes("code,a", "spm07,1"))
+    preview = central_data.preview_import(
+        finance, indicator_id("11.2"), round_id, "d.csv", csv_bytes("code,a", "spm07,1")
+    )
     raw, signature = preview.token.rsplit(".", 1)
     for forged in ("", "abc", raw + "." + "0" * 64, raw[:-2] + "." + signature, None, 5):
         with pytest.raises(ServiceError):
@@ -254,7 +262,9 @@ def test_an_import_with_no_change_has_nothing_to_apply(krs_db):
     round_id, spm07, _spm08, _ = _import_file()
     old = int(stored_value(spm07, "11.2", "a", round_id))
     finance = login_as("finance")
-    preview = central_data.preview_import(finance, indicator_id("11.2"), round_id, "d.csv", csv_bytes("code,a", f"spm07,{old}"))
+    preview = central_data.preview_import(
+        finance, indicator_id("11.2"), round_id, "d.csv", csv_bytes("code,a", f"spm07,{old}")
+    )
     assert preview.changes == [] and preview.unchanged == 1
     with pytest.raises(ServiceError):
         central_data.apply_import(finance, preview.token)

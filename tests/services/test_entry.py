@@ -120,9 +120,10 @@ def test_a_district_only_ever_writes_its_own_values(krs_db):
     other = login_as("spm08")
     round_id = current_round_id()
     entry.enter_value(user, round_id, variable_id("11.3", "1"), "1")
-    assert stored_value(other.district_id, "11.3", "1", round_id) != 1 or result_of(
-        other.district_id, "11.3", round_id
-    ).status != "not_reported"
+    assert (
+        stored_value(other.district_id, "11.3", "1", round_id) != 1
+        or result_of(other.district_id, "11.3", round_id).status != "not_reported"
+    )
     assert stored_value(user.district_id, "11.3", "1", round_id) == 1
 
 

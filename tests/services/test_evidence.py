@@ -19,7 +19,9 @@ from tests.services.helpers import audit_count, current_round_id, login_as
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n" + b"x" * 2000
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 100
 THAI = re.compile(r"[\u0e00-\u0e7f]")
-THAI_DATE = re.compile(r"^\d{1,2} (ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.) 25\d\d$")
+THAI_DATE = re.compile(
+    r"^\d{1,2} (ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.) 25\d\d$"
+)
 
 
 def indicator_id(code: str) -> int:
@@ -48,8 +50,9 @@ def evidence_rows() -> list[EvidenceFile]:
         return list(session.exec(select(EvidenceFile)))
 
 
-def attach(user, code="11.3", data=PDF, name="รายงานผลการตรวจสอบ.pdf", description="สรุปผลการตรวจสอบการเงิน",
-           round_id=None) -> int:
+def attach(
+    user, code="11.3", data=PDF, name="รายงานผลการตรวจสอบ.pdf", description="สรุปผลการตรวจสอบการเงิน", round_id=None
+) -> int:
     staged = stage(data)
     return evidence.attach_evidence(
         user, indicator_id(code), round_id, description, name, staged, len(data), hashlib.sha256(data).hexdigest()
@@ -57,7 +60,12 @@ def attach(user, code="11.3", data=PDF, name="รายงานผลการ�
 
 
 def _public_folders() -> list[Path]:
-    folders = [PROJECT_ROOT / "assets", PROJECT_ROOT / "uploaded_files", PROJECT_ROOT / ".web", Path.cwd() / "uploaded_files"]
+    folders = [
+        PROJECT_ROOT / "assets",
+        PROJECT_ROOT / "uploaded_files",
+        PROJECT_ROOT / ".web",
+        Path.cwd() / "uploaded_files",
+    ]
     try:
         import reflex as rx
 
@@ -74,7 +82,13 @@ def test_an_attached_file_is_listed_with_everything_the_manual_shows(krs_db):
     user = login_as("spm07")
     staged = stage(PDF)
     file_id = evidence.attach_evidence(
-        user, indicator_id("11.3"), None, "  งบเทียบยอดเงินฝากธนาคาร  ", "งบเทียบยอด.pdf", staged, len(PDF),
+        user,
+        indicator_id("11.3"),
+        None,
+        "  งบเทียบยอดเงินฝากธนาคาร  ",
+        "งบเทียบยอด.pdf",
+        staged,
+        len(PDF),
         hashlib.sha256(PDF).hexdigest(),
     )
     assert not staged.exists(), "the staged upload is moved away, not left in tmp"
@@ -124,8 +138,9 @@ def test_two_files_with_the_same_name_are_both_kept(krs_db):
     assert evidence.evidence_for_download(user, second).path.read_bytes() == PDF + b"2"
 
 
-def _assert_refused_leaves_nothing(user, error, *, code="11.3", data=PDF, name="x.pdf", description="คำอธิบาย",
-                                   round_id=None):
+def _assert_refused_leaves_nothing(
+    user, error, *, code="11.3", data=PDF, name="x.pdf", description="คำอธิบาย", round_id=None
+):
     before_files = files_under_evidence_dir()
     before_rows = len(evidence_rows())
     before_audit = audit_count("attach_evidence")

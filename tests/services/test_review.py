@@ -147,8 +147,14 @@ def test_the_kpi_office_reads_every_inbox(krs_db):
 
 @pytest.mark.parametrize(
     "crafted",
-    [dict(status="lost"), dict(level="tertiary"), dict(sort="code; drop table"), dict(page="2"),
-     dict(page_size=True), dict(search=None)],
+    [
+        dict(status="lost"),
+        dict(level="tertiary"),
+        dict(sort="code; drop table"),
+        dict(page="2"),
+        dict(page_size=True),
+        dict(search=None),
+    ],
 )
 def test_crafted_filters_are_refused(krs_db, crafted):
     with pytest.raises(ServiceError):
@@ -350,7 +356,9 @@ def test_crafted_deadlines_are_refused_and_dates_mean_the_end_of_a_thai_day(krs_
 
 def test_a_correction_goes_back_to_awaiting_and_raises_the_bureaus_badge(krs_db):
     district_user, district, round_id = report_11_3()
-    review.refuse(login_as("finance"), district, indicator_id("11.3"), round_id, "ผิด", clock.utcnow() + timedelta(days=6))
+    review.refuse(
+        login_as("finance"), district, indicator_id("11.3"), round_id, "ผิด", clock.utcnow() + timedelta(days=6)
+    )
     clock.shift_for_tests(timedelta(days=5))  # past the district deadline, inside the correction deadline
     assert entry.enter_value(district_user, round_id, variable_id("11.3", "1"), "0").ok
     result = result_of(district, "11.3", round_id)
@@ -379,7 +387,9 @@ def test_a_final_refusal_locks_the_district_out(krs_db):
 
 def test_no_correction_after_the_correction_deadline(krs_db):
     district_user, district, round_id = report_11_3()
-    review.refuse(login_as("finance"), district, indicator_id("11.3"), round_id, "ผิด", clock.utcnow() + timedelta(days=1))
+    review.refuse(
+        login_as("finance"), district, indicator_id("11.3"), round_id, "ผิด", clock.utcnow() + timedelta(days=1)
+    )
     clock.shift_for_tests(timedelta(days=4))  # past both the correction and the district deadline
     refused = entry.enter_value(district_user, round_id, variable_id("11.3", "1"), "0")
     assert not refused.ok and "พ้นกำหนด" in refused.message
@@ -464,12 +474,24 @@ def _act(action: str, user, district: int, round_id: int):
     [
         (action, username, when, expected)
         for action, table in {
-            "certify": {"spm07": (NotAllowed, NotAllowed), "testing": (NotAllowed, NotAllowed),
-                        "finance": (OK, ServiceError), "kpi": (ServiceError, OK)},
-            "refuse": {"spm07": (NotAllowed, NotAllowed), "testing": (NotAllowed, NotAllowed),
-                       "finance": (OK, ServiceError), "kpi": (ServiceError, OK)},
-            "undo": {"spm07": (NotAllowed, NotAllowed), "testing": (NotAllowed, NotAllowed),
-                     "finance": (OK, ServiceError), "kpi": (ServiceError, ServiceError)},
+            "certify": {
+                "spm07": (NotAllowed, NotAllowed),
+                "testing": (NotAllowed, NotAllowed),
+                "finance": (OK, ServiceError),
+                "kpi": (ServiceError, OK),
+            },
+            "refuse": {
+                "spm07": (NotAllowed, NotAllowed),
+                "testing": (NotAllowed, NotAllowed),
+                "finance": (OK, ServiceError),
+                "kpi": (ServiceError, OK),
+            },
+            "undo": {
+                "spm07": (NotAllowed, NotAllowed),
+                "testing": (NotAllowed, NotAllowed),
+                "finance": (OK, ServiceError),
+                "kpi": (ServiceError, ServiceError),
+            },
         }.items()
         for username, outcomes in table.items()
         for when, expected in zip((BEFORE_DEADLINE, AFTER_DEADLINE), outcomes)
@@ -554,11 +576,15 @@ def test_remind_every_district_that_has_not_reported(krs_db, changes):
 def test_remind_chosen_districts(krs_db):
     round_id = current_round_id()
     chosen = [district_id("spm07"), district_id("spm08")]
-    count = review.remind(login_as("finance"), indicator_id("11.3"), round_id, "", clock.utcnow() + timedelta(days=1), chosen)
+    count = review.remind(
+        login_as("finance"), indicator_id("11.3"), round_id, "", clock.utcnow() + timedelta(days=1), chosen
+    )
     assert count == 2
     assert "11.3" in messages_of(chosen[1], "11.3")[-1].body
     with pytest.raises(NotFound):
-        review.remind(login_as("finance"), indicator_id("11.3"), round_id, "x", clock.utcnow() + timedelta(days=1), [10**9])
+        review.remind(
+            login_as("finance"), indicator_id("11.3"), round_id, "x", clock.utcnow() + timedelta(days=1), [10**9]
+        )
 
 
 def test_a_reminder_needs_a_future_deadline(krs_db):

@@ -120,7 +120,9 @@ def test_a_closed_round_is_read_only_for_districts_and_bureaus(krs_db):
     # The KPI office acts on what the bureau left waiting.
     assert review.certify(login_as("kpi"), awaiting, indicator_id("11.3"), round_id).status == "certified"
     with pytest.raises(ServiceError):
-        review.refuse(login_as("kpi"), awaiting, indicator_id("11.3"), round_id, "x", clock.utcnow() + timedelta(days=1))
+        review.refuse(
+            login_as("kpi"), awaiting, indicator_id("11.3"), round_id, "x", clock.utcnow() + timedelta(days=1)
+        )
 
 
 def test_refused_results_past_their_correction_stay_refused(krs_db):
@@ -171,9 +173,7 @@ def test_the_kpi_office_extends_a_districts_deadline(krs_db):
     assert entry.enter_value(user, round_id, variable_id("11.3", "1"), "1").ok
     assert audit_count("extend_deadline") == 1
     with session_scope() as session:
-        last = session.exec(
-            select(Message).where(Message.district_id == spm07).order_by(Message.id.desc())
-        ).first()
+        last = session.exec(select(Message).where(Message.district_id == spm07).order_by(Message.id.desc())).first()
     assert last.body.startswith("ขยายเวลาแก้ไขข้อมูลถึง") and last.sender_office == "กลุ่มพัฒนาระบบบริหาร (กพร.)"
     assert not entry.enter_value(login_as("spm08"), round_id, variable_id("11.3", "1"), "1").ok  # only spm07
     clock.shift_for_tests(timedelta(days=7))  # the exception has run out
@@ -184,8 +184,12 @@ def test_the_kpi_office_extends_a_districts_deadline(krs_db):
 def test_only_the_kpi_office_extends(krs_db, username):
     with pytest.raises(NotAllowed):
         rounds.extend_deadline(
-            login_as(username), district_id("spm07"), indicator_id("11.3"), current_round_id(),
-            clock.utcnow() + timedelta(days=1), "ขอขยาย",
+            login_as(username),
+            district_id("spm07"),
+            indicator_id("11.3"),
+            current_round_id(),
+            clock.utcnow() + timedelta(days=1),
+            "ขอขยาย",
         )
     assert audit_count("extend_deadline") == 0
 
@@ -201,8 +205,12 @@ def test_only_the_kpi_office_extends(krs_db, username):
 def test_extensions_are_checked(krs_db, offset, reason, word):
     with pytest.raises(ServiceError) as refused:
         rounds.extend_deadline(
-            login_as("kpi"), district_id("spm07"), indicator_id("11.3"), current_round_id(),
-            clock.utcnow() + offset, reason,
+            login_as("kpi"),
+            district_id("spm07"),
+            indicator_id("11.3"),
+            current_round_id(),
+            clock.utcnow() + offset,
+            reason,
         )
     assert word in refused.value.message
 

@@ -132,7 +132,12 @@ def test_the_manuals_thread_is_there_oldest_first(krs_db):
     assert [r.body for r in rows] == MANUAL_BODIES
     assert [r.sender_side for r in rows] == ["bureau", "bureau", "district", "district", "bureau", "district"]
     assert [r.sent_text for r in rows] == [
-        "30 เม.ย. 2562", "24 ต.ค. 2562", "24 ต.ค. 2562", "24 ต.ค. 2562", "25 ต.ค. 2562", "25 ต.ค. 2562",
+        "30 เม.ย. 2562",
+        "24 ต.ค. 2562",
+        "24 ต.ค. 2562",
+        "24 ต.ค. 2562",
+        "25 ต.ค. 2562",
+        "25 ต.ค. 2562",
     ]
     assert rows[0].round_label == "ครั้งที่ 1 ปี 62 (รอบ 6 เดือน)"
     assert {r.round_label for r in rows[1:]} == {"ครั้งที่ 2 ปี 62 (รอบ 12 เดือน)"}

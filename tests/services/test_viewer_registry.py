@@ -22,7 +22,10 @@ def _redis_registry():
     registry = RedisViewerRegistry(REDIS_URL)
     run = f"krs-test-{uuid.uuid4().hex}"  # keep runs apart
     registry._prefix, registry._stale_prefix, registry._membership_prefix = (
-        f"{run}:viewers:", f"{run}:stale:", f"{run}:viewer-of:")
+        f"{run}:viewers:",
+        f"{run}:stale:",
+        f"{run}:viewer-of:",
+    )
     return registry
 
 
@@ -35,10 +38,14 @@ def test_a_tab_watches_one_thing_at_a_time(registry):
     registry.add("district:1", Viewer("tab-a", "EntryState", "s1", "5"))
     registry.add("district:1", Viewer("tab-b", "EntryState", "s2", "5"))
     assert sorted(registry.viewers(["district:1"])) == [
-        Viewer("tab-a", "EntryState", "s1", "5"), Viewer("tab-b", "EntryState", "s2", "5")]
+        Viewer("tab-a", "EntryState", "s1", "5"),
+        Viewer("tab-b", "EntryState", "s2", "5"),
+    ]
     registry.add("district:1", Viewer("tab-a", "EntryState", "s1", "6"))  # the tab chose another round
     assert sorted(registry.viewers(["district:1"])) == [
-        Viewer("tab-a", "EntryState", "s1", "6"), Viewer("tab-b", "EntryState", "s2", "5")]
+        Viewer("tab-a", "EntryState", "s1", "6"),
+        Viewer("tab-b", "EntryState", "s2", "5"),
+    ]
     registry.add("bureau:3", Viewer("tab-a", "ReviewState", "s1"))  # and then another page
     assert registry.viewers(["district:1"]) == [Viewer("tab-b", "EntryState", "s2", "5")]
     assert registry.viewers(["bureau:3", "kpi"]) == [Viewer("tab-a", "ReviewState", "s1", "")]
