@@ -385,7 +385,7 @@ class Socket:
             try:
                 await asyncio.wait_for(self.queue.get(), quiet)
                 count += 1
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return count
 
     async def close(self) -> None:

@@ -58,13 +58,16 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_edit_roundtrip import (  # noqa: E402
+import contextlib
+
+from bench_edit_roundtrip import (
     EVENT_PATH,
     NAMESPACE,
     PROJECT_ROOT,
@@ -277,7 +280,7 @@ def claim_redis_db(res: Resources, host: str, port: int) -> int:
 
                 res.add(f"flush redis db {db}", flush)
                 return db
-        except Exception:  # noqa: BLE001
+        except Exception:
             client.close()
             raise
         client.close()
@@ -360,7 +363,7 @@ class CertifyPlan:
     def describe(self) -> str:
         short = self.state.rsplit(".", 1)[-1].split("____")[-1]
         steps = [f"{name}({', '.join(p)})" for name, p in self.prepare]
-        return f"{short}: " + " -> ".join(steps + [f"certify({', '.join(self.params)})"])
+        return f"{short}: " + " -> ".join([*steps, f"certify({', '.join(self.params)})"])
 
 
 KNOWN_IDS = {"district_id", "indicator_id", "round_id"}
@@ -453,7 +456,7 @@ def rows_of(update: dict | None, names: Names) -> list[dict] | None:
 class RawTab:
     """One browser tab: Engine.IO v4 over an aiohttp websocket, Socket.IO namespace /_event."""
 
-    def __init__(self, fanout: "Fanout", label: str):
+    def __init__(self, fanout: Fanout, label: str):
         self.fanout = fanout
         self.label = label
         self.client_token = str(uuid.uuid4())
@@ -489,7 +492,7 @@ class RawTab:
         self.reader = asyncio.create_task(self._read())
         try:
             await asyncio.wait_for(self.loaded.wait(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise RuntimeError(f"{self.label}: page not loaded within {timeout:.0f}s {self.error}") from None
         if self.error:
             raise RuntimeError(f"{self.label}: {self.error}")
@@ -784,10 +787,8 @@ class Fanout:
 
         # No parsing while frames are still coming in: first wait for every watcher's first
         # frame (or the deadline), then check them; then poll for stragglers until the deadline.
-        try:
+        with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self.all_first.wait(), max(0.0, deadline - time.perf_counter()))
-        except asyncio.TimeoutError:
-            pass
         cpu1, ccpu1, svc1, busy1 = cpu_seconds(pids), client_cpu(), cpu_by_pid(service_pids()), machine_busy()
         scan()
         while len(arrival) < len(watchers) and time.perf_counter() < deadline:
@@ -849,7 +850,7 @@ class Fanout:
         rows = {r["code"]: r for r in opener.first_rows or []}
         round_id = opener.round_id
         await opener.close()
-        missing = [c for c in args.certify_codes + [args.message_code] if c not in rows]
+        missing = [c for c in [*args.certify_codes, args.message_code] if c not in rows]
         if missing:
             raise RuntimeError(f"spm07's entry page has no rows {missing}")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from krs_app.domain.indicators import (  # noqa: E402
+from krs_app.domain.indicators import (
     Direction,
     IndicatorKind,
     IndicatorSpec,
@@ -26,8 +26,8 @@ from krs_app.domain.indicators import (  # noqa: E402
     VariableSource,
     VariableSpec,
 )
-from krs_app.domain.scoring import evaluate, weighted_overall  # noqa: E402
-from krs_app.seed.indicators import INDICATORS, IndicatorSeed, VariableSeed  # noqa: E402
+from krs_app.domain.scoring import evaluate, weighted_overall
+from krs_app.seed.indicators import INDICATORS, IndicatorSeed, VariableSeed
 
 
 def parse_months(text: str) -> frozenset[int]:

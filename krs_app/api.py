@@ -14,13 +14,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from krs_app.api_central import routes as central_routes
+from krs_app.routes import SESSION_COOKIE
 from krs_app.services import auth
 from krs_app.services import evidence as evidence_service
 from krs_app.services import tracking as tracking_service
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from krs_app.settings import get_settings
-from krs_app.routes import SESSION_COOKIE
-from krs_app.api_central import routes as central_routes
 
 UPLOAD_HEADER = "x-krs-upload"
 

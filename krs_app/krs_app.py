@@ -17,8 +17,8 @@ from krs_app.pages.review import review_page
 from krs_app.startup import freeze_startup_objects, prepare_database
 from krs_app.state.central import CentralState
 from krs_app.state.entry import EntryState
-from krs_app.state.live import start_live_updates
 from krs_app.state.home import KpiHomeState
+from krs_app.state.live import start_live_updates
 from krs_app.state.login import LoginState
 from krs_app.state.review import ReviewState
 from krs_app.state.session import SessionState
@@ -67,7 +67,7 @@ async def _background_jobs() -> None:
             await asyncio.to_thread(close_due_rounds)
         except ImportError:
             pass
-        except Exception:  # noqa: BLE001
+        except Exception:
             logging.getLogger(__name__).exception("closing due rounds failed")
         await asyncio.sleep(SCHEDULER_PERIOD_SECONDS)
 

@@ -11,6 +11,10 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "could not install chromium: the browser tests will be skipped"; }
 fi
 export PATH="$PWD/.venv/bin:$PATH" REFLEX_USE_NPM=1 REFLEX_TELEMETRY_ENABLED=false
+# The lint gate: a lint or format finding fails the run before any test.
+echo "== ruff check + ruff format --check"
+.venv/bin/ruff check . || { echo "ruff found problems (fix, or: .venv/bin/ruff check --fix .)"; exit 1; }
+.venv/bin/ruff format --check . || { echo "not formatted: run .venv/bin/ruff format ."; exit 1; }
 # PostgreSQL and Redis are used when they answer (the scale-out tests); otherwise those tests are skipped.
 .venv/bin/python -m pytest "$@"
 status=$?

@@ -43,10 +43,7 @@ def safe_file_name(name: str | None) -> str:
         text = "file"
     if len(text) > MAX_NAME_LENGTH:
         stem, dot, ext = text.rpartition(".")
-        if dot and len(ext) <= 10:
-            text = stem[: MAX_NAME_LENGTH - len(ext) - 1] + "." + ext
-        else:
-            text = text[:MAX_NAME_LENGTH]
+        text = stem[: MAX_NAME_LENGTH - len(ext) - 1] + "." + ext if dot and len(ext) <= 10 else text[:MAX_NAME_LENGTH]
     return text
 
 

@@ -60,7 +60,7 @@ def _evaluator(names: dict[str, float]) -> SimpleEval:
 
 def check_formula(formula: str, names: set[str]) -> None:
     """Raise FormulaError when the formula uses anything but + - * / and the names."""
-    probe = {name: 1.0 for name in names}
+    probe = dict.fromkeys(names, 1.0)
     if len(formula) > MAX_FORMULA_LENGTH:
         raise FormulaError(f"สูตรคำนวณยาวเกินไป: {formula[:40]}…")
     try:

@@ -86,7 +86,4 @@ def code_for_id(code: str) -> str:
 
 def code_sort_key(code: str) -> tuple[int, ...]:
     """Order codes as numbers: 2 < 11.2 < 11.10 < 12."""
-    parts = []
-    for part in code.strip().rstrip(".").split("."):
-        parts.append(int(part) if part.isdigit() else 0)
-    return tuple(parts)
+    return tuple(int(part) if part.isdigit() else 0 for part in code.strip().rstrip(".").split("."))

@@ -71,7 +71,7 @@ def next_level_hint(
     """A Thai sentence saying what the district would need for the next level, or ""."""
     if score is None or score >= MAX_SCORE:
         return ""
-    level = min(int(math.floor(score + 1e-9)) + 1, int(MAX_SCORE))
+    level = min(math.floor(score + 1e-9) + 1, int(MAX_SCORE))
     for variable in indicator.required_variables(months):
         if variable.source != VariableSource.DISTRICT:
             continue

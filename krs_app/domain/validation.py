@@ -71,9 +71,8 @@ def check_value(
     if variable.kind == VariableKind.FLAG:
         if number not in (0.0, 1.0):
             return _refuse("กรุณากรอก 1 หรือ 0 เท่านั้น")
-    elif variable.kind == VariableKind.COUNT:
-        if number < 0 or not number.is_integer():
-            return _refuse(f"กรุณากรอกจำนวนเต็มตั้งแต่ 0 ขึ้นไป ({variable.unit})")
+    elif variable.kind == VariableKind.COUNT and (number < 0 or not number.is_integer()):
+        return _refuse(f"กรุณากรอกจำนวนเต็มตั้งแต่ 0 ขึ้นไป ({variable.unit})")
     if variable.min_value is not None and number < variable.min_value:
         return _refuse(_range_message(variable))
     if variable.max_value is not None and number > variable.max_value:

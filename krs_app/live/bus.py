@@ -45,8 +45,8 @@ def announce(change: Change) -> None:
     """Tell every listener; a failing listener never undoes a committed change."""
     if not change.origin:
         change = replace(change, origin=acting_client.get())
-    for listener in list(_listeners):
+    for listener in _listeners:
         try:
             listener(change)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.exception("change listener failed for %s", change)

@@ -27,7 +27,7 @@ def _member(viewer: Viewer) -> str:
 
 
 def _viewer(member: str) -> Viewer:
-    return Viewer(*(member.split("|", 3) + ["", "", ""])[:4])
+    return Viewer(*([*member.split("|", 3), "", "", ""])[:4])
 
 
 def district_key(district_id: int) -> str:

@@ -183,35 +183,35 @@ def load_demo(now: datetime | None = None) -> bool:
 
         users = (
             [
-                dict(
-                    username=d.code,
-                    password_hash=password_hash,
-                    display_name=f"ผู้รับผิดชอบตัวชี้วัด {d.short_name}",
-                    role=ROLE_DISTRICT,
-                    district_id=d.id,
-                    created_at=now,
-                )
+                {
+                    "username": d.code,
+                    "password_hash": password_hash,
+                    "display_name": f"ผู้รับผิดชอบตัวชี้วัด {d.short_name}",
+                    "role": ROLE_DISTRICT,
+                    "district_id": d.id,
+                    "created_at": now,
+                }
                 for d in districts
             ]
             + [
-                dict(
-                    username=b.code,
-                    password_hash=password_hash,
-                    display_name=f"ผู้รับผิดชอบตัวชี้วัด {b.short_name}",
-                    role=ROLE_BUREAU,
-                    bureau_id=b.id,
-                    created_at=now,
-                )
+                {
+                    "username": b.code,
+                    "password_hash": password_hash,
+                    "display_name": f"ผู้รับผิดชอบตัวชี้วัด {b.short_name}",
+                    "role": ROLE_BUREAU,
+                    "bureau_id": b.id,
+                    "created_at": now,
+                }
                 for b in bureaus.values()
             ]
             + [
-                dict(
-                    username=DEMO_KPI_OFFICE,
-                    password_hash=password_hash,
-                    display_name="ผู้ดูแลระบบ กพร.",
-                    role=ROLE_KPI_OFFICE,
-                    created_at=now,
-                )
+                {
+                    "username": DEMO_KPI_OFFICE,
+                    "password_hash": password_hash,
+                    "display_name": "ผู้ดูแลระบบ กพร.",
+                    "role": ROLE_KPI_OFFICE,
+                    "created_at": now,
+                }
             ]
         )
         session.execute(insert(User), users)
@@ -253,27 +253,24 @@ def load_demo(now: datetime | None = None) -> bool:
                         if var.whole_key is None or var.whole_key not in wholes:
                             continue
                         whole = wholes[var.whole_key]
-                        if spec.direction == "lower":
-                            share = rng.uniform(0.0, 0.012)
-                        else:
-                            share = rng.uniform(0.72, 1.0)
+                        share = rng.uniform(0.0, 0.012) if spec.direction == "lower" else rng.uniform(0.72, 1.0)
                         values[var.key] = float(min(whole, round(whole * share)))
                     for key, value in values.items():
                         var_spec = spec.variable(key)
                         value_rows.append(
-                            dict(
-                                district_id=district.id,
-                                variable_id=entry.variable_ids[key],
-                                round_id=round_.id,
-                                value=value,
-                                entered_by=(
+                            {
+                                "district_id": district.id,
+                                "variable_id": entry.variable_ids[key],
+                                "round_id": round_.id,
+                                "value": value,
+                                "entered_by": (
                                     bureau_user[entry.indicator.bureau_id]
                                     if var_spec.source == "central"
                                     else district_user[district.id]
                                 ),
-                                entered_at=round_.opens_at
+                                "entered_at": round_.opens_at
                                 + timedelta(days=rng.randint(1, 8), minutes=rng.randint(0, 600)),
-                            )
+                            }
                         )
                     evaluation = evaluate(spec, values, round_.months)
                     if demo_clean:  # the demo district's page starts clean: only central data, awaiting the bureau
@@ -287,23 +284,23 @@ def load_demo(now: datetime | None = None) -> bool:
                         correction = now + timedelta(days=2) if is_current else None
                     certified = status == Status.CERTIFIED
                     result_rows.append(
-                        dict(
-                            district_id=district.id,
-                            indicator_id=entry.indicator.id,
-                            round_id=round_.id,
-                            status=status.value,
-                            result=evaluation.result,
-                            score=evaluation.score,
-                            reported_at=round_.opens_at + timedelta(days=9) if evaluation.complete else None,
-                            certified_by=bureau_user[entry.indicator.bureau_id] if certified else None,
-                            certified_at=round_.opens_at + timedelta(days=12) if certified else None,
-                            refused_by=bureau_user[entry.indicator.bureau_id] if reason else None,
-                            refused_at=round_.opens_at + timedelta(days=8) if reason else None,
-                            reason=reason,
-                            correction_deadline=correction,
-                            fixed_at_close=round_.closed and status == Status.NOT_REPORTED,
-                            updated_at=round_.opens_at + timedelta(days=9),
-                        )
+                        {
+                            "district_id": district.id,
+                            "indicator_id": entry.indicator.id,
+                            "round_id": round_.id,
+                            "status": status.value,
+                            "result": evaluation.result,
+                            "score": evaluation.score,
+                            "reported_at": round_.opens_at + timedelta(days=9) if evaluation.complete else None,
+                            "certified_by": bureau_user[entry.indicator.bureau_id] if certified else None,
+                            "certified_at": round_.opens_at + timedelta(days=12) if certified else None,
+                            "refused_by": bureau_user[entry.indicator.bureau_id] if reason else None,
+                            "refused_at": round_.opens_at + timedelta(days=8) if reason else None,
+                            "reason": reason,
+                            "correction_deadline": correction,
+                            "fixed_at_close": round_.closed and status == Status.NOT_REPORTED,
+                            "updated_at": round_.opens_at + timedelta(days=9),
+                        }
                     )
         session.execute(insert(Value), value_rows)
         session.execute(insert(Result), result_rows)

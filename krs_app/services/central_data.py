@@ -106,14 +106,13 @@ def central_grid(user: CurrentUser, indicator_id: int, round_id: int | None = No
         if ids:
             for row in session.exec(select(Value).where(Value.round_id == round_.id, Value.variable_id.in_(ids))):
                 stored[(row.district_id, row.variable_id)] = row.value
-        statuses = {
-            district_id: status
-            for district_id, status in session.exec(
+        statuses = dict(
+            session.exec(
                 select(Result.district_id, Result.status).where(
                     Result.indicator_id == indicator.id, Result.round_id == round_.id
                 )
             )
-        }
+        )
         rows = []
         for district in session.exec(select(District).order_by(District.code)):
             status = Status(statuses.get(district.id, Status.NOT_REPORTED.value))
@@ -275,7 +274,10 @@ def _read_rows(filename: str, content: bytes) -> list[list[object]]:
         except csv.Error:
             dialect = csv.excel
         try:
-            return [list(row) for _, row in zip(range(MAX_IMPORT_ROWS + 2), csv.reader(io.StringIO(text), dialect))]
+            return [
+                list(row)
+                for _, row in zip(range(MAX_IMPORT_ROWS + 2), csv.reader(io.StringIO(text), dialect), strict=False)
+            ]
         except csv.Error as error:
             raise ServiceError("อ่านไฟล์ CSV ไม่ได้ กรุณาตรวจสอบรูปแบบไฟล์") from error
     if name.endswith(".xlsx"):
@@ -294,7 +296,7 @@ def _read_rows(filename: str, content: bytes) -> list[list[object]]:
                 if len(rows) > MAX_IMPORT_ROWS + 1:
                     break
             return rows
-        except Exception as error:  # noqa: BLE001 - a damaged sheet
+        except Exception as error:
             raise ServiceError("อ่านไฟล์ Excel ไม่ได้ กรุณาตรวจสอบว่าเป็นไฟล์ .xlsx") from error
         finally:
             workbook.close()
@@ -307,7 +309,7 @@ def _blank(cell: object) -> bool:
 
 def _cell_value(cell: object) -> object:
     """What a cell holds, in the form check_value reads: a number, or text."""
-    if isinstance(cell, bool) or isinstance(cell, datetime):
+    if isinstance(cell, (bool, datetime)):
         return "?"  # not a number: check_value refuses it with its message
     if isinstance(cell, (int, float)):
         return cell
@@ -440,14 +442,13 @@ def preview_import(user: CurrentUser, indicator_id: int, round_id: int, filename
         stored: dict[int, dict[str, float]] = {}
         for row in session.exec(select(Value).where(Value.round_id == round_.id, Value.variable_id.in_(ids))):
             stored.setdefault(row.district_id, {})[key_of[row.variable_id]] = row.value
-        statuses = {
-            district_id: status
-            for district_id, status in session.exec(
+        statuses = dict(
+            session.exec(
                 select(Result.district_id, Result.status).where(
                     Result.indicator_id == indicator.id, Result.round_id == round_.id
                 )
             )
-        }
+        )
 
         changes: list[ImportRow] = []
         refused: list[ImportRefusal] = []
@@ -524,8 +525,7 @@ def preview_import(user: CurrentUser, indicator_id: int, round_id: int, filename
                     summary="; ".join(f"{c.key}: {c.old_text} → {c.new_text}" for c in row_changes),
                 )
             )
-            for key in cell_changes:
-                planned.append([district.id, entry.variable_ids[key], current.get(key), read[key]])
+            planned.extend([district.id, entry.variable_ids[key], current.get(key), read[key]] for key in cell_changes)
         token = _make_token(
             {
                 "u": user.id,

@@ -53,7 +53,7 @@ def district_report(user: CurrentUser, round_id: int | None = None) -> DistrictR
         rows = []
         for district in session.exec(select(District)):
             results = by_district.get(district.id, {})
-            counts = {status: 0 for status in Status}
+            counts = dict.fromkeys(Status, 0)
             scored = []
             for indicator_id, weight in assessed.items():
                 result = results.get(indicator_id)

@@ -323,12 +323,13 @@ def review_rows(
                 return False
             if level and row.level != level:
                 return False
-            if needle and not any(
-                needle in text.lower()
-                for text in (row.district_code, row.district_name, row.district_full_name, province)
-            ):
-                return False
-            return True
+            return not (
+                needle
+                and not any(
+                    needle in text.lower()
+                    for text in (row.district_code, row.district_name, row.district_full_name, province)
+                )
+            )
 
         chosen = [item for item in all_rows if keep(item)]
         descending = sort.startswith("-")

@@ -74,17 +74,17 @@ def _audit_row(
     round_id: int,
     created: bool,
 ) -> dict:
-    return dict(
-        at=now,
-        user_id=user_id,
-        action="close_fix",
-        entity="result",
-        entity_id=result_id,
-        district_id=district_id,
-        round_id=round_id,
-        indicator_id=indicator_id,
-        before=json.dumps({"status": Status.NOT_REPORTED.value, "row": "created" if created else "existing"}),
-        after=json.dumps(
+    return {
+        "at": now,
+        "user_id": user_id,
+        "action": "close_fix",
+        "entity": "result",
+        "entity_id": result_id,
+        "district_id": district_id,
+        "round_id": round_id,
+        "indicator_id": indicator_id,
+        "before": json.dumps({"status": Status.NOT_REPORTED.value, "row": "created" if created else "existing"}),
+        "after": json.dumps(
             {
                 "status": Status.NOT_REPORTED.value,
                 "score": MIN_SCORE,
@@ -93,7 +93,7 @@ def _audit_row(
             },
             ensure_ascii=False,
         ),
-    )
+    }
 
 
 def close_round(user: CurrentUser | None, round_id: int, now: datetime | None = None) -> CloseReport:
@@ -129,16 +129,16 @@ def close_round(user: CurrentUser | None, round_id: int, now: datetime | None = 
                 session.execute(
                     insert(Result),
                     [
-                        dict(
-                            district_id=d,
-                            indicator_id=i,
-                            round_id=round_.id,
-                            status=Status.NOT_REPORTED.value,
-                            result=None,
-                            score=None,
-                            fixed_at_close=False,
-                            updated_at=now,
-                        )
+                        {
+                            "district_id": d,
+                            "indicator_id": i,
+                            "round_id": round_.id,
+                            "status": Status.NOT_REPORTED.value,
+                            "result": None,
+                            "score": None,
+                            "fixed_at_close": False,
+                            "updated_at": now,
+                        }
                         for d, i in missing
                     ],
                 )

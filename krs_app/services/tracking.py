@@ -189,8 +189,9 @@ def _table(tracking: Tracking) -> list[list[object]]:
 
     rows: list[list[object]] = []
     for bureau in tracking.bureaus:
-        for indicator in bureau.indicators:
-            rows.append(line(bureau.name, indicator.code, indicator.name, indicator.counts))
+        rows.extend(
+            line(bureau.name, indicator.code, indicator.name, indicator.counts) for indicator in bureau.indicators
+        )
         rows.append(line(bureau.name, "รวม", f"รวม {bureau.short_name}", bureau.counts))
     rows.append(line("ทุกสำนัก", "รวม", "รวมทั้งหมด", tracking.totals))
     return rows
@@ -244,7 +245,7 @@ def tracking_xlsx(user: CurrentUser, round_id: int | None = None) -> bytes:
         if row[1] == "รวม":
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFGHIJK", (34, 9, 60, 14, 11, 10, 10, 14, 24, 14, 14)):
+    for column, width in zip("ABCDEFGHIJK", (34, 9, 60, 14, 11, 10, 10, 14, 24, 14, 14), strict=False):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A4"
     out = io.BytesIO()

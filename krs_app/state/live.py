@@ -137,7 +137,7 @@ async def _refresh_one(
         if delta:
             signature = _delta_signature(delta)
             groups.setdefault(signature, (delta, []))[1].append(token)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("live refresh failed for %s", token)
 
 
@@ -277,7 +277,7 @@ async def _listen(url: str) -> None:
                 continue
             try:
                 change = bus.Change(**json.loads(message["data"]))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.exception("bad live change message")
                 continue
             task = asyncio.get_running_loop().create_task(dispatch(change, True))

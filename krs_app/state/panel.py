@@ -7,11 +7,13 @@ by the services from the logged-in user.
 
 from __future__ import annotations
 
+import contextlib
+
 import reflex as rx
 
 from krs_app.services import evidence, threads
-from krs_app.services.evidence import EvidenceRow
 from krs_app.services.errors import ServiceError
+from krs_app.services.evidence import EvidenceRow
 from krs_app.services.threads import MessageRow
 from krs_app.settings import get_settings
 from krs_app.state.session import SessionState
@@ -107,10 +109,8 @@ class PanelState(SessionState):
         user = self._target(indicator_id, district_id, self.title)
         if user is None:
             return self._away()
-        try:
+        with contextlib.suppress(ServiceError):
             threads.mark_opened(user, self._district_id, self._indicator_id)
-        except ServiceError:
-            pass
         return [PanelState.load_for(indicator_id, district_id, round_id), PanelState.refresh_page]
 
     @rx.event
@@ -119,10 +119,8 @@ class PanelState(SessionState):
         user = self._target(indicator_id, district_id, title)
         if user is None:
             return self._away()
-        try:
+        with contextlib.suppress(ServiceError):
             threads.mark_opened(user, self._district_id, self._indicator_id)
-        except ServiceError:
-            pass
         return [PanelState.open_comments(indicator_id, district_id, round_id, title), PanelState.refresh_page]
 
     @rx.event

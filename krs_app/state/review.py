@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 
 import reflex as rx
 
+from krs_app.db.engine import session_scope
 from krs_app.live.bus import Change
 from krs_app.live.registry import bureau_key
 from krs_app.services import overview, review, threads
@@ -19,7 +21,6 @@ from krs_app.services.review import (
     ReviewDetail,
     ReviewRow,
 )
-from krs_app.db.engine import session_scope
 from krs_app.state.feedback import error_message
 from krs_app.state.live import watch
 from krs_app.state.panel import PanelState
@@ -262,7 +263,7 @@ class ReviewState(SessionState):
     def toggle_selected(self, district_id: int, checked: bool):
         district_id = int(district_id)
         rest = [d for d in self.selected if d != district_id]
-        self.selected = rest + [district_id] if checked else rest
+        self.selected = [*rest, district_id] if checked else rest
 
     @rx.event
     def select_all_shown(self):
@@ -295,10 +296,8 @@ class ReviewState(SessionState):
         user = self._user_or_none()
         if user is None:
             return self._away()
-        try:
+        with contextlib.suppress(ServiceError, ValueError, TypeError):
             threads.mark_opened(user, int(district_id), int(self.indicator_id))
-        except (ServiceError, ValueError, TypeError):
-            pass
         self._reload(user)
         return ReviewState.open_detail(district_id)
 

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from krs_app.domain.certification import (
+    MAX_REASON_LENGTH,
+    OVERDUE_AFTER_DAYS,
     Actor,
     CloseAction,
     central_edit_window,
@@ -22,8 +24,6 @@ from krs_app.domain.certification import (
     may_refuse,
     may_undo,
     score_explanation,
-    MAX_REASON_LENGTH,
-    OVERDUE_AFTER_DAYS,
 )
 from krs_app.domain.indicators import Direction, IndicatorSpec, VariableSpec
 from krs_app.domain.status import Status

@@ -124,7 +124,7 @@ def test_weighted_overall_does_not_depend_on_the_scale_of_the_weights(scored, fa
 
 @given(scored_lists, weights)
 def test_weighted_overall_ignores_not_assessed_indicators(scored, extra_weight):
-    assert weighted_overall(scored + [(extra_weight, None)]) == weighted_overall(scored)
+    assert weighted_overall([*scored, (extra_weight, None)]) == weighted_overall(scored)
 
 
 @given(scored_lists)

@@ -11,7 +11,6 @@ from sqlmodel import select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import Round
-
 from krs_app.live import bus
 from krs_app.services import central_data, clock, review
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
@@ -135,7 +134,7 @@ def _import_file():
 
 
 def test_a_preview_lists_changes_and_refusals_and_stores_nothing(krs_db):
-    round_id, spm07, spm08, _ = _import_file()
+    round_id, spm07, _spm08, _ = _import_file()
     old_a = stored_value(spm07, "11.2", "a", round_id)
     content = csv_bytes(
         "district_code,ชื่อ สพท.,a,b",

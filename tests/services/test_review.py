@@ -148,12 +148,12 @@ def test_the_kpi_office_reads_every_inbox(krs_db):
 @pytest.mark.parametrize(
     "crafted",
     [
-        dict(status="lost"),
-        dict(level="tertiary"),
-        dict(sort="code; drop table"),
-        dict(page="2"),
-        dict(page_size=True),
-        dict(search=None),
+        {"status": "lost"},
+        {"level": "tertiary"},
+        {"sort": "code; drop table"},
+        {"page": "2"},
+        {"page_size": True},
+        {"search": None},
     ],
 )
 def test_crafted_filters_are_refused(krs_db, crafted):
@@ -494,7 +494,7 @@ def _act(action: str, user, district: int, round_id: int):
             },
         }.items()
         for username, outcomes in table.items()
-        for when, expected in zip((BEFORE_DEADLINE, AFTER_DEADLINE), outcomes)
+        for when, expected in zip((BEFORE_DEADLINE, AFTER_DEADLINE), outcomes, strict=False)
     ],
 )
 def test_who_may_decide_when(krs_db, action, username, when, expected):
