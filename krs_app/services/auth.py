@@ -15,15 +15,16 @@ from sqlmodel import Session, select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import Bureau, District, User, UserSession
+from krs_app.domain.roles import Role
 from krs_app.services import audit
 from krs_app.services.clock import utcnow
 from krs_app.services.errors import NotAllowed, ServiceError
 from krs_app.services.passwords import verify_password
 from krs_app.settings import get_settings
 
-ROLE_DISTRICT = "district"
-ROLE_BUREAU = "bureau"
-ROLE_KPI_OFFICE = "kpi_office"
+ROLE_DISTRICT = Role.DISTRICT
+ROLE_BUREAU = Role.BUREAU
+ROLE_KPI_OFFICE = Role.KPI_OFFICE
 
 WRONG_CREDENTIALS = "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
 KPI_OFFICE_NAME = "กลุ่มพัฒนาระบบบริหาร (กพร.)"
