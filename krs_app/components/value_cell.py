@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app import styles
 from krs_app.services.entry import IndicatorRow, VariableRow
 from krs_app.state.entry import EntryState
 
@@ -29,7 +30,7 @@ def _input(row: IndicatorRow, variable: VariableRow) -> rx.Component:
         ),
         rx.cond(
             error,
-            rx.text(error, color="#b91c1c", size="1", id="error-" + variable.element_id, role="alert"),
+            rx.text(error, color=styles.TEXT_ERROR, size="1", id="error-" + variable.element_id, role="alert"),
         ),
         spacing="1",
         align="end",
@@ -43,11 +44,11 @@ def value_cell(row: IndicatorRow, variable: VariableRow) -> rx.Component:
         (
             "central",
             rx.hstack(
-                rx.text("ใช้ข้อมูลส่วนกลาง", size="2", color="#1f4e8c"),
+                rx.text("ใช้ข้อมูลส่วนกลาง", size="2", color=styles.BRAND_BLUE),
                 rx.text(variable.value_text, size="2", weight="bold", id=variable.element_id, class_name="krs-num"),
                 spacing="2",
                 justify="end",
             ),
         ),
-        rx.text("ยังไม่ต้องรายงานในรอบนี้", size="2", color="#6b7280", id=variable.element_id),
+        rx.text("ยังไม่ต้องรายงานในรอบนี้", size="2", color=styles.TEXT_MUTED, id=variable.element_id),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app import routes
+from krs_app import routes, styles
 from krs_app.components.layout import page_shell
 from krs_app.components.status_icon import status_icon
 from krs_app.services.central_data import MAX_IMPORT_BYTES
@@ -32,12 +32,14 @@ def _selectors() -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.heading("ข้อมูลส่วนกลาง", size="5"),
-            rx.text('กรอกตัวแปรที่ "ใช้ข้อมูลส่วนกลาง" ให้ทุกเขตพื้นที่ ทีละช่องหรือนำเข้าจากไฟล์', size="2", color="#4b5563"),
+            rx.text(
+                'กรอกตัวแปรที่ "ใช้ข้อมูลส่วนกลาง" ให้ทุกเขตพื้นที่ ทีละช่องหรือนำเข้าจากไฟล์', size="2", color=styles.TEXT_SECONDARY
+            ),
             spacing="1",
         ),
         rx.hstack(
             rx.vstack(
-                rx.text("ตัวชี้วัด", size="1", color="#374151"),
+                rx.text("ตัวชี้วัด", size="1", color=styles.TEXT_LABEL),
                 rx.el.select(
                     rx.foreach(CentralState.indicators, _option),
                     id="central-indicator",
@@ -50,7 +52,7 @@ def _selectors() -> rx.Component:
                 spacing="1",
             ),
             rx.vstack(
-                rx.text("รอบการรายงาน", size="1", color="#374151"),
+                rx.text("รอบการรายงาน", size="1", color=styles.TEXT_LABEL),
                 rx.el.select(
                     rx.foreach(CentralState.rounds, _option),
                     id="round-select",
@@ -106,7 +108,7 @@ def _cell(row: GridRow, cell: GridCell) -> rx.Component:
                 error,
                 id="error-" + cell.element_id,
                 role="alert",
-                style={"color": "#b91c1c", "fontSize": "0.8em", "maxWidth": "14em", "marginLeft": "auto"},
+                style={"color": styles.TEXT_ERROR, "fontSize": "0.8em", "maxWidth": "14em", "marginLeft": "auto"},
             ),
         ),
         style={"textAlign": "right"},
@@ -129,7 +131,7 @@ def _grid_row(row: GridRow) -> rx.Component:
                 ~row.editable,
                 rx.el.div(
                     row.lock_reason,
-                    style={"color": "#6b7280", "fontSize": "0.8em"},
+                    style={"color": styles.TEXT_MUTED, "fontSize": "0.8em"},
                     id="central-lock-" + row.district_code,
                 ),
             ),
@@ -140,7 +142,9 @@ def _grid_row(row: GridRow) -> rx.Component:
 
 def _legend_line(column: GridColumn) -> rx.Component:
     return rx.text(
-        column.key + ". " + column.label + " (" + column.unit + ") — ใช้ข้อมูลส่วนกลาง", size="1", color="#4b5563"
+        column.key + ". " + column.label + " (" + column.unit + ") — ใช้ข้อมูลส่วนกลาง",
+        size="1",
+        color=styles.TEXT_SECONDARY,
     )
 
 
@@ -161,7 +165,7 @@ def _grid() -> rx.Component:
                 rx.text(
                     CentralState.rows.length().to_string() + " / " + CentralState.total_rows.to_string() + " เขต",
                     size="1",
-                    color="#6b7280",
+                    color=styles.TEXT_MUTED,
                     id="central-count",
                 ),
                 align="center",
@@ -192,7 +196,7 @@ def _grid() -> rx.Component:
         ),
         rx.cond(
             (CentralState.rows.length() == 0) & (CentralState.total_rows > 0),
-            rx.text("ไม่พบเขตพื้นที่ที่ตรงกับคำค้น", size="2", color="#6b7280", padding="0.5em"),
+            rx.text("ไม่พบเขตพื้นที่ที่ตรงกับคำค้น", size="2", color=styles.TEXT_MUTED, padding="0.5em"),
         ),
         class_name="krs-indicator",
     )
@@ -214,7 +218,7 @@ def _refused_row(refusal: PreviewRefusal) -> rx.Component:
     return rx.el.tr(
         rx.el.td(refusal.line),
         rx.el.td(rx.el.code(refusal.district_code)),
-        rx.el.td(refusal.reason, style={"color": "#b91c1c"}),
+        rx.el.td(refusal.reason, style={"color": styles.TEXT_ERROR}),
     )
 
 
@@ -223,8 +227,8 @@ def _preview() -> rx.Component:
         rx.callout(
             CentralState.preview_message, icon="file-check", size="1", color_scheme="blue", id="central-preview-message"
         ),
-        rx.text("ไฟล์: " + CentralState.preview_filename, size="2", color="#374151"),
-        rx.foreach(CentralState.preview_problems, lambda p: rx.text(p, size="1", color="#b45309")),
+        rx.text("ไฟล์: " + CentralState.preview_filename, size="2", color=styles.TEXT_LABEL),
+        rx.foreach(CentralState.preview_problems, lambda p: rx.text(p, size="1", color=styles.TEXT_WARNING)),
         rx.text("รายการที่จะเปลี่ยนแปลง (ค่าเดิม → ค่าใหม่)", weight="bold", size="2"),
         rx.cond(
             CentralState.preview_changes.length() > 0,
@@ -234,12 +238,12 @@ def _preview() -> rx.Component:
                 class_name="krs-table",
                 id="central-preview-changes",
             ),
-            rx.text("ไม่มีข้อมูลที่ต้องเปลี่ยนแปลง", size="2", color="#6b7280", id="central-preview-changes"),
+            rx.text("ไม่มีข้อมูลที่ต้องเปลี่ยนแปลง", size="2", color=styles.TEXT_MUTED, id="central-preview-changes"),
         ),
         rx.cond(
             CentralState.preview_refused.length() > 0,
             rx.vstack(
-                rx.text("แถวที่ไม่นำเข้า", weight="bold", size="2", color="#b91c1c"),
+                rx.text("แถวที่ไม่นำเข้า", weight="bold", size="2", color=styles.TEXT_ERROR),
                 rx.el.table(
                     rx.el.thead(rx.el.tr(rx.el.th("แถว"), rx.el.th("รหัส"), rx.el.th("เหตุผล"))),
                     rx.el.tbody(rx.foreach(CentralState.preview_refused, _refused_row)),
@@ -276,7 +280,7 @@ def _import_card() -> rx.Component:
             "คอลัมน์แรกเป็นรหัสเขตพื้นที่ (เช่น spm07) คอลัมน์ถัดไปมีหัวเป็นข้อของตัวแปร (a, b, ...) "
             "ช่องว่างคือไม่เปลี่ยนค่าเดิม ระบบจะแสดงรายการให้ตรวจสอบก่อนยืนยันนำเข้า",
             size="1",
-            color="#4b5563",
+            color=styles.TEXT_SECONDARY,
         ),
         rx.hstack(
             rx.el.a(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app import styles
 from krs_app.components.comment_thread import comment_modal
 from krs_app.components.evidence_modal import evidence_modal
 from krs_app.components.indicator_row import indicator_row
@@ -34,19 +35,25 @@ def _round_bar() -> rx.Component:
         ),
         rx.hstack(
             rx.vstack(
-                rx.text("กำหนดส่งข้อมูล " + EntryState.deadline_text, size="2", color="#374151"),
-                rx.text(EntryState.countdown_text, size="2", weight="bold", color="#b45309", id="deadline-countdown"),
+                rx.text("กำหนดส่งข้อมูล " + EntryState.deadline_text, size="2", color=styles.TEXT_LABEL),
+                rx.text(
+                    EntryState.countdown_text,
+                    size="2",
+                    weight="bold",
+                    color=styles.TEXT_WARNING,
+                    id="deadline-countdown",
+                ),
                 spacing="0",
                 align="end",
             ),
             rx.vstack(
-                rx.text("คะแนนเฉลี่ยถ่วงน้ำหนัก (ประเมินตนเอง)", size="1", color="#374151"),
+                rx.text("คะแนนเฉลี่ยถ่วงน้ำหนัก (ประเมินตนเอง)", size="1", color=styles.TEXT_LABEL),
                 rx.text(
                     EntryState.overall_text,
                     id="overall-score",
                     size="6",
                     weight="bold",
-                    color="#1f4e8c",
+                    color=styles.BRAND_BLUE,
                     class_name="krs-num",
                 ),
                 spacing="0",

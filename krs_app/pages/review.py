@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app import styles
 from krs_app.components.layout import page_shell
 from krs_app.components.review_detail import review_detail_dialog
 from krs_app.components.status_icon import status_icon
@@ -40,7 +41,9 @@ def _toolbar() -> rx.Component:
         ),
         rx.vstack(
             rx.text("กำหนดรับรองผล " + ReviewState.deadline_text, size="2"),
-            rx.text(ReviewState.countdown_text, size="2", weight="bold", color="#b45309", id="review-countdown"),
+            rx.text(
+                ReviewState.countdown_text, size="2", weight="bold", color=styles.TEXT_WARNING, id="review-countdown"
+            ),
             spacing="0",
         ),
         gap="3",
@@ -162,7 +165,7 @@ def _bulk_bar() -> rx.Component:
         ),
         rx.cond(
             ~ReviewState.may_decide & (ReviewState.period_reason != ""),
-            rx.text(ReviewState.period_reason, size="1", color="#6b7280"),
+            rx.text(ReviewState.period_reason, size="1", color=styles.TEXT_MUTED),
         ),
         gap="2",
         align="center",
@@ -186,7 +189,9 @@ def _remind_dialog() -> rx.Component:
                     ),
                     rx.text("ภายในวันที่", size="2"),
                     rx.el.input(type="date", name="remind_deadline", id="remind-deadline", class_name="krs-select"),
-                    rx.cond(ReviewState.remind_error, rx.text(ReviewState.remind_error, color="#b91c1c", size="1")),
+                    rx.cond(
+                        ReviewState.remind_error, rx.text(ReviewState.remind_error, color=styles.TEXT_ERROR, size="1")
+                    ),
                     rx.hstack(
                         rx.button("ส่งแจ้งเตือน", type="submit", id="remind-send"),
                         rx.dialog.close(rx.button("ยกเลิก", type="button", variant="soft", color_scheme="gray")),
@@ -235,7 +240,9 @@ def _row(row: ReviewRow) -> rx.Component:
                 class_name="krs-link",
                 title=STATUS_HELP,
             ),
-            rx.el.div(row.level_label + " · " + row.district_code, style={"fontSize": "0.75em", "color": "#6b7280"}),
+            rx.el.div(
+                row.level_label + " · " + row.district_code, style={"fontSize": "0.75em", "color": styles.TEXT_MUTED}
+            ),
         ),
         rx.foreach(row.cells, _value_cell),
         rx.el.td(row.result_text, class_name="krs-num"),

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
+from krs_app import routes
+from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY, bureau_key
 from krs_app.services import central_data, central_menu
@@ -21,7 +23,7 @@ from krs_app.state.feedback import cell_errors_after, cell_key, error_message
 from krs_app.state.live import watch
 from krs_app.state.session import SessionState
 
-CENTRAL_ROLES = ("bureau", "kpi_office")
+CENTRAL_ROLES = (Role.BUREAU, Role.KPI_OFFICE)
 MAX_SHOWN_ITEMS = 5000  # preview lines kept for display (the service caps a file at 5,000 rows)
 
 
@@ -193,9 +195,8 @@ class CentralState(SessionState):
         self.columns = [GridColumn(key=c.key, label=c.label, unit=c.unit) for c in grid.columns]
         self._all_rows = _grid_rows(grid)
         self.total_rows = len(self._all_rows)
-        query = f"indicator={grid.indicator_id}&round={grid.round_id}"
-        self.import_url = f"/api/central-import?{query}"
-        self.template_url = f"/api/central-template?{query}"
+        self.import_url = routes.central_import(grid.indicator_id, grid.round_id)
+        self.template_url = routes.central_template(grid.indicator_id, grid.round_id)
         self._apply_filter()
 
     def _grid(self, user, memo=None):
@@ -209,7 +210,7 @@ class CentralState(SessionState):
         )
 
     def _reload(self, user) -> None:
-        watch(self, KPI_KEY if user.role == "kpi_office" else bureau_key(user.bureau_id))
+        watch(self, KPI_KEY if user.role == Role.KPI_OFFICE else bureau_key(user.bureau_id))
         self._load_menu(user)
         self._load_grid(user)
 

@@ -7,6 +7,7 @@ from datetime import date
 import reflex as rx
 
 from krs_app.db.engine import session_scope
+from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY
 from krs_app.services import overview, report, rounds, tracking
@@ -68,7 +69,7 @@ class KpiHomeState(SessionState):
 
     @rx.event
     def load(self):
-        user = self._user_with_role("kpi_office")
+        user = self._user_with_role(Role.KPI_OFFICE)
         if user is None:
             return self._away()
         watch(self, KPI_KEY)
@@ -77,7 +78,7 @@ class KpiHomeState(SessionState):
 
     @rx.event
     def change_round(self, round_id: str):
-        user = self._user_with_role("kpi_office")
+        user = self._user_with_role(Role.KPI_OFFICE)
         if user is None:
             return self._away()
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
@@ -95,7 +96,7 @@ class KpiHomeState(SessionState):
     @rx.event
     def close_round(self):
         """ปิดรอบ: fix unreported results at 1.00000; idempotent; audited by the service."""
-        user = self._user_with_role("kpi_office")
+        user = self._user_with_role(Role.KPI_OFFICE)
         if user is None:
             return self._away()
         try:
@@ -117,7 +118,7 @@ class KpiHomeState(SessionState):
     @rx.event
     def extend(self, form_data: dict):
         """ขยายเวลา: a lock exception for one district × indicator."""
-        user = self._user_with_role("kpi_office")
+        user = self._user_with_role(Role.KPI_OFFICE)
         if user is None:
             return self._away()
         form = form_data if isinstance(form_data, dict) else {}
@@ -144,6 +145,6 @@ class KpiHomeState(SessionState):
         return None
 
     def _live_refresh(self, change: Change, memo=None) -> None:
-        user = self._user_with_role("kpi_office")
+        user = self._user_with_role(Role.KPI_OFFICE)
         if user is not None and (not self.round_id or change.round_id == int(self.round_id)):
             self._reload(user)

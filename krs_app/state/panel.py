@@ -11,6 +11,7 @@ import contextlib
 
 import reflex as rx
 
+from krs_app.domain.roles import Role
 from krs_app.services import evidence, threads
 from krs_app.services.errors import ServiceError
 from krs_app.services.evidence import EvidenceRow
@@ -186,10 +187,10 @@ class PanelState(SessionState):
         """Ask the page underneath to reload its rows (badges, evidence counts)."""
         from krs_app.state.entry import EntryState
 
-        if self.user_role == "district":
+        if self.user_role == Role.DISTRICT:
             return EntryState.refresh
         from krs_app.state.review import ReviewState
 
-        if self.user_role == "bureau":
+        if self.user_role == Role.BUREAU:
             return ReviewState.refresh
         return None

@@ -9,6 +9,7 @@ from datetime import date
 import reflex as rx
 
 from krs_app.db.engine import session_scope
+from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import bureau_key
 from krs_app.services import overview, review, threads
@@ -116,7 +117,7 @@ class ReviewState(SessionState):
     # ------------------------------------------------------------------ loading
 
     def _user_or_none(self):
-        return self._user_with_role("bureau")
+        return self._user_with_role(Role.BUREAU)
 
     def _reload(self, user) -> None:
         with session_scope() as session:
