@@ -5,28 +5,22 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import styles
+from krs_app.components.number_cell import number_cell
 from krs_app.services.entry import IndicatorRow, VariableRow
 from krs_app.state.entry import EntryState
-
-# Enter leaves the cell, which saves it like leaving it with the mouse or Tab.
-_BLUR_ON_ENTER = rx.Var("((event) => { if (event.key === 'Enter') { event.target.blur(); } })")
 
 
 def _input(row: IndicatorRow, variable: VariableRow) -> rx.Component:
     error = EntryState.cell_errors[variable.element_id]
     return rx.vstack(
-        rx.el.input(
-            id=variable.element_id,
-            key=variable.element_id + "|" + variable.value_text,
-            default_value=variable.value_text,
-            input_mode="decimal",
-            auto_complete="off",
-            read_only=~row.editable,
-            title=rx.cond(row.editable, "กรอกแล้วกด Enter หรือออกจากช่องเพื่อบันทึก", row.lock_reason),
-            aria_label=variable.label,
+        number_cell(
+            variable.element_id,
+            variable.value_text,
+            editable=row.editable,
+            lock_reason=row.lock_reason,
+            label=variable.label,
+            error=error,
             on_blur=lambda value: EntryState.save_cell(variable.id, variable.element_id, value),
-            custom_attrs={"onKeyDown": _BLUR_ON_ENTER, "aria-invalid": rx.cond(error, "true", "false")},
-            class_name=rx.cond(row.editable, "krs-cell", "krs-cell krs-cell-locked"),
         ),
         rx.cond(
             error,

@@ -6,11 +6,12 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes, styles
-from krs_app.components.layout import page_shell
+from krs_app.components.number_cell import number_cell
+from krs_app.components.round_select import round_select
 from krs_app.components.status_icon import status_icon
+from krs_app.pages.page import page
 from krs_app.services.central_data import MAX_IMPORT_BYTES
 from krs_app.services.central_menu import IndicatorOption
-from krs_app.services.entry import RoundOption
 from krs_app.state.central import (
     CentralState,
     GridCell,
@@ -20,11 +21,8 @@ from krs_app.state.central import (
     PreviewRefusal,
 )
 
-# Enter leaves the cell, which saves it like leaving it with the mouse or Tab (as on the entry page).
-_BLUR_ON_ENTER = rx.Var("((event) => { if (event.key === 'Enter') { event.target.blur(); } })")
 
-
-def _option(option: RoundOption | IndicatorOption) -> rx.Component:
+def _option(option: IndicatorOption) -> rx.Component:
     return rx.el.option(option.label, value=option.id)
 
 
@@ -53,14 +51,7 @@ def _selectors() -> rx.Component:
             ),
             rx.vstack(
                 rx.text("รอบการรายงาน", size="1", color=styles.TEXT_LABEL),
-                rx.el.select(
-                    rx.foreach(CentralState.rounds, _option),
-                    id="round-select",
-                    value=CentralState.round_id,
-                    on_change=CentralState.change_round,
-                    class_name="krs-select",
-                    aria_label="รอบการรายงาน",
-                ),
+                round_select(CentralState.rounds, CentralState.round_id, CentralState.change_round),
                 spacing="1",
             ),
             spacing="3",
@@ -88,18 +79,15 @@ def _column_head(column: GridColumn) -> rx.Component:
 def _cell(row: GridRow, cell: GridCell) -> rx.Component:
     error = CentralState.cell_errors[cell.element_id]
     return rx.el.td(
-        rx.el.input(
-            id=cell.element_id,
-            key=cell.element_id + "|" + cell.value_text,
-            default_value=cell.value_text,
-            input_mode="numeric",
-            auto_complete="off",
-            read_only=~row.editable,
-            title=rx.cond(row.editable, "กรอกแล้วกด Enter หรือออกจากช่องเพื่อบันทึก", row.lock_reason),
-            aria_label=row.district_name + " ข้อ " + cell.key,
+        number_cell(
+            cell.element_id,
+            cell.value_text,
+            editable=row.editable,
+            lock_reason=row.lock_reason,
+            label=row.district_name + " ข้อ " + cell.key,
+            error=error,
             on_blur=lambda value: CentralState.save_cell(row.district_id, cell.variable_id, cell.element_id, value),
-            custom_attrs={"onKeyDown": _BLUR_ON_ENTER, "aria-invalid": rx.cond(error, "true", "false")},
-            class_name=rx.cond(row.editable, "krs-cell", "krs-cell krs-cell-locked"),
+            input_mode="numeric",
             style={"width": "7em"},
         ),
         rx.cond(
@@ -324,8 +312,9 @@ def _import_card() -> rx.Component:
     )
 
 
+@page(routes.CENTRAL, "ข้อมูลส่วนกลาง", on_load=CentralState.load)
 def central_page() -> rx.Component:
-    return page_shell(
+    return rx.fragment(
         rx.el.a("← กลับหน้าหลัก", href=routes.HOME, style={"fontSize": "0.9em"}),
         _selectors(),
         rx.cond(

@@ -4,31 +4,20 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app import styles
+from krs_app import routes, styles
 from krs_app.components.comment_thread import comment_modal
 from krs_app.components.evidence_modal import evidence_modal
 from krs_app.components.indicator_row import indicator_row
-from krs_app.components.layout import page_shell
-from krs_app.services.entry import RoundOption
+from krs_app.components.round_select import round_select
+from krs_app.pages.page import page
 from krs_app.state.entry import EntryState
-
-
-def _round_option(option: RoundOption) -> rx.Component:
-    return rx.el.option(option.label, value=option.id)
 
 
 def _round_bar() -> rx.Component:
     return rx.flex(
         rx.hstack(
             rx.heading("บันทึกข้อมูล", size="5"),
-            rx.el.select(
-                rx.foreach(EntryState.rounds, _round_option),
-                id="round-select",
-                value=EntryState.round_id,
-                on_change=EntryState.change_round,
-                class_name="krs-select",
-                aria_label="รอบการรายงาน",
-            ),
+            round_select(EntryState.rounds, EntryState.round_id, EntryState.change_round),
             align="center",
             spacing="3",
             wrap="wrap",
@@ -70,8 +59,9 @@ def _round_bar() -> rx.Component:
     )
 
 
+@page(routes.ENTRY, "บันทึกข้อมูล", on_load=EntryState.load)
 def entry_page() -> rx.Component:
-    return page_shell(
+    return rx.fragment(
         _round_bar(),
         rx.cond(EntryState.notice, rx.callout(EntryState.notice, icon="info", size="1")),
         rx.cond(

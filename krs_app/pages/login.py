@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app import styles
+from krs_app import routes, styles
+from krs_app.pages.page import page
 from krs_app.state.login import DemoAccount, LoginState
 
 
@@ -26,6 +27,7 @@ def _demo_account(account: DemoAccount) -> rx.Component:
     )
 
 
+@page(routes.LOGIN, "เข้าสู่ระบบ", on_load=LoginState.load, layout=None)
 def login_page() -> rx.Component:
     return rx.center(
         rx.card(

@@ -5,16 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes, styles
-from krs_app.components.layout import page_shell
+from krs_app.components.round_select import round_select
 from krs_app.components.summary_table import summary_table
-from krs_app.services.entry import RoundOption
+from krs_app.pages.page import page
 from krs_app.services.report import DistrictScoreRow
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
 from krs_app.state.home import KpiHomeState
-
-
-def _round_option(option: RoundOption) -> rx.Component:
-    return rx.el.option(option.label, value=option.id)
 
 
 def _district_row(row: DistrictScoreRow) -> rx.Component:
@@ -208,17 +204,12 @@ def _tracking() -> rx.Component:
     )
 
 
+@page(routes.REPORT, "รายงานผล", on_load=KpiHomeState.load)
 def report_page() -> rx.Component:
-    return page_shell(
+    return rx.fragment(
         rx.flex(
             rx.heading("รายงานผล", size="5"),
-            rx.el.select(
-                rx.foreach(KpiHomeState.rounds, _round_option),
-                id="round-select",
-                value=KpiHomeState.round_id,
-                on_change=KpiHomeState.change_round,
-                class_name="krs-select",
-            ),
+            round_select(KpiHomeState.rounds, KpiHomeState.round_id, KpiHomeState.change_round),
             gap="3",
             align="center",
             padding_y="0.75em",

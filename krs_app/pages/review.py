@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app import styles
-from krs_app.components.layout import page_shell
+from krs_app import routes, styles
 from krs_app.components.review_detail import review_detail_dialog
+from krs_app.components.round_select import round_select
 from krs_app.components.status_icon import status_icon
 from krs_app.components.summary_table import summary_table
-from krs_app.services.entry import RoundOption
+from krs_app.pages.page import page
 from krs_app.services.review import ReviewColumn, ReviewRow
 from krs_app.state.review import IndicatorOption, ReviewState
 
 STATUS_HELP = "คลิกเพื่อเปิดดูรายละเอียด หลักฐาน และความคิดเห็น"
 
 
-def _option(option: IndicatorOption | RoundOption) -> rx.Component:
+def _option(option: IndicatorOption) -> rx.Component:
     return rx.el.option(option.label, value=option.id)
 
 
@@ -31,14 +31,7 @@ def _toolbar() -> rx.Component:
             aria_label="ตัวชี้วัด",
             style={"maxWidth": "32em"},
         ),
-        rx.el.select(
-            rx.foreach(ReviewState.rounds, _option),
-            id="round-select",
-            value=ReviewState.round_id,
-            on_change=ReviewState.choose_round,
-            class_name="krs-select",
-            aria_label="รอบการรายงาน",
-        ),
+        round_select(ReviewState.rounds, ReviewState.round_id, ReviewState.choose_round),
         rx.vstack(
             rx.text("กำหนดรับรองผล " + ReviewState.deadline_text, size="2"),
             rx.text(
@@ -331,8 +324,9 @@ def _table() -> rx.Component:
     )
 
 
+@page(routes.REVIEW, "ตรวจสอบและรับรองผล", on_load=ReviewState.load)
 def review_page() -> rx.Component:
-    return page_shell(
+    return rx.fragment(
         rx.heading("ตรวจสอบและรับรองผล", size="5", padding_top="0.75em"),
         _toolbar(),
         rx.cond(
