@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app.services.entry import RoundOption
+from krs_app.services.round_options import RoundOption
 
 
 def _round_option(option: RoundOption) -> rx.Component:

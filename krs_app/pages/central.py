@@ -10,7 +10,7 @@ from krs_app.components.number_cell import number_cell
 from krs_app.components.round_select import round_select
 from krs_app.components.status_icon import status_icon
 from krs_app.pages.page import page
-from krs_app.services.central_data import MAX_IMPORT_BYTES
+from krs_app.services.central_import import MAX_IMPORT_BYTES
 from krs_app.services.central_menu import IndicatorOption
 from krs_app.state.central import (
     CentralState,
