@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import district_key
 from krs_app.services import entry
@@ -63,7 +64,7 @@ class EntryState(SessionState):
 
     @rx.event
     def load(self):
-        user = self._user_with_role("district")
+        user = self._user_with_role(Role.DISTRICT)
         if user is None:
             return self._away()
         self.cell_errors = {}
@@ -81,7 +82,7 @@ class EntryState(SessionState):
     @rx.event
     def refresh(self):
         """Reload the rows (after a file, a message or a change from the other side)."""
-        user = self._user_with_role("district")
+        user = self._user_with_role(Role.DISTRICT)
         if user is None:
             return self._away()
         take_stale(self)
@@ -90,7 +91,7 @@ class EntryState(SessionState):
 
     @rx.event
     def change_round(self, round_id: str):
-        user = self._user_with_role("district")
+        user = self._user_with_role(Role.DISTRICT)
         if user is None:
             return self._away()
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
@@ -108,7 +109,7 @@ class EntryState(SessionState):
     @rx.event
     def save_cell(self, variable_id: int, element_id: str, text: str):
         """A cell was left (blur or Enter): store its value through the service."""
-        user = self._user_with_role("district")
+        user = self._user_with_role(Role.DISTRICT)
         if user is None:
             return self._away()
         self._catch_up(user)
