@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app.services.entry import IndicatorRow, VariableRow
+from krs_app.services.views import IndicatorRow, VariableRow
 from krs_app.state.entry import EntryState
 
 # Enter leaves the cell, which saves it like leaving it with the mouse or Tab.

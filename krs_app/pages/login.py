@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app.components.layout import HEADER_BLUE
-from krs_app.state.login import DemoAccount, LoginState
+from krs_app.services.views import DemoAccount
+from krs_app.state.login import LoginState
 
 
 def _demo_account(account: DemoAccount) -> rx.Component:

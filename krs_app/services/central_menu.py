@@ -9,14 +9,9 @@ from krs_app.db.engine import session_scope
 from krs_app.domain.indicators import VariableSource
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, load_catalogue
-from krs_app.services.entry import RoundOption, round_options
+from krs_app.services.entry import round_options
 from krs_app.services.errors import NotAllowed
-
-
-@dataclass
-class IndicatorOption:
-    id: str
-    label: str  # "11.2 โครงการพัฒนาระบบ..."
+from krs_app.services.views import IndicatorOption, RoundOption
 
 
 @dataclass
