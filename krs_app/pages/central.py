@@ -8,7 +8,7 @@ import reflex as rx
 from krs_app import routes
 from krs_app.components.layout import page_shell
 from krs_app.components.status_icon import status_icon
-from krs_app.services.central_data import MAX_IMPORT_BYTES
+from krs_app.services.central_import import MAX_IMPORT_BYTES
 from krs_app.services.views import (
     GridCell,
     GridColumn,

@@ -8,7 +8,7 @@ from krs_app.components.layout import page_shell
 from krs_app.components.review_detail import review_detail_dialog
 from krs_app.components.status_icon import status_icon
 from krs_app.components.summary_table import summary_table
-from krs_app.services.review import ReviewColumn, ReviewRow
+from krs_app.services.review_inbox import ReviewColumn, ReviewRow
 from krs_app.services.views import IndicatorOption, RoundOption
 from krs_app.state.review import ReviewState
 

@@ -11,10 +11,10 @@ from krs_app.live.registry import KPI_KEY
 from krs_app.live.targets import refreshed, watch
 from krs_app.services import lookups, overview, report, rounds, tracking
 from krs_app.services.catalogue import district_id_for_code
-from krs_app.services.entry import round_options_for
 from krs_app.services.errors import ServiceError
 from krs_app.services.overview import IndicatorSummary
 from krs_app.services.report import DistrictScoreRow
+from krs_app.services.round_options import round_options_for
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
 from krs_app.services.views import RoundOption
 from krs_app.state.session import SessionState
