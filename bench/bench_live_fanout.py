@@ -6,7 +6,7 @@ What is timed (one run):
   of an awaiting 11.x result when the app has a bureau-side certify event handler, else a
   message in spm07's thread of that indicator (PanelState.open_comments + send_comment).
   N watcher tabs of spm07 (all hydrated on /entry, so each is a registered viewer of
-  "district:<spm07's id>") wait for the live delta (krs_app.state.live): the clock of each
+  "district:<spm07's id>") wait for the live delta (krs_app.live.dispatch): the clock of each
   watcher stops when the first frame arrives whose EntryState.indicators row shows the
   change (status "certified", or new_badge true). Between message runs a spm07 tab opens
   the badge (PanelState.open_badge), which is itself a live change (new_badge false) and is

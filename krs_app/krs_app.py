@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 import reflex as rx
 
 from krs_app.api import api
+from krs_app.live.dispatch import start_live_updates
 from krs_app.pages import central, entry, home, login, report, review  # noqa: F401  (each declares its page)
 from krs_app.pages.page import add_pages
-from krs_app.startup import freeze_startup_objects, prepare_database
-from krs_app.state.live import start_live_updates
+from krs_app.services.rounds import close_due_rounds
+from krs_app.startup import freeze_startup_objects, prepare_database, run_every
 from krs_app.styles import APP_STYLE
 
 prepare_database()
@@ -33,19 +31,11 @@ SCHEDULER_PERIOD_SECONDS = 60
 async def _background_jobs() -> None:
     """Per process: live updates, and closing rounds whose certification deadline passed
     (a catch-up at start, then a periodic check; closing is idempotent, so several
-    processes doing it is harmless)."""
-    start_live_updates()
+    processes doing it is harmless). A failed check is logged and tried again next period;
+    a broken import of the app's own code fails at start-up, where it is seen."""
+    start_live_updates(app)
     freeze_startup_objects()
-    while True:
-        try:
-            from krs_app.services.rounds import close_due_rounds
-
-            await asyncio.to_thread(close_due_rounds)
-        except ImportError:
-            pass
-        except Exception:
-            logging.getLogger(__name__).exception("closing due rounds failed")
-        await asyncio.sleep(SCHEDULER_PERIOD_SECONDS)
+    await run_every(SCHEDULER_PERIOD_SECONDS, close_due_rounds, "closing due rounds")
 
 
 app.register_lifespan_task(_background_jobs)

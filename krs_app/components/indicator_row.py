@@ -7,7 +7,7 @@ import reflex as rx
 from krs_app import styles
 from krs_app.components.status_icon import status_icon
 from krs_app.components.value_cell import value_cell
-from krs_app.services.entry import IndicatorRow, VariableRow
+from krs_app.services.views import IndicatorRow, VariableRow
 from krs_app.state.entry import EntryState
 from krs_app.state.panel import PanelState
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.number_cell import number_cell
-from krs_app.services.entry import IndicatorRow, VariableRow
+from krs_app.services.views import IndicatorRow, VariableRow
 from krs_app.state.entry import EntryState
 
 

@@ -11,15 +11,16 @@ from krs_app.components.round_select import round_select
 from krs_app.components.status_icon import status_icon
 from krs_app.pages.page import page
 from krs_app.services.central_import import MAX_IMPORT_BYTES
-from krs_app.services.central_menu import IndicatorOption
-from krs_app.state.central import (
-    CentralState,
+from krs_app.services.views import (
     GridCell,
     GridColumn,
     GridRow,
+    IndicatorOption,
     PreviewChange,
     PreviewRefusal,
 )
+from krs_app.state.central import CentralState
+from krs_app.state.central_import import CentralImportState
 
 
 def _option(option: IndicatorOption) -> rx.Component:
@@ -213,28 +214,32 @@ def _refused_row(refusal: PreviewRefusal) -> rx.Component:
 def _preview() -> rx.Component:
     return rx.vstack(
         rx.callout(
-            CentralState.preview_message, icon="file-check", size="1", color_scheme="blue", id="central-preview-message"
+            CentralImportState.preview_message,
+            icon="file-check",
+            size="1",
+            color_scheme="blue",
+            id="central-preview-message",
         ),
-        rx.text("ไฟล์: " + CentralState.preview_filename, size="2", color=styles.TEXT_LABEL),
-        rx.foreach(CentralState.preview_problems, lambda p: rx.text(p, size="1", color=styles.TEXT_WARNING)),
+        rx.text("ไฟล์: " + CentralImportState.preview_filename, size="2", color=styles.TEXT_LABEL),
+        rx.foreach(CentralImportState.preview_problems, lambda p: rx.text(p, size="1", color=styles.TEXT_WARNING)),
         rx.text("รายการที่จะเปลี่ยนแปลง (ค่าเดิม → ค่าใหม่)", weight="bold", size="2"),
         rx.cond(
-            CentralState.preview_changes.length() > 0,
+            CentralImportState.preview_changes.length() > 0,
             rx.el.table(
                 rx.el.thead(rx.el.tr(rx.el.th("แถว"), rx.el.th("รหัส"), rx.el.th("เขตพื้นที่"), rx.el.th("การเปลี่ยนแปลง"))),
-                rx.el.tbody(rx.foreach(CentralState.preview_changes, _change_row)),
+                rx.el.tbody(rx.foreach(CentralImportState.preview_changes, _change_row)),
                 class_name="krs-table",
                 id="central-preview-changes",
             ),
             rx.text("ไม่มีข้อมูลที่ต้องเปลี่ยนแปลง", size="2", color=styles.TEXT_MUTED, id="central-preview-changes"),
         ),
         rx.cond(
-            CentralState.preview_refused.length() > 0,
+            CentralImportState.preview_refused.length() > 0,
             rx.vstack(
                 rx.text("แถวที่ไม่นำเข้า", weight="bold", size="2", color=styles.TEXT_ERROR),
                 rx.el.table(
                     rx.el.thead(rx.el.tr(rx.el.th("แถว"), rx.el.th("รหัส"), rx.el.th("เหตุผล"))),
-                    rx.el.tbody(rx.foreach(CentralState.preview_refused, _refused_row)),
+                    rx.el.tbody(rx.foreach(CentralImportState.preview_refused, _refused_row)),
                     class_name="krs-table",
                     id="central-preview-refused",
                 ),
@@ -248,7 +253,7 @@ def _preview() -> rx.Component:
                 "ยืนยันนำเข้า",
                 id="central-apply",
                 on_click=CentralState.apply_import,
-                disabled=CentralState.preview_value_count == 0,
+                disabled=CentralImportState.preview_value_count == 0,
             ),
             rx.button(
                 "ยกเลิก", id="central-cancel", variant="soft", color_scheme="gray", on_click=CentralState.cancel_import
@@ -297,16 +302,16 @@ def _import_card() -> rx.Component:
             wrap="wrap",
         ),
         rx.cond(
-            CentralState.import_message,
+            CentralImportState.import_message,
             rx.callout(
-                CentralState.import_message,
+                CentralImportState.import_message,
                 size="1",
                 id="central-import-message",
-                color_scheme=rx.cond(CentralState.import_ok, "green", "red"),
+                color_scheme=rx.cond(CentralImportState.import_ok, "green", "red"),
                 margin_top="0.5em",
             ),
         ),
-        rx.cond(CentralState.preview_shown, rx.box(_preview(), padding_top="0.75em")),
+        rx.cond(CentralImportState.preview_shown, rx.box(_preview(), padding_top="0.75em")),
         class_name="krs-indicator",
         id="central-import",
     )

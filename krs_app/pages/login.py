@@ -6,7 +6,8 @@ import reflex as rx
 
 from krs_app import routes, styles
 from krs_app.pages.page import page
-from krs_app.state.login import DemoAccount, LoginState
+from krs_app.services.views import DemoAccount
+from krs_app.state.login import LoginState
 
 
 def _demo_account(account: DemoAccount) -> rx.Component:

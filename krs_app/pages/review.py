@@ -11,7 +11,8 @@ from krs_app.components.status_icon import status_icon
 from krs_app.components.summary_table import summary_table
 from krs_app.pages.page import page
 from krs_app.services.review_inbox import ReviewColumn, ReviewRow
-from krs_app.state.review import IndicatorOption, ReviewState
+from krs_app.services.views import IndicatorOption
+from krs_app.state.review import ReviewState
 
 STATUS_HELP = "คลิกเพื่อเปิดดูรายละเอียด หลักฐาน และความคิดเห็น"
 
