@@ -112,6 +112,12 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
             ),
         ),
         rx.cond(
+            row.note,
+            rx.callout(
+                row.note, icon="info", color_scheme="gray", size="1", margin_y="0.4em", id="note-" + row.code_id
+            ),
+        ),
+        rx.cond(
             ~row.editable & (row.lock_reason != ""),
             rx.text(
                 rx.icon("lock", size=12),

@@ -54,8 +54,91 @@ def _score_box() -> rx.Component:
         rx.cond(D.reason, rx.text("เหตุผลที่ไม่รับรอง: " + D.reason, size="2", color=styles.TEXT_ERROR)),
         rx.cond(D.correction_deadline_text, rx.text("แก้ไขได้ถึง " + D.correction_deadline_text, size="2")),
         rx.cond(D.certified_text, rx.text(D.certified_text, size="2", color=styles.TEXT_SUCCESS)),
+        rx.cond(
+            D.not_applicable,
+            rx.callout(
+                "ไม่ประเมินตัวชี้วัดนี้ (ไม่นำมาคิดในคะแนนเฉลี่ยถ่วงน้ำหนักของ สพท.): " + D.not_applicable_text,
+                icon="info",
+                color_scheme="gray",
+                size="1",
+                id="detail-not-applicable",
+            ),
+        ),
         spacing="1",
         width="100%",
+    )
+
+
+def _not_applicable() -> rx.Component:
+    """ไม่ประเมินตัวชี้วัดนี้: mark (with a reason) or undo, by the owning bureau before the round closes."""
+    return rx.fragment(
+        rx.cond(
+            D.actions.can_mark_not_applicable & ~ReviewState.not_applicable_open,
+            rx.button(
+                "ไม่ประเมินตัวชี้วัดนี้",
+                id="not-applicable-button",
+                variant="outline",
+                color_scheme="gray",
+                on_click=ReviewState.open_not_applicable,
+            ),
+        ),
+        rx.cond(
+            D.actions.can_mark_not_applicable & ReviewState.not_applicable_open,
+            rx.form(
+                rx.vstack(
+                    rx.text(
+                        "เหตุผลที่ไม่ประเมินตัวชี้วัดนี้สำหรับ สพท. นี้ (เช่น ไม่มีสถานศึกษาตามตัวชี้วัด) "
+                        "— จะไม่นำมาคิดในคะแนนเฉลี่ยถ่วงน้ำหนัก และแจ้ง สพท. ในความคิดเห็น",
+                        size="2",
+                        weight="medium",
+                    ),
+                    rx.text_area(id="not-applicable-reason", name="reason", rows="2", width="100%"),
+                    rx.hstack(
+                        rx.button("ยืนยันไม่ประเมินตัวชี้วัดนี้", id="not-applicable-confirm", type="submit"),
+                        rx.button(
+                            "ยกเลิก",
+                            type="button",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=ReviewState.cancel_not_applicable,
+                        ),
+                        spacing="2",
+                    ),
+                    width="100%",
+                    spacing="2",
+                ),
+                on_submit=ReviewState.mark_not_applicable,
+                reset_on_submit=False,
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            D.actions.can_undo_not_applicable,
+            rx.form(
+                rx.hstack(
+                    rx.el.input(
+                        name="reason",
+                        placeholder="เหตุผลที่ยกเลิก",
+                        id="not-applicable-undo-reason",
+                        class_name="krs-select",
+                        aria_label="เหตุผลที่ยกเลิกการไม่ประเมินตัวชี้วัดนี้",
+                        style={"flex": "1"},
+                    ),
+                    rx.button(
+                        "ยกเลิกการไม่ประเมิน",
+                        id="not-applicable-undo",
+                        type="submit",
+                        variant="outline",
+                        color_scheme="orange",
+                    ),
+                    width="100%",
+                    wrap="wrap",
+                ),
+                on_submit=ReviewState.undo_not_applicable,
+                reset_on_submit=True,
+                width="100%",
+            ),
+        ),
     )
 
 
@@ -80,7 +163,9 @@ def _decisions() -> rx.Component:
                 disabled=~D.actions.can_refuse,
             ),
             spacing="2",
+            wrap="wrap",
         ),
+        _not_applicable(),
         rx.cond(
             ~D.actions.can_certify & (D.actions.certify_reason != ""),
             rx.text(D.actions.certify_reason, size="1", color=styles.TEXT_MUTED, id="certify-reason"),

@@ -139,6 +139,11 @@ class Result(SQLModel, table=True):
     extended_until: NaiveDatetime | None = None  # lock exception granted by the KPI office
     fixed_at_close: bool = False
     updated_at: NaiveDatetime | None = None
+    # ไม่ประเมินตัวชี้วัดนี้: marked by the owning bureau; left out of the weighted overall score
+    not_applicable: bool = False
+    not_applicable_reason: str | None = Field(default=None, sa_column=Column(Text))
+    not_applicable_by: int | None = Field(default=None, foreign_key="user_account.id")
+    not_applicable_at: NaiveDatetime | None = None
 
 
 class EvidenceFile(SQLModel, table=True):

@@ -133,6 +133,29 @@ def may_undo(
     return ALLOW
 
 
+def may_mark_not_applicable(marked: bool, round_closed: bool, actor: Actor, undo: bool = False) -> Decision:
+    """May the result be marked not applicable (ไม่ประเมินตัวชี้วัดนี้), or the mark undone?
+
+    Only the owning bureau decides it, and either way only before the round closes.
+    """
+    if actor != Actor.BUREAU:
+        return _no("การระบุว่าไม่ประเมินตัวชี้วัดนี้เป็นหน้าที่ของสำนักเจ้าของตัวชี้วัด")
+    if round_closed:
+        return _no("รอบการรายงานนี้ปิดแล้ว เปลี่ยนแปลงไม่ได้")
+    if undo and not marked:
+        return _no("ผลการดำเนินงานนี้ไม่ได้ถูกระบุว่าไม่ประเมินตัวชี้วัดนี้")
+    if not undo and marked:
+        return _no("ระบุว่าไม่ประเมินตัวชี้วัดนี้ไว้แล้ว")
+    return ALLOW
+
+
+def decision_while_not_applicable(marked: bool) -> Decision:
+    """A result marked not applicable takes no certification or refusal until the mark is undone."""
+    if marked:
+        return _no("ผลนี้ระบุว่าไม่ประเมินตัวชี้วัดนี้ ยกเลิกการระบุก่อนจึงจะรับรอง/ไม่รับรองได้")
+    return ALLOW
+
+
 def check_reason(text: object, what: str = "เหตุผล") -> Decision:
     """A reason must be given, and not be too long."""
     if not isinstance(text, str) or not text.strip():

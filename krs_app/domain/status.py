@@ -105,3 +105,38 @@ def district_edit_window(
     if district_deadline is not None and now > district_deadline:
         return EditWindow(False, "พ้นกำหนดส่งข้อมูลของรอบนี้แล้ว")
     return EditWindow(True)
+
+
+# ------------------------------------------------------------------ not applicable (ไม่ประเมินตัวชี้วัดนี้)
+
+NOT_APPLICABLE_LABEL = "ไม่ประเมินตัวชี้วัดนี้"
+NOT_APPLICABLE_HELP_FOR_DISTRICT = (
+    "ไม่ประเมินตัวชี้วัดนี้: สำนักเจ้าของตัวชี้วัดระบุว่าตัวชี้วัดนี้ไม่ใช้กับ สพท. นี้ จึงไม่นำมาคิดในคะแนนเฉลี่ยถ่วงน้ำหนัก (น้ำหนักของตัวชี้วัดนี้ไม่ถูกนับ)"
+)
+UNCOMPUTABLE_HELP_FOR_DISTRICT = (
+    "คำนวณผลไม่ได้เพราะตัวหารเป็นศูนย์ จึงรับรองผลไม่ได้ — หากตัวเลขถูกต้อง (เช่น ไม่มีสถานศึกษาตามตัวชี้วัดนี้) "
+    "สำนักเจ้าของตัวชี้วัดจะพิจารณาระบุว่า “ไม่ประเมินตัวชี้วัดนี้” ซึ่งจะไม่นำตัวชี้วัดนี้มาคิดคะแนนเฉลี่ยถ่วงน้ำหนัก "
+    "หากตัวเลขไม่ถูกต้อง ให้แก้ไขข้อมูล"
+)
+
+
+def overall_part(weight: float, score: float | None, not_applicable: bool) -> tuple[float, float | None]:
+    """One indicator's part in a district's weighted overall score (weighted_overall's input).
+
+    A result marked not applicable leaves the overall score: score None, so its weight
+    leaves the denominator. Every overall score (entry, report, exports) goes through here.
+    """
+    return weight, (None if not_applicable else score)
+
+
+def district_note(status: Status, complete: bool, computable: bool, not_applicable: bool, reason: str) -> str:
+    """What the district reads under a result that is out of the ordinary (Thai, '' = nothing).
+
+    Not applicable: why, and that it leaves the overall score. A complete result that cannot
+    be computed (0/0): why it cannot be certified, and what happens next.
+    """
+    if not_applicable:
+        return NOT_APPLICABLE_HELP_FOR_DISTRICT + (f" — เหตุผล: {reason}" if reason else "")
+    if complete and not computable and status != Status.CERTIFIED:
+        return UNCOMPUTABLE_HELP_FOR_DISTRICT
+    return ""

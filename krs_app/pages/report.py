@@ -23,6 +23,7 @@ def _district_row(row: DistrictScoreRow) -> rx.Component:
         rx.el.td(row.awaiting, class_name="krs-num"),
         rx.el.td(row.not_certified, class_name="krs-num"),
         rx.el.td(row.not_reported, class_name="krs-num"),
+        rx.el.td(row.not_applicable, class_name="krs-num", id="report-not-applicable-" + row.code),
     )
 
 
@@ -57,6 +58,7 @@ def _districts_table() -> rx.Component:
                         rx.el.th("รอการรับรองผล"),
                         rx.el.th("ไม่รับรอง"),
                         rx.el.th("ยังไม่รายงานผล"),
+                        rx.el.th("ไม่ประเมินตัวชี้วัดนี้"),
                     )
                 ),
                 rx.el.tbody(rx.foreach(KpiHomeState.shown_districts, _district_row)),

@@ -20,6 +20,7 @@ from krs_app.domain.certification import (
     Decision,
     check_correction_deadline,
     check_reason,
+    decision_while_not_applicable,
     may_certify,
     may_refuse,
     may_undo,
@@ -84,6 +85,8 @@ def _certify_in(
         round_.certification_deadline,
         reviewer_actor(user),
     )
+    if decision.allowed:
+        decision = decision_while_not_applicable(bool(result and result.not_applicable))
     if not decision.allowed or result is None:
         return decision, None
     change_result(
@@ -189,6 +192,7 @@ def refuse(
         result = find_result(session, district_id, indicator_id, round_.id, for_update=True)
         status = Status(result.status) if result else Status.NOT_REPORTED
         _raise_unless(may_refuse(status, now, round_.closed, round_.certification_deadline, actor))
+        _raise_unless(decision_while_not_applicable(bool(result and result.not_applicable)))
         latest = round_.certification_deadline if actor == Actor.BUREAU else None
         _raise_unless(check_correction_deadline(deadline, now, latest, round_.closed))
         lines = _faulty_lines(session, entry, district_id, round_.id, faulty)

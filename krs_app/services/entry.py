@@ -14,10 +14,13 @@ from krs_app.domain.next_level import next_level_hint
 from krs_app.domain.numbers import format_number, format_result, format_score
 from krs_app.domain.scoring import evaluate, weighted_overall
 from krs_app.domain.status import (
+    NOT_APPLICABLE_LABEL,
     STATUS_HELP_FOR_DISTRICT,
     STATUS_LABELS,
     Status,
     district_edit_window,
+    district_note,
+    overall_part,
     self_score,
 )
 from krs_app.domain.thai_dates import countdown, thai_datetime
@@ -79,7 +82,8 @@ def _overall_text(session: Session, entries, district_id: int, round_: Round) ->
             continue
         result = results.get(entry.indicator.id)
         status = Status(result.status) if result else Status.NOT_REPORTED
-        scored.append((entry.spec.weight, self_score(status, result.score if result else None)))
+        score = self_score(status, result.score if result else None)
+        scored.append(overall_part(entry.spec.weight, score, bool(result and result.not_applicable)))
     return format_score(weighted_overall(scored))
 
 
@@ -159,6 +163,7 @@ def _indicator_rows(
                     element_id=_shared(f"value-{code_for_id(spec.code)}-{key}"),
                 )
             )
+        not_applicable = bool(result and result.not_applicable)
         refusal = ""
         if result is not None and status == Status.NOT_CERTIFIED:
             refusal = result.reason or ""
@@ -174,7 +179,7 @@ def _indicator_rows(
                 score_text=_shared(format_score(shown_score)),
                 percent_text=_shared(format_result(evaluation.result)),
                 status=status.value,
-                status_label=STATUS_LABELS[status],
+                status_label=NOT_APPLICABLE_LABEL if not_applicable else STATUS_LABELS[status],
                 status_help=STATUS_HELP_FOR_DISTRICT[status],
                 hint=_shared(next_level_hint(spec, by_key, round_.months, evaluation.score))
                 if status != Status.CERTIFIED
@@ -185,6 +190,14 @@ def _indicator_rows(
                 new_badge=entry.indicator.id in unread,
                 evidence_count=evidence_counts.get(entry.indicator.id, 0),
                 variables=variable_rows,
+                not_applicable=not_applicable,
+                note=district_note(
+                    status,
+                    evaluation.complete,
+                    evaluation.score is not None,
+                    not_applicable,
+                    (result.not_applicable_reason or "") if result else "",
+                ),
             )
         )
     return rows

@@ -10,7 +10,7 @@ from krs_app.db.engine import session_scope
 from krs_app.db.models import District, Result
 from krs_app.domain.numbers import format_score
 from krs_app.domain.scoring import weighted_overall
-from krs_app.domain.status import Status, public_score
+from krs_app.domain.status import Status, overall_part, public_score
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, load_catalogue
 from krs_app.services.errors import NotAllowed
@@ -28,6 +28,7 @@ class DistrictScoreRow:
     awaiting: int
     not_certified: int
     not_reported: int
+    not_applicable: int = 0  # ไม่ประเมินตัวชี้วัดนี้: left out of the overall score
 
 
 @dataclass
@@ -55,11 +56,17 @@ def district_report(user: CurrentUser, round_id: int | None = None) -> DistrictR
             results = by_district.get(district.id, {})
             counts = dict.fromkeys(Status, 0)
             scored = []
+            not_applicable_count = 0
             for indicator_id, weight in assessed.items():
                 result = results.get(indicator_id)
                 status = Status(result.status) if result else Status.NOT_REPORTED
-                counts[status] += 1
-                scored.append((weight, public_score(status, result.score if result else None)))
+                not_applicable = bool(result and result.not_applicable)
+                if not_applicable:
+                    not_applicable_count += 1
+                else:
+                    counts[status] += 1
+                score = public_score(status, result.score if result else None)
+                scored.append(overall_part(weight, score, not_applicable))
             overall = weighted_overall(scored) or 1.0
             rows.append(
                 DistrictScoreRow(
@@ -73,6 +80,7 @@ def district_report(user: CurrentUser, round_id: int | None = None) -> DistrictR
                     awaiting=counts[Status.AWAITING],
                     not_certified=counts[Status.NOT_CERTIFIED],
                     not_reported=counts[Status.NOT_REPORTED],
+                    not_applicable=not_applicable_count,
                 )
             )
         rows.sort(key=lambda r: (-r.overall, r.code))

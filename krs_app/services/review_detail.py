@@ -12,9 +12,11 @@ from sqlmodel import select
 from krs_app.db.engine import session_scope
 from krs_app.db.models import AuditLog, District, Result, Round, User
 from krs_app.domain.certification import (
+    decision_while_not_applicable,
     formula_text,
     formula_with_values,
     may_certify,
+    may_mark_not_applicable,
     may_refuse,
     may_undo,
     score_explanation,
@@ -22,7 +24,7 @@ from krs_app.domain.certification import (
 from krs_app.domain.indicators import VariableSource
 from krs_app.domain.numbers import format_number, format_result, format_score
 from krs_app.domain.scoring import Evaluation, evaluate
-from krs_app.domain.status import STATUS_HELP_FOR_BUREAU, STATUS_LABELS, Status
+from krs_app.domain.status import NOT_APPLICABLE_LABEL, STATUS_HELP_FOR_BUREAU, STATUS_LABELS, Status
 from krs_app.domain.thai_dates import thai_datetime
 from krs_app.services.access import require_reviewer, require_round, reviewer_actor
 from krs_app.services.auth import CurrentUser
@@ -31,7 +33,15 @@ from krs_app.services.clock import deadline_text, to_bangkok, utcnow
 from krs_app.services.results import values_by_key
 
 VALUE_ACTIONS = ("enter_value", "import_central", "set_central_value")
-DECISION_ACTIONS = ("certify", "refuse", "undo_certification", "extend_deadline", "close_fix")
+DECISION_ACTIONS = (
+    "certify",
+    "refuse",
+    "undo_certification",
+    "extend_deadline",
+    "close_fix",
+    "mark_not_applicable",
+    "undo_not_applicable",
+)
 ACTION_LABELS = {
     "enter_value": "สพท. บันทึกข้อมูล",
     "import_central": "นำเข้าข้อมูลส่วนกลาง",
@@ -41,6 +51,8 @@ ACTION_LABELS = {
     "undo_certification": "ยกเลิกการรับรองผล",
     "extend_deadline": "กพร. ขยายเวลาแก้ไข",
     "close_fix": "ปิดรอบ: กำหนดคะแนน 1.00000",
+    "mark_not_applicable": NOT_APPLICABLE_LABEL,
+    "undo_not_applicable": "ยกเลิก “ไม่ประเมินตัวชี้วัดนี้”",
 }
 
 
@@ -77,6 +89,9 @@ class AllowedActions:
     undo_reason: str
     can_remind: bool
     latest_correction_deadline_text: str  # a bureau's correction deadline may not be later
+    can_mark_not_applicable: bool = False
+    can_undo_not_applicable: bool = False
+    not_applicable_reason: str = ""  # why marking (or undoing) is not offered
 
 
 @dataclass
@@ -111,9 +126,13 @@ class ReviewDetail:
     history: list[HistoryRow]  # values: who changed what, before -> after
     decisions: list[HistoryRow]  # certify / refuse / undo / extension / close
     actions: AllowedActions
+    not_applicable: bool = False  # ไม่ประเมินตัวชี้วัดนี้
+    not_applicable_text: str = ""  # the reason, by whom and when
 
 
-def _allowed_actions(user: CurrentUser, status: Status, evaluation: Evaluation, round_: Round, now: datetime):
+def _allowed_actions(
+    user: CurrentUser, status: Status, evaluation: Evaluation, round_: Round, now: datetime, marked: bool
+):
     actor = reviewer_actor(user)
     certify = may_certify(
         status,
@@ -126,6 +145,9 @@ def _allowed_actions(user: CurrentUser, status: Status, evaluation: Evaluation, 
     )
     refuse = may_refuse(status, now, round_.closed, round_.certification_deadline, actor)
     undo = may_undo(status, now, round_.closed, round_.certification_deadline, actor)
+    if marked:
+        certify = refuse = decision_while_not_applicable(marked)
+    mark = may_mark_not_applicable(marked, round_.closed, actor, undo=marked)
     return AllowedActions(
         can_certify=certify.allowed,
         certify_reason=certify.reason,
@@ -135,6 +157,9 @@ def _allowed_actions(user: CurrentUser, status: Status, evaluation: Evaluation, 
         undo_reason=undo.reason,
         can_remind=status == Status.NOT_REPORTED and not round_.closed,
         latest_correction_deadline_text=deadline_text(round_.certification_deadline),
+        can_mark_not_applicable=mark.allowed and not marked,
+        can_undo_not_applicable=mark.allowed and marked,
+        not_applicable_reason=mark.reason,
     )
 
 
@@ -211,7 +236,7 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
         )
         user_ids = {log.user_id for log in logs}
         if result is not None:
-            user_ids |= {result.certified_by, result.refused_by}
+            user_ids |= {result.certified_by, result.refused_by, result.not_applicable_by}
         user_ids.discard(None)
         names = (
             {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
@@ -232,6 +257,11 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
             )
             for v in spec.variables
         ]
+        marked = bool(result and result.not_applicable)
+        not_applicable_text = ""
+        if marked and result.not_applicable_at:
+            at = thai_datetime(to_bangkok(result.not_applicable_at))
+            not_applicable_text = f"{result.not_applicable_reason or ''} ({who(result.not_applicable_by)} {at})"
         certified_text = refused_text = ""
         if result is not None and status == Status.CERTIFIED and result.certified_at:
             certified_text = f"{who(result.certified_by)} {thai_datetime(to_bangkok(result.certified_at))}"
@@ -257,7 +287,7 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
             score_explanation=score_explanation(spec, by_key, round_.months),
             complete=evaluation.complete,
             status=status.value,
-            status_label=STATUS_LABELS[status],
+            status_label=NOT_APPLICABLE_LABEL if marked else STATUS_LABELS[status],
             status_help=STATUS_HELP_FOR_BUREAU[status],
             reason=(result.reason or "") if result is not None and status == Status.NOT_CERTIFIED else "",
             correction_deadline_text=deadline_text(result.correction_deadline)
@@ -271,5 +301,7 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
             fixed_at_close=bool(result and result.fixed_at_close),
             history=[_history_row(log, who(log.user_id)) for log in logs if log.action in VALUE_ACTIONS],
             decisions=[_history_row(log, who(log.user_id)) for log in logs if log.action in DECISION_ACTIONS],
-            actions=_allowed_actions(user, status, evaluation, round_, now),
+            actions=_allowed_actions(user, status, evaluation, round_, now, marked),
+            not_applicable=marked,
+            not_applicable_text=not_applicable_text,
         )

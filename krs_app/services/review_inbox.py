@@ -19,7 +19,7 @@ from krs_app.domain.districts import LEVEL_LABELS
 from krs_app.domain.indicators import VariableSource, code_for_id
 from krs_app.domain.numbers import format_number, format_result, format_score
 from krs_app.domain.scoring import evaluate
-from krs_app.domain.status import STATUS_LABELS, Status
+from krs_app.domain.status import NOT_APPLICABLE_LABEL, STATUS_LABELS, Status
 from krs_app.domain.thai_dates import countdown
 from krs_app.services import threads
 from krs_app.services.access import require_bureau_of, require_round, reviewer_actor
@@ -240,6 +240,7 @@ def _inbox_item(
 ) -> _Item:
     result = data.results.get(district.id)
     row_status = Status(result.status) if result else Status.NOT_REPORTED
+    not_applicable = bool(result and result.not_applicable)
     by_key = data.values.get(district.id, {})
     evaluation = evaluate(entry.spec, by_key, months)
     count, registered = data.evidence.get(district.id, (0, 0))
@@ -259,13 +260,13 @@ def _inbox_item(
         last_message=_snippet(message.body) if message else "",
         last_message_side=message.sender_side if message else "",
         status=row_status.value,
-        status_label=STATUS_LABELS[row_status],
+        status_label=NOT_APPLICABLE_LABEL if not_applicable else STATUS_LABELS[row_status],
         new_badge=district.id in data.badges,
         days_left=left,
         correction_deadline_text=deadline_text(result.correction_deadline)
         if result is not None and row_status == Status.NOT_CERTIFIED
         else "",
-        selectable=row_status == Status.AWAITING and evaluation.score is not None,
+        selectable=row_status == Status.AWAITING and evaluation.score is not None and not not_applicable,
         element_id=f"review-open-{district.code}-{code_for_id(entry.indicator.code)}",
     )
     return _Item(row, evaluation.score, district.province)

@@ -38,6 +38,7 @@ class Counts:
     certified: int = 0
     refused: int = 0
     not_reported: int = 0
+    not_applicable: int = 0  # ไม่ประเมินตัวชี้วัดนี้: nothing to certify
     oldest_district: str = ""  # short name of the district waiting longest
     oldest_indicator: str = ""  # its indicator code
     oldest_date_text: str = ""  # when it was reported, Thai date
@@ -60,6 +61,7 @@ class Counts:
         self.certified += other.certified
         self.refused += other.refused
         self.not_reported += other.not_reported
+        self.not_applicable += other.not_applicable
         if other.oldest_at is not None and (self.oldest_at is None or other.oldest_at < self.oldest_at):
             self.oldest_at = other.oldest_at
             self.oldest_district = other.oldest_district
@@ -112,15 +114,17 @@ def certification_tracking(user: CurrentUser, round_id: int | None = None) -> Tr
         bureaus = {b.id: b for b in session.exec(select(Bureau))}
         per_indicator: dict[int, Counts] = {e.indicator.id: Counts() for e in entries}
         codes = {e.indicator.id: e.indicator.code for e in entries}
-        for district_id, indicator_id, status, reported_at in session.exec(
-            select(Result.district_id, Result.indicator_id, Result.status, Result.reported_at).where(
-                Result.round_id == round_.id
-            )
+        for district_id, indicator_id, status, reported_at, not_applicable in session.exec(
+            select(
+                Result.district_id, Result.indicator_id, Result.status, Result.reported_at, Result.not_applicable
+            ).where(Result.round_id == round_.id)
         ):
             counts = per_indicator.get(indicator_id)
             if counts is None:
                 continue
-            if status == Status.AWAITING.value:
+            if not_applicable:
+                counts.not_applicable += 1
+            elif status == Status.AWAITING.value:
                 counts.awaiting += 1
                 if is_overdue(Status.AWAITING, reported_at, now, round_.certification_deadline):
                     counts.overdue += 1
@@ -133,7 +137,9 @@ def certification_tracking(user: CurrentUser, round_id: int | None = None) -> Tr
         totals = Counts()
         for entry in entries:
             counts = per_indicator[entry.indicator.id]
-            counts.not_reported = district_count - counts.awaiting - counts.certified - counts.refused
+            counts.not_reported = (
+                district_count - counts.awaiting - counts.certified - counts.refused - counts.not_applicable
+            )
             bureau = bureaus[entry.indicator.bureau_id]
             row = by_bureau.setdefault(
                 bureau.id, BureauTracking(bureau.id, bureau.name, bureau.short_name, False, Counts(), [])
@@ -165,6 +171,7 @@ HEADERS = (
     "รับรองผล",
     "ไม่รับรอง",
     "ยังไม่รายงานผล",
+    "ไม่ประเมินตัวชี้วัดนี้",
     "รอนานที่สุด (สพท.)",
     "รายงานเมื่อ",
     "รอมาแล้ว (วัน)",
@@ -182,6 +189,7 @@ def _table(tracking: Tracking) -> list[list[object]]:
             c.certified,
             c.refused,
             c.not_reported,
+            c.not_applicable,
             c.oldest_district,
             c.oldest_date_text,
             "" if c.oldest_days is None else c.oldest_days,

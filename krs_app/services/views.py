@@ -69,6 +69,8 @@ class IndicatorRow:
     new_badge: bool
     evidence_count: int
     variables: list[VariableRow] = field(default_factory=list)
+    not_applicable: bool = False  # ไม่ประเมินตัวชี้วัดนี้: left out of the overall score
+    note: str = ""  # why a result is out of the ordinary (not applicable; 0/0), Thai
 
 
 # ------------------------------------------------------------------ the central-data page (ข้อมูลส่วนกลาง)

@@ -10,7 +10,16 @@ from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import bureau_key
 from krs_app.live.targets import refreshed, watch
-from krs_app.services import decisions, lookups, overview, reminders, review_detail, review_inbox, threads
+from krs_app.services import (
+    decisions,
+    lookups,
+    not_applicable,
+    overview,
+    reminders,
+    review_detail,
+    review_inbox,
+    threads,
+)
 from krs_app.services.errors import ServiceError
 from krs_app.services.review_detail import AllowedActions, ReviewDetail
 from krs_app.services.review_inbox import ReviewColumn, ReviewRow
@@ -95,6 +104,7 @@ class ReviewState(SessionState):
     detail_open: bool = False
     detail: ReviewDetail = _empty_detail()
     refuse_open: bool = False
+    not_applicable_open: bool = False
     decision_error: str = ""
     bulk_confirm_open: bool = False
     remind_open: bool = False
@@ -268,6 +278,7 @@ class ReviewState(SessionState):
             return self._away()
         self.decision_error = ""
         self.refuse_open = False
+        self.not_applicable_open = False
         try:
             self.detail = review_detail.review_detail(
                 user, int(district_id), int(self.indicator_id), int(self.round_id)
@@ -318,6 +329,7 @@ class ReviewState(SessionState):
             return None
         self.decision_error = ""
         self.refuse_open = False
+        self.not_applicable_open = False
         self.notice, self.notice_ok = outcome.message, True
         self._reload(user)
         self._reload_detail(user)
@@ -346,6 +358,32 @@ class ReviewState(SessionState):
         reason = str((form_data if isinstance(form_data, dict) else {}).get("undo_reason", ""))
         return self._decide(
             lambda user: decisions.undo_certification(user, d.district_id, d.indicator_id, d.round_id, reason)
+        )
+
+    @rx.event
+    def open_not_applicable(self):
+        self.not_applicable_open = True
+        self.refuse_open = False
+        self.decision_error = ""
+
+    @rx.event
+    def cancel_not_applicable(self):
+        self.not_applicable_open = False
+
+    @rx.event
+    def mark_not_applicable(self, form_data: dict):
+        d = self.detail
+        reason = str((form_data if isinstance(form_data, dict) else {}).get("reason", ""))
+        return self._decide(
+            lambda user: not_applicable.mark_not_applicable(user, d.district_id, d.indicator_id, d.round_id, reason)
+        )
+
+    @rx.event
+    def undo_not_applicable(self, form_data: dict):
+        d = self.detail
+        reason = str((form_data if isinstance(form_data, dict) else {}).get("reason", ""))
+        return self._decide(
+            lambda user: not_applicable.undo_not_applicable(user, d.district_id, d.indicator_id, d.round_id, reason)
         )
 
     # ------------------------------------------------------------------ many districts
