@@ -176,13 +176,26 @@ def _decisions() -> rx.Component:
                 rx.vstack(
                     rx.text("เหตุผลที่ไม่รับรอง (จะส่งถึง สพท. ในความคิดเห็นด้วย)", size="2", weight="medium"),
                     rx.text_area(id="refuse-reason", name="reason", rows="3", width="100%", max_length=2000),
-                    rx.text(
-                        "ให้แก้ไขได้ถึงวันที่ (เว้นว่าง = ไม่รับรองโดยไม่ให้แก้ไข; ไม่เกิน "
-                        + D.actions.latest_correction_deadline_text
-                        + ")",
-                        size="2",
+                    rx.el.label(
+                        "ให้แก้ไขได้ถึงวันที่ (พ.ศ. วว/ดด/ปปปป ไม่เกิน " + D.actions.latest_correction_deadline_text + ")",
+                        html_for="refuse-deadline",
+                        font_size="14px",
                     ),
-                    rx.el.input(type="date", id="refuse-deadline", name="deadline", class_name="krs-select"),
+                    rx.el.input(
+                        type="text",
+                        id="refuse-deadline",
+                        name="deadline",
+                        default_value=D.actions.default_correction_text,
+                        placeholder="วว/ดด/ปปปป",
+                        input_mode="numeric",
+                        class_name="krs-select",
+                        max_length=10,
+                    ),
+                    rx.el.label(
+                        rx.el.input(type="checkbox", id="refuse-final", name="final"),
+                        " ไม่เปิดให้แก้ไข (ไม่รับรองผลเป็นที่สิ้นสุด คะแนน 1.00000)",
+                        font_size="14px",
+                    ),
                     rx.text("ทำเครื่องหมายตัวแปรที่ไม่ถูกต้องในตารางด้านบนได้", size="1", color=styles.TEXT_MUTED),
                     rx.hstack(
                         rx.button("ยืนยันไม่รับรอง", id="refuse-confirm", type="submit", color_scheme="red"),

@@ -30,7 +30,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from krs_app.domain.indicators import Direction, IndicatorSpec
@@ -181,6 +181,24 @@ def check_correction_deadline(
     if latest is not None and deadline > latest:
         return _no("กำหนดเวลาแก้ไขต้องไม่เกินวันสิ้นสุดการรับรองผลของรอบ")
     return ALLOW
+
+
+DEFAULT_CORRECTION_DAYS = 7
+NO_CORRECTION_CHOICE = "กรุณาระบุวันที่ให้แก้ไขได้ถึง หรือเลือก “ไม่เปิดให้แก้ไข”"
+
+
+def default_correction_day(today: date, latest: date) -> date:
+    """The correction deadline a refusal dialog offers: a week from today, but never after the
+    round's certification deadline (the bureau must certify the correction in time)."""
+    return max(today, min(today + timedelta(days=DEFAULT_CORRECTION_DAYS), latest))
+
+
+def correction_choice(final: bool, day: date | None) -> Decision:
+    """A refusal states its choice on purpose: a correction deadline, or "ไม่เปิดให้แก้ไข" ticked.
+    An empty date with nothing ticked is not a final refusal: it is refused."""
+    if final or day is not None:
+        return ALLOW
+    return _no(NO_CORRECTION_CHOICE)
 
 
 def check_extension(

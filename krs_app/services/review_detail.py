@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import select
 
@@ -13,6 +13,7 @@ from krs_app.db.engine import session_scope
 from krs_app.db.models import AuditLog, District, Result, Round, User
 from krs_app.domain.certification import (
     decision_while_not_applicable,
+    default_correction_day,
     formula_text,
     formula_with_values,
     may_certify,
@@ -25,11 +26,11 @@ from krs_app.domain.indicators import VariableSource
 from krs_app.domain.numbers import format_number, format_result, format_score
 from krs_app.domain.scoring import Evaluation, evaluate
 from krs_app.domain.status import NOT_APPLICABLE_LABEL, STATUS_HELP_FOR_BUREAU, STATUS_LABELS, Status
-from krs_app.domain.thai_dates import thai_datetime
+from krs_app.domain.thai_dates import date_input_text, thai_datetime
 from krs_app.services.access import require_reviewer, require_round, reviewer_actor
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, load_entry
-from krs_app.services.clock import deadline_text, to_bangkok, utcnow
+from krs_app.services.clock import as_utc_deadline, deadline_text, to_bangkok, utcnow
 from krs_app.services.results import values_by_key
 
 VALUE_ACTIONS = ("enter_value", "import_central", "set_central_value")
@@ -89,6 +90,7 @@ class AllowedActions:
     undo_reason: str
     can_remind: bool
     latest_correction_deadline_text: str  # a bureau's correction deadline may not be later
+    default_correction_text: str = ""  # the dialog's offered correction deadline, 15/12/2569
     can_mark_not_applicable: bool = False
     can_undo_not_applicable: bool = False
     not_applicable_reason: str = ""  # why marking (or undoing) is not offered
@@ -157,10 +159,19 @@ def _allowed_actions(
         undo_reason=undo.reason,
         can_remind=status == Status.NOT_REPORTED and not round_.closed,
         latest_correction_deadline_text=deadline_text(round_.certification_deadline),
+        default_correction_text=_default_correction_text(now, round_),
         can_mark_not_applicable=mark.allowed and not marked,
         can_undo_not_applicable=mark.allowed and marked,
         not_applicable_reason=mark.reason,
     )
+
+
+def _default_correction_text(now: datetime, round_: Round) -> str:
+    """A week from today (Bangkok), but a day whose end is not after the certification deadline."""
+    latest = to_bangkok(round_.certification_deadline).date()
+    if as_utc_deadline(latest) > round_.certification_deadline:
+        latest -= timedelta(days=1)
+    return date_input_text(default_correction_day(to_bangkok(now).date(), latest))
 
 
 def _json(text: str | None) -> dict:

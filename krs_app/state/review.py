@@ -6,7 +6,9 @@ from datetime import date
 
 import reflex as rx
 
+from krs_app.domain.certification import correction_choice
 from krs_app.domain.roles import Role
+from krs_app.domain.thai_dates import parse_date_input
 from krs_app.live.bus import Change
 from krs_app.live.registry import bureau_key
 from krs_app.live.targets import refreshed, watch
@@ -65,10 +67,21 @@ def _empty_detail() -> ReviewDetail:
 
 
 def _parse_date(text: str) -> date | None:
+    """A typed day (Buddhist era dd/mm/yyyy, or ISO from a date picker); a Thai message otherwise."""
     try:
-        return date.fromisoformat(str(text).strip()) if str(text).strip() else None
-    except ValueError:
-        raise ServiceError("รูปแบบวันที่ไม่ถูกต้อง") from None
+        return parse_date_input(text)
+    except ValueError as error:
+        raise ServiceError(str(error)) from None
+
+
+def _correction_deadline(form: dict) -> date | None:
+    """The refusal dialog's explicit choice: "ไม่เปิดให้แก้ไข" ticked (None), or a correction day."""
+    final = bool(form.get("final"))
+    day = None if final else _parse_date(form.get("deadline", ""))
+    choice = correction_choice(final, day)
+    if not choice.allowed:
+        raise ServiceError(choice.reason)
+    return day
 
 
 @refreshed
@@ -348,7 +361,7 @@ class ReviewState(SessionState):
         faulty = [key[len("faulty-") :] for key, value in form.items() if str(key).startswith("faulty-") and value]
         return self._decide(
             lambda user: decisions.refuse(
-                user, d.district_id, d.indicator_id, d.round_id, reason, _parse_date(form.get("deadline", "")), faulty
+                user, d.district_id, d.indicator_id, d.round_id, reason, _correction_deadline(form), faulty
             )
         )
 
