@@ -88,8 +88,9 @@ class PanelState(SessionState):
         user = self._target(indicator_id, district_id, title, round_id)
         if user is None:
             return self._away()
+        opened = self._open_what_is_new(user)
         self._show_comments(user)
-        return None
+        return PanelState.refresh_page if opened else None
 
     def _show_comments(self, user) -> bool:
         """Open the thread window on the target's messages (or say why it cannot be read)."""
@@ -108,8 +109,19 @@ class PanelState(SessionState):
         user = self._target(indicator_id, district_id, self.title, round_id)
         if user is None:
             return self._away()
+        opened = self._open_what_is_new(user)
         self._show_files_and_messages(user)
-        return None
+        return PanelState.refresh_page if opened else None
+
+    def _open_what_is_new(self, user) -> bool:
+        """Showing the other side's messages and files is opening them: record who and when (the
+        manual's evidence), so the new-data badge goes. The KPI office only reads: nothing recorded."""
+        if user.is_kpi_office:
+            return False
+        try:
+            return threads.mark_opened(user, self._district_id, self._indicator_id) > 0
+        except ServiceError:
+            return False  # the window then says why it cannot be read
 
     def _show_files_and_messages(self, user) -> None:
         self.evidence_message = ""
