@@ -99,7 +99,7 @@ def central_grid(user: CurrentUser, indicator_id: int, round_id: int | None = No
     with session_scope() as session:
         indicator = require_bureau_of(session, user, indicator_id)
         round_ = get_round(session, None) if round_id is None else require_round(session, round_id)
-        entry = load_entry(session, indicator.id)
+        entry = load_entry(session, indicator.id, round_)
         columns = _central_columns(entry, round_.months)
         ids = [entry.variable_ids[v.key] for v in columns]
         stored: dict[tuple[int, int], float] = {}
@@ -211,7 +211,7 @@ def set_central_value(
         if session.get(District, district_id) is None:
             raise NotFound("ไม่พบ สพท. ที่ระบุ")
         round_ = require_round(session, round_id)
-        entry = load_entry(session, indicator.id)
+        entry = load_entry(session, indicator.id, round_)
         spec = entry.variables_by_id[variable_id]
         if spec.source != VariableSource.CENTRAL:
             raise NotAllowed("ตัวแปรนี้ สพท. เป็นผู้กรอก ไม่ใช่ข้อมูลส่วนกลาง")
@@ -404,7 +404,7 @@ def preview_import(user: CurrentUser, indicator_id: int, round_id: int, filename
         round_ = require_round(session, round_id)
         if round_.closed:
             raise ServiceError("รอบการรายงานนี้ปิดแล้ว นำเข้าข้อมูลไม่ได้")
-        entry = load_entry(session, indicator.id)
+        entry = load_entry(session, indicator.id, round_)
         spec = entry.spec
         rows = _read_rows(filename, bytes(content))
         while rows and all(_blank(cell) for cell in rows[0]):
@@ -581,7 +581,7 @@ def apply_import(user: CurrentUser, token: str) -> ImportOutcome:
         round_ = require_round(session, payload["r"])
         if round_.closed:
             raise ServiceError("รอบการรายงานนี้ปิดแล้ว นำเข้าข้อมูลไม่ได้")
-        entry = load_entry(session, indicator.id)
+        entry = load_entry(session, indicator.id, round_)
         spec = entry.spec
         by_district: dict[int, list[tuple[int, float | None, float]]] = {}
         for district_id, variable_id, old, new in planned:

@@ -233,7 +233,7 @@ def review_rows(
     with session_scope() as session:
         indicator = require_bureau_of(session, user, indicator_id)
         round_ = get_round(session, round_id) if round_id is None else require_round(session, round_id)
-        entry = load_entry(session, indicator.id)
+        entry = load_entry(session, indicator.id, round_)
         columns = _required_columns(entry, round_.months)
         variable_ids = [vid for _, vid in columns]
         districts = list(session.exec(select(District)))
@@ -524,7 +524,7 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
         require_reviewer(session, user, district_id, indicator_id)
         round_ = get_round(session, None) if round_id is None else require_round(session, round_id)
         district = session.get(District, district_id)
-        entry = load_entry(session, indicator_id)
+        entry = load_entry(session, indicator_id, round_)
         spec = entry.spec
         by_key = values_by_key(session, entry, district_id, round_.id)
         evaluation = evaluate(spec, by_key, round_.months)
@@ -678,7 +678,7 @@ def certify(user: CurrentUser, district_id: int, indicator_id: int, round_id: in
     with session_scope() as session:
         require_reviewer(session, user, district_id, indicator_id)
         round_ = require_round(session, round_id)
-        entry = load_entry(session, indicator_id)
+        entry = load_entry(session, indicator_id, round_)
         decision, result = _certify_in(session, user, entry, district_id, round_, now)
         _raise_unless(decision)
         outcome = _outcome(result, "รับรองผลแล้ว")
@@ -751,7 +751,7 @@ def refuse(
         _raise_unless(check_reason(reason, "เหตุผลที่ไม่รับรอง"))
         deadline = as_utc_deadline(correction_deadline)
         round_ = require_round(session, round_id)
-        entry = load_entry(session, indicator_id)
+        entry = load_entry(session, indicator_id, round_)
         result = _locked_result(session, district_id, indicator_id, round_.id)
         status = Status(result.status) if result else Status.NOT_REPORTED
         _raise_unless(may_refuse(status, now, round_.closed, round_.certification_deadline, actor))
@@ -862,7 +862,7 @@ def bulk_certify(user: CurrentUser, indicator_id: int, round_id: int, district_i
         if not ids:
             return 0
         _raise_unless(review_period(_actor(user), now, round_.closed, round_.certification_deadline))
-        entry = load_entry(session, indicator.id)
+        entry = load_entry(session, indicator.id, round_)
         known = set(session.exec(select(District.id).where(District.id.in_(ids)))) if ids else set()
         awaiting = (
             set(

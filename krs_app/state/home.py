@@ -6,11 +6,10 @@ from datetime import date
 
 import reflex as rx
 
-from krs_app.db.engine import session_scope
 from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY
 from krs_app.services import overview, report, rounds, tracking
-from krs_app.services.catalogue import district_id_for_code, load_catalogue
+from krs_app.services.catalogue import catalogue_for_round, district_id_for_code, indicator_id_for_code
 from krs_app.services.entry import RoundOption, round_options_for
 from krs_app.services.errors import ServiceError
 from krs_app.services.overview import IndicatorSummary
@@ -63,8 +62,7 @@ class KpiHomeState(SessionState):
         self.countdown_text = follow.countdown_text
         self.overdue_rule = follow.overdue_rule
         self.bureaus = follow.bureaus
-        with session_scope() as session:
-            self.indicator_codes = [e.spec.code for e in load_catalogue(session)]
+        self.indicator_codes = [e.spec.code for e in catalogue_for_round(scores.round_id)]
 
     @rx.event
     def load(self):
@@ -124,10 +122,7 @@ class KpiHomeState(SessionState):
         try:
             district_id = district_id_for_code(str(form.get("district_code", "")))
             code = str(form.get("indicator_code", ""))
-            with session_scope() as session:
-                indicator_id = next((e.indicator.id for e in load_catalogue(session) if e.spec.code == code), None)
-            if indicator_id is None:
-                raise ServiceError("ไม่พบตัวชี้วัดนี้")
+            indicator_id = indicator_id_for_code(int(self.round_id) if self.round_id.isdigit() else None, code)
             text = str(form.get("until", "")).strip()
             until = date.fromisoformat(text) if text else None
             outcome = rounds.extend_deadline(

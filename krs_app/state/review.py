@@ -8,11 +8,10 @@ from datetime import date
 
 import reflex as rx
 
-from krs_app.db.engine import session_scope
 from krs_app.live.bus import Change
 from krs_app.live.registry import bureau_key
 from krs_app.services import overview, review, threads
-from krs_app.services.catalogue import load_catalogue
+from krs_app.services.catalogue import catalogue_for_round
 from krs_app.services.entry import RoundOption
 from krs_app.services.errors import ServiceError
 from krs_app.services.review import (
@@ -119,8 +118,7 @@ class ReviewState(SessionState):
         return self._user_with_role("bureau")
 
     def _reload(self, user) -> None:
-        with session_scope() as session:
-            entries = load_catalogue(session, user.bureau_id)
+        entries = catalogue_for_round(int(self.round_id) if self.round_id.isdigit() else None, user.bureau_id)
         self.indicator_options = [IndicatorOption(str(e.indicator.id), f"{e.spec.code} {e.spec.name}") for e in entries]
         ids = [option.id for option in self.indicator_options]
         if self.indicator_id not in ids and ids:
