@@ -117,6 +117,8 @@ def upgrade() -> None:
     with op.batch_alter_table("indicator") as batch:
         batch.add_column(sa.Column("fiscal_year_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()))
+        batch.drop_index("ix_indicator_code")  # unique across years until now
+        batch.create_index("ix_indicator_code", ["code"], unique=False)
 
     connection = op.get_bind()
     years = list(connection.execute(sa.text("SELECT id, year_be FROM fiscal_year ORDER BY year_be")).mappings())
@@ -142,8 +144,6 @@ def upgrade() -> None:
 
     with op.batch_alter_table("indicator") as batch:
         batch.alter_column("fiscal_year_id", existing_type=sa.Integer(), nullable=False)
-        batch.drop_index("ix_indicator_code")
-        batch.create_index("ix_indicator_code", ["code"], unique=False)
         batch.create_index("ix_indicator_fiscal_year_id", ["fiscal_year_id"], unique=False)
         batch.create_foreign_key("fk_indicator_fiscal_year_id", "fiscal_year", ["fiscal_year_id"], ["id"])
         batch.create_unique_constraint("uq_indicator_year_code", ["fiscal_year_id", "code"])
