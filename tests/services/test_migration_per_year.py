@@ -208,14 +208,14 @@ def test_the_migration_keeps_every_row_on_the_indicator_of_its_own_year(old_data
     assert after == before  # same counts, ids, codes, keys, statuses, results and scores
     assert before["counts"]["audit_log"] > 0 and before["counts"]["evidence_file"] == 1
     with raw.connect() as c:
-        per_year = {
-            year: count
-            for year, count in c.execute(
+        per_year = dict(
+            c.execute(
                 sa.text(
-                    "SELECT f.year_be, count(i.id) FROM fiscal_year f JOIN indicator i ON i.fiscal_year_id = f.id GROUP BY f.year_be"
+                    "SELECT f.year_be, count(i.id) FROM fiscal_year f JOIN indicator i ON i.fiscal_year_id = f.id "
+                    "GROUP BY f.year_be"
                 )
-            )
-        }
+            ).all()
+        )
     assert len(per_year) == 2 and set(per_year.values()) == {old_indicators}
     assert _rows_of_other_years(raw) == 0
     raw.dispose()
