@@ -217,3 +217,18 @@ def indicator_id_for_code(round_id: int | None, code: str) -> int:
         if entry.spec.code == wanted:
             return entry.indicator.id
     raise NotFound("ไม่พบตัวชี้วัดนี้")
+
+
+def fresh_entry(session: Session, indicator_id: int) -> CatalogueEntry:
+    """One indicator as this transaction sees it (uncommitted edits included), bypassing the cache."""
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is None:
+        raise NotFound()
+    rows = list(session.exec(select(Variable).where(Variable.indicator_id == indicator_id).order_by(Variable.position)))
+    specs = {row.id: variable_spec(row) for row in rows}
+    return CatalogueEntry(
+        indicator=indicator,
+        spec=indicator_spec(indicator, [specs[row.id] for row in rows]),
+        variable_ids={row.key: row.id for row in rows},
+        variables_by_id=specs,
+    )

@@ -19,3 +19,12 @@ class NotAllowed(ServiceError):
 class NotFound(ServiceError):
     def __init__(self, message: str = "ไม่พบข้อมูลที่ต้องการ"):
         super().__init__(message)
+
+
+class FieldError(ServiceError):
+    """Bad input in one field: `field` is the element id of the field at fault (indicator-formula,
+    variable-key-2, round-district-deadline ...) so the page shows the message there."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
