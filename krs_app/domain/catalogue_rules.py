@@ -121,7 +121,7 @@ def _check_variable(spec: IndicatorSpec, index: int, variable) -> Problem | None
     keys = [v.key for v in spec.variables]
     if not KEY_PATTERN.match(variable.key):
         return Problem(f"variable-key-{index}", f"ตัวแปรแถวที่ {index}: รหัสตัวแปรต้องเป็น a–z หรือตัวเลข เช่น a, b, 1, 2")
-    if keys.count(variable.key) > 1:
+    if variable.key in keys[: index - 1]:
         return Problem(f"variable-key-{index}", f"ตัวแปรแถวที่ {index}: รหัสตัวแปร {variable.key} ซ้ำ")
     if not variable.label.strip():
         return Problem(f"variable-label-{index}", f"ตัวแปรแถวที่ {index}: กรุณากรอกชื่อตัวแปร")
