@@ -20,11 +20,11 @@ from krs_app.domain.catalogue_rules import check_round_dates, check_round_length
 from krs_app.domain.status import Status
 from krs_app.domain.thai_dates import thai_datetime
 from krs_app.services import audit, rounds
+from krs_app.services.access import require_round
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import current_round
-from krs_app.services.clock import BANGKOK_OFFSET, to_bangkok, utcnow
+from krs_app.services.clock import BANGKOK_OFFSET, as_utc_deadline, to_bangkok, utcnow
 from krs_app.services.errors import FieldError, NotAllowed, NotFound, ServiceError
-from krs_app.services.review import as_utc_deadline, require_round
 
 NOT_KPI_OFFICE = "การตั้งค่าปีงบประมาณและรอบการรายงานเป็นหน้าที่ของ กพร. เท่านั้น"
 
