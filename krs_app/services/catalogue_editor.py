@@ -257,6 +257,34 @@ def rescore_open_rounds(session: Session, user: CurrentUser, indicator: Indicato
     return changed
 
 
+def store_indicator(
+    session: Session,
+    user: CurrentUser,
+    action: str,
+    year_id: int,
+    indicator: Indicator | None,
+    spec: IndicatorSpec,
+    form: IndicatorForm,
+    before: dict | None = None,
+) -> Indicator:
+    """Write a validated form onto the indicator (a new one of the year when None) and audit it."""
+    if indicator is None:
+        indicator = Indicator(fiscal_year_id=year_id, code=spec.code, name="", bureau_id=form.bureau_id,
+                              weight=0, formula="", t1=0, t2=0, t3=0, t4=0, t5=0)  # fmt: skip
+    write_indicator(session, indicator, spec, form)
+    audit.record(
+        session,
+        user_id=user.id,
+        action=action,
+        entity="indicator",
+        entity_id=indicator.id,
+        indicator_id=indicator.id,
+        before=before,
+        after=snapshot(indicator, spec),
+    )
+    return indicator
+
+
 def create_indicator(user: CurrentUser, year_id: int, form: IndicatorForm) -> int:
     """A new indicator in a year's catalogue; returns its id."""
     require_kpi_office(user, NOT_KPI_OFFICE)
@@ -265,29 +293,7 @@ def create_indicator(user: CurrentUser, year_id: int, form: IndicatorForm) -> in
         if any(v.id is not None for v in form.variables):
             raise FieldError("variable-key-1", "ตัวแปรของตัวชี้วัดใหม่ต้องเป็นตัวแปรใหม่")
         spec = validate_form(session, year.id, form, None)
-        indicator = Indicator(
-            fiscal_year_id=year.id,
-            code=spec.code,
-            name="",
-            bureau_id=form.bureau_id,
-            weight=0,
-            formula="",
-            t1=0,
-            t2=0,
-            t3=0,
-            t4=0,
-            t5=0,
-        )
-        write_indicator(session, indicator, spec, form)
-        audit.record(
-            session,
-            user_id=user.id,
-            action="create_indicator",
-            entity="indicator",
-            entity_id=indicator.id,
-            indicator_id=indicator.id,
-            after=snapshot(indicator, spec),
-        )
+        indicator = store_indicator(session, user, "create_indicator", year.id, None, spec, form)
         indicator_id = indicator.id
     catalogue_changed()
     return indicator_id
@@ -307,17 +313,7 @@ def save_indicator(
         impact = impact_of(session, indicator)
         if impact.rescored and not confirmed:
             raise ConfirmationNeeded(impact)
-        write_indicator(session, indicator, spec, form)
-        audit.record(
-            session,
-            user_id=user.id,
-            action="edit_indicator",
-            entity="indicator",
-            entity_id=indicator.id,
-            indicator_id=indicator.id,
-            before=before,
-            after=snapshot(indicator, spec),
-        )
+        store_indicator(session, user, "edit_indicator", indicator.fiscal_year_id, indicator, spec, form, before)
         changed = rescore_open_rounds(session, user, indicator)
     catalogue_changed()
     for district_id, round_id in changed:

@@ -25,8 +25,8 @@ from krs_app.services.catalogue_editor import (
     NOT_KPI_OFFICE,
     impact_of,
     rescore_open_rounds,
+    store_indicator,
     validate_form,
-    write_indicator,
 )
 from krs_app.services.errors import FieldError, ServiceError
 from krs_app.services.fiscal_years import require_kpi_office, require_year
@@ -333,20 +333,7 @@ def apply_workbook(user: CurrentUser, year_id: int, content: bytes) -> WorkbookP
                 continue
             spec = validate_form(session, year.id, form, indicator)
             before = snapshot(indicator, fresh_entry(session, indicator.id).spec) if indicator is not None else None
-            if indicator is None:
-                indicator = Indicator(fiscal_year_id=year.id, code=spec.code, name="", bureau_id=form.bureau_id,
-                                      weight=0, formula="", t1=0, t2=0, t3=0, t4=0, t5=0)  # fmt: skip
-            write_indicator(session, indicator, spec, form)
-            audit.record(
-                session,
-                user_id=user.id,
-                action="import_catalogue",
-                entity="indicator",
-                entity_id=indicator.id,
-                indicator_id=indicator.id,
-                before=before,
-                after=snapshot(indicator, spec),
-            )
+            indicator = store_indicator(session, user, "import_catalogue", year.id, indicator, spec, form, before)
             if change.action == "update":
                 changed += [(d, r, indicator.id) for d, r in rescore_open_rounds(session, user, indicator)]
         preview = WorkbookPreview([change for _, _, change in plan], [])
