@@ -210,15 +210,6 @@ def catalogue_for_round(round_id: int | None, bureau_id: int | None = None) -> l
         return round_catalogue(session, get_round(session, round_id if isinstance(round_id, int) else None), bureau_id)
 
 
-def indicator_id_for_code(round_id: int | None, code: str) -> int:
-    """An indicator's id from its code, in the round's fiscal year (forms where staff type the code)."""
-    wanted = str(code).strip()
-    for entry in catalogue_for_round(round_id):
-        if entry.spec.code == wanted:
-            return entry.indicator.id
-    raise NotFound("ไม่พบตัวชี้วัดนี้")
-
-
 def fresh_entry(session: Session, indicator_id: int) -> CatalogueEntry:
     """One indicator as this transaction sees it (uncommitted edits included), bypassing the cache."""
     indicator = session.get(Indicator, indicator_id)
