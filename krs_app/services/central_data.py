@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import io
 import json
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -42,6 +41,7 @@ from krs_app.services.catalogue import CatalogueEntry, get_round, load_entry
 from krs_app.services.clock import utcnow
 from krs_app.services.entry import EnterOutcome
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
+from krs_app.services.import_files import read_rows
 from krs_app.services.results import find_result, refresh_result, values_by_key
 from krs_app.services.review import LEVEL_LABELS, require_round
 from krs_app.settings import get_settings
@@ -262,45 +262,7 @@ def _header_key(cell: object) -> str:
 
 
 def _read_rows(filename: str, content: bytes) -> list[list[object]]:
-    name = filename.strip().lower()
-    if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ServiceError("ไฟล์ CSV ต้องบันทึกเป็น UTF-8 (CSV UTF-8)") from error
-        sample = text[:4096]
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        try:
-            return [
-                list(row)
-                for _, row in zip(range(MAX_IMPORT_ROWS + 2), csv.reader(io.StringIO(text), dialect), strict=False)
-            ]
-        except csv.Error as error:
-            raise ServiceError("อ่านไฟล์ CSV ไม่ได้ กรุณาตรวจสอบรูปแบบไฟล์") from error
-    if name.endswith(".xlsx"):
-        import openpyxl
-
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-            raise ServiceError("อ่านไฟล์ Excel ไม่ได้ กรุณาตรวจสอบว่าเป็นไฟล์ .xlsx") from error
-        try:
-            if not workbook.worksheets:
-                return []
-            rows = []
-            for row in workbook.worksheets[0].iter_rows(values_only=True):
-                rows.append(list(row))
-                if len(rows) > MAX_IMPORT_ROWS + 1:
-                    break
-            return rows
-        except Exception as error:
-            raise ServiceError("อ่านไฟล์ Excel ไม่ได้ กรุณาตรวจสอบว่าเป็นไฟล์ .xlsx") from error
-        finally:
-            workbook.close()
-    raise ServiceError("รองรับเฉพาะไฟล์ .xlsx หรือ .csv")
+    return read_rows(filename, content, MAX_IMPORT_ROWS)
 
 
 def _blank(cell: object) -> bool:
