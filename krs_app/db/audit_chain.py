@@ -83,7 +83,7 @@ def seal_pending(session: Session) -> int:
 
 @event.listens_for(Session, "before_commit")
 def _seal_at_commit(session: Session) -> None:
-    if session.info.get(_PENDING):
+    if session.info.get(_PENDING) or any(isinstance(obj, AuditLog) for obj in session.new):
         seal_pending(session)
 
 

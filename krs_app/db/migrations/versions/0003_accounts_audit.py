@@ -21,15 +21,17 @@ BATCH = 2000
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
+    # Columns are added in place on SQLite too (recreating user_account would trip the
+    # foreign keys that point at it).
+    with op.batch_alter_table("user_account", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column("last_login_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("password_changed_at", sa.DateTime(), nullable=True))
-    with op.batch_alter_table("district", schema=None) as batch_op:
+    with op.batch_alter_table("district", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()))
-    with op.batch_alter_table("bureau", schema=None) as batch_op:
+    with op.batch_alter_table("bureau", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()))
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+    with op.batch_alter_table("audit_log", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("seq", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("prev_hash", sa.String(), nullable=True))
         batch_op.add_column(sa.Column("row_hash", sa.String(), nullable=True))
@@ -43,11 +45,13 @@ def upgrade() -> None:
     )
 
     connection = op.get_bind()
+    # Typed as the model types them: the hash reads times as datetimes (SQLite keeps text).
+    types = {"at": sa.DateTime(), "action": sa.String(), "entity": sa.String(), "before": sa.Text(), "after": sa.Text()}
     audit = sa.table(
         "audit_log",
-        *(sa.column(name) for name in HASHED_FIELDS),
-        sa.column("prev_hash"),
-        sa.column("row_hash"),
+        *(sa.column(name, types.get(name, sa.Integer())) for name in HASHED_FIELDS),
+        sa.column("prev_hash", sa.String()),
+        sa.column("row_hash", sa.String()),
     )
     seq, prev_hash = 0, GENESIS_HASH
     last_id = 0
@@ -75,17 +79,18 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # SQLite drops these columns in place (3.35+), for the same reason.
     op.drop_table("audit_chain_head")
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+    with op.batch_alter_table("audit_log", schema=None, recreate="never") as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_log_seq"))
         batch_op.drop_column("row_hash")
         batch_op.drop_column("prev_hash")
         batch_op.drop_column("seq")
-    with op.batch_alter_table("bureau", schema=None) as batch_op:
+    with op.batch_alter_table("bureau", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("active")
-    with op.batch_alter_table("district", schema=None) as batch_op:
+    with op.batch_alter_table("district", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("active")
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
+    with op.batch_alter_table("user_account", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("password_changed_at")
         batch_op.drop_column("last_login_at")
         batch_op.drop_column("must_change_password")
