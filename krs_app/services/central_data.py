@@ -111,7 +111,7 @@ def central_grid(user: CurrentUser, indicator_id: int, round_id: int | None = No
                 select(Result.district_id, Result.status).where(
                     Result.indicator_id == indicator.id, Result.round_id == round_.id
                 )
-            )
+            ).all()
         )
         rows = []
         for district in session.exec(select(District).order_by(District.code)):
@@ -409,7 +409,7 @@ def preview_import(user: CurrentUser, indicator_id: int, round_id: int, filename
                 select(Result.district_id, Result.status).where(
                     Result.indicator_id == indicator.id, Result.round_id == round_.id
                 )
-            )
+            ).all()
         )
 
         changes: list[ImportRow] = []

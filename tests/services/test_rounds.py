@@ -35,7 +35,7 @@ def status_counts(round_id: int) -> dict[str, int]:
         rows = session.exec(
             select(Result.status, func.count(Result.id)).where(Result.round_id == round_id).group_by(Result.status)
         )
-        return dict(rows)
+        return dict(rows.all())
 
 
 def assessed_count(round_id: int) -> int:
