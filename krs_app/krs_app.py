@@ -12,6 +12,7 @@ from krs_app.api import api
 from krs_app.pages.central import central_page
 from krs_app.pages.entry import entry_page
 from krs_app.pages.login import login_page
+from krs_app.pages.password import password_page
 from krs_app.pages.report import report_page
 from krs_app.pages.review import review_page
 from krs_app.startup import freeze_startup_objects, prepare_database
@@ -20,6 +21,7 @@ from krs_app.state.entry import EntryState
 from krs_app.state.home import KpiHomeState
 from krs_app.state.live import start_live_updates
 from krs_app.state.login import LoginState
+from krs_app.state.password import PasswordState
 from krs_app.state.review import ReviewState
 from krs_app.state.session import SessionState
 
@@ -49,6 +51,7 @@ app.add_page(entry_page, route=routes.ENTRY, title="บันทึกข้อ�
 app.add_page(review_page, route=routes.REVIEW, title="ตรวจสอบและรับรองผล | KRS System", on_load=ReviewState.load)
 app.add_page(report_page, route=routes.REPORT, title="รายงานผล | KRS System", on_load=KpiHomeState.load)
 app.add_page(central_page, route=routes.CENTRAL, title="ข้อมูลส่วนกลาง | KRS System", on_load=CentralState.load)
+app.add_page(password_page, route=routes.PASSWORD, title="เปลี่ยนรหัสผ่าน | KRS System", on_load=PasswordState.load)
 
 
 SCHEDULER_PERIOD_SECONDS = 60

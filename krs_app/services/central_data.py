@@ -15,14 +15,10 @@ cell leaves the stored value as it is.
 
 from __future__ import annotations
 
-import base64
 import csv
-import hashlib
-import hmac
 import io
-import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, select
 
@@ -41,14 +37,12 @@ from krs_app.services.catalogue import CatalogueEntry, get_round, load_entry
 from krs_app.services.clock import utcnow
 from krs_app.services.entry import EnterOutcome
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
-from krs_app.services.import_files import read_rows
+from krs_app.services.import_files import make_token, read_rows, read_token
 from krs_app.services.results import find_result, refresh_result, values_by_key
 from krs_app.services.review import LEVEL_LABELS, require_round
-from krs_app.settings import get_settings
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
-TOKEN_LIFETIME = timedelta(hours=2)
 _TOKEN_PURPOSE = b"krs-import-central:"
 # Columns people add for reading the file; ignored without a note.
 NAME_HEADERS = frozenset({"ชื่อ สพท", "ชื่อ", "ชื่อเขต", "ชื่อเขตพื้นที่", "name", "district_name", "สพท"})
@@ -321,31 +315,12 @@ class ImportPreview:
     problems: list[str] = field(default_factory=list)  # columns ignored, and why
 
 
-def _sign(payload: bytes) -> str:
-    secret = get_settings().secret.encode()
-    return hmac.new(secret, _TOKEN_PURPOSE + payload, hashlib.sha256).hexdigest()
-
-
 def _make_token(payload: dict) -> str:
-    raw = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
-    return f"{raw}.{_sign(raw.encode())}"
+    return make_token(payload, _TOKEN_PURPOSE)
 
 
 def _read_token(token: object) -> dict:
-    invalid = ServiceError("ผลการตรวจสอบไฟล์ไม่ถูกต้องหรือหมดอายุ กรุณาตรวจสอบไฟล์อีกครั้ง")
-    if not isinstance(token, str) or "." not in token or len(token) > 4_000_000:
-        raise invalid
-    raw, signature = token.rsplit(".", 1)
-    if not hmac.compare_digest(_sign(raw.encode()), signature):
-        raise invalid
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(raw.encode()))
-        issued = datetime.fromisoformat(payload["at"])
-    except (ValueError, KeyError, TypeError) as error:
-        raise invalid from error
-    if utcnow() - issued > TOKEN_LIFETIME:
-        raise invalid
-    return payload
+    return read_token(token, _TOKEN_PURPOSE)
 
 
 def _change_text(key: str, old: float | None, new: float | None) -> ImportCellChange:
