@@ -18,12 +18,9 @@ import io
 import secrets
 from dataclasses import dataclass
 
-from sqlmodel import select
-
 from krs_app.db.engine import session_scope
-from krs_app.db.models import AuditLog
+from krs_app.domain.cell_safety import safe_cell
 from krs_app.domain.roles import ROLE_THAI, Role
-from krs_app.domain.spreadsheet import safe_cell
 from krs_app.services import audit
 from krs_app.services.accounts import (
     KPI_OFFICE_KEY,
@@ -35,7 +32,14 @@ from krs_app.services.accounts import (
 )
 from krs_app.services.auth import CurrentUser
 from krs_app.services.errors import ServiceError
-from krs_app.services.import_files import cell_text, check_upload, header_index, make_token, read_rows, read_token
+from krs_app.services.import_files import (
+    already_applied,
+    cell_text,
+    header_index,
+    make_preview_token,
+    read_preview_token,
+    read_upload,
+)
 
 _PURPOSE = b"krs-import-accounts:"
 HEADINGS = {
@@ -95,10 +99,7 @@ def _office_key(role: Role, code: str) -> str:
 def preview_account_import(user: CurrentUser, filename: str, content: bytes) -> AccountImportPreview:
     """What importing this file would create, row by row. Stores nothing."""
     require_kpi_office(user)
-    check_upload(filename, content)
-    table = read_rows(filename, bytes(content))
-    if not table:
-        raise ServiceError("ไม่พบข้อมูลในไฟล์")
+    table = read_upload(filename, content)
     columns = header_index(table[0], HEADINGS)
     missing = [name for name in ("username", "role") if name not in columns]
     if missing:
@@ -144,14 +145,14 @@ def preview_account_import(user: CurrentUser, filename: str, content: bytes) -> 
         raise ServiceError("ไม่พบบัญชีในไฟล์ (มีแต่หัวตาราง)")
     refused = sum(1 for r in rows if not r.ok)
     batch = secrets.token_hex(8)
-    token = make_token({"b": batch, "f": filename[:200], "rows": planned, "refused": refused}, _PURPOSE)
+    token = make_preview_token({"b": batch, "f": filename[:200], "rows": planned, "refused": refused}, _PURPOSE)
     return AccountImportPreview(token, filename, rows, len(planned), refused)
 
 
 def apply_account_import(user: CurrentUser, token: str) -> AccountImportOutcome:
     """Create every account of a preview in one transaction, or none (Thai ServiceError)."""
     require_kpi_office(user)
-    payload = read_token(token, _PURPOSE)
+    payload = read_preview_token(token, _PURPOSE)
     if payload.get("refused"):
         raise ServiceError(f"มีแถวที่ไม่ผ่านการตรวจสอบ {payload['refused']} แถว กรุณาแก้ไขไฟล์แล้วตรวจสอบอีกครั้ง")
     planned = payload.get("rows") or []
@@ -160,12 +161,7 @@ def apply_account_import(user: CurrentUser, token: str) -> AccountImportOutcome:
     batch = str(payload.get("b", ""))
     created: list[OneTimePassword] = []
     with session_scope() as session:
-        done = session.exec(
-            select(AuditLog.id).where(
-                AuditLog.action == "import_accounts", AuditLog.after.contains(f'"batch": "{batch}"')
-            )
-        ).first()
-        if done is not None:
+        if already_applied(session, "import_accounts", batch):
             raise ServiceError("นำเข้าไฟล์นี้ไปแล้ว (รหัสผ่านใช้ครั้งเดียวแสดงได้ครั้งเดียว หากต้องการรหัสใหม่ให้รีเซ็ตรหัสผ่าน)")
         for item in planned:
             try:

@@ -22,9 +22,9 @@ from krs_app.db.engine import session_scope
 from krs_app.db.models import AuditChainHead, AuditLog, Bureau, District, Indicator, Round, User
 from krs_app.domain.audit_chain import HASHED_FIELDS, ChainCheck, check_chain
 from krs_app.domain.audit_text import ACTION_LABELS, action_label, describe_change
+from krs_app.domain.cell_safety import safe_cell
 from krs_app.domain.indicators import code_sort_key
 from krs_app.domain.roles import Role
-from krs_app.domain.spreadsheet import safe_cell
 from krs_app.domain.thai_dates import thai_datetime
 from krs_app.services.accounts import KPI_OFFICE_KEY, require_kpi_office
 from krs_app.services.auth import CurrentUser

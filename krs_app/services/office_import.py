@@ -19,12 +19,19 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import AuditLog, Bureau, District
+from krs_app.db.models import Bureau, District
 from krs_app.services import audit
 from krs_app.services.accounts import require_kpi_office
 from krs_app.services.auth import CurrentUser
 from krs_app.services.errors import ServiceError
-from krs_app.services.import_files import cell_text, check_upload, header_index, make_token, read_rows, read_token
+from krs_app.services.import_files import (
+    already_applied,
+    cell_text,
+    header_index,
+    make_preview_token,
+    read_preview_token,
+    read_upload,
+)
 from krs_app.services.offices import CODE_HELP, CODE_RULE, LEVELS, bureau_fields, district_fields
 
 _PURPOSE = b"krs-import-offices:"
@@ -91,10 +98,7 @@ def preview_office_import(user: CurrentUser, kind: str, filename: str, content: 
     require_kpi_office(user)
     if kind not in KINDS:
         raise ServiceError("กรุณาเลือกว่าจะนำเข้า สพท. หรือสำนัก")
-    check_upload(filename, content)
-    table = read_rows(filename, bytes(content))
-    if not table:
-        raise ServiceError("ไม่พบข้อมูลในไฟล์")
+    table = read_upload(filename, content)
     columns = header_index(table[0], HEADINGS)
     missing = [name for name in REQUIRED[kind] if name not in columns]
     if missing:
@@ -143,7 +147,7 @@ def preview_office_import(user: CurrentUser, kind: str, filename: str, content: 
     counts = {state: sum(1 for r in rows if r.state == state) for state in STATE_LABELS}
     payload = {"k": kind, "b": secrets.token_hex(8), "f": filename[:200], "rows": planned, "refused": counts["refused"]}
     return OfficeImportPreview(
-        token=make_token(payload, _PURPOSE),
+        token=make_preview_token(payload, _PURPOSE),
         kind=kind,
         filename=filename,
         rows=rows,
@@ -157,7 +161,7 @@ def preview_office_import(user: CurrentUser, kind: str, filename: str, content: 
 def apply_office_import(user: CurrentUser, token: str) -> OfficeImportOutcome:
     """Write every change of a preview in one transaction, or none (Thai ServiceError)."""
     require_kpi_office(user)
-    payload = read_token(token, _PURPOSE)
+    payload = read_preview_token(token, _PURPOSE)
     if payload.get("refused"):
         raise ServiceError(f"มีแถวที่ไม่ผ่านการตรวจสอบ {payload['refused']} แถว กรุณาแก้ไขไฟล์แล้วตรวจสอบอีกครั้ง")
     kind, batch, planned = payload.get("k"), str(payload.get("b", "")), payload.get("rows") or []
@@ -166,12 +170,7 @@ def apply_office_import(user: CurrentUser, token: str) -> OfficeImportOutcome:
     model = District if kind == "district" else Bureau
     created = updated = 0
     with session_scope() as session:
-        done = session.exec(
-            select(AuditLog.id).where(
-                AuditLog.action == "import_offices", AuditLog.after.contains(f'"batch": "{batch}"')
-            )
-        ).first()
-        if done is not None:
+        if already_applied(session, "import_offices", batch):
             raise ServiceError("นำเข้าไฟล์นี้ไปแล้ว")
         stale = ServiceError("ข้อมูลหน่วยงานเปลี่ยนไปหลังการตรวจสอบไฟล์ กรุณาตรวจสอบไฟล์อีกครั้ง (ไม่ได้นำเข้ารายการใดเลย)")
         for item in planned:

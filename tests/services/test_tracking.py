@@ -109,7 +109,7 @@ def test_the_xlsx_export(krs_db):
 
 
 def test_formula_like_text_is_written_as_text():
-    from krs_app.domain.spreadsheet import safe_cell
+    from krs_app.domain.cell_safety import safe_cell
 
     assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert safe_cell("สพม. เขต 7") == "สพม. เขต 7"
