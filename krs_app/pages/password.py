@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app.components.layout import page_shell
+from krs_app import routes
 from krs_app.domain.password_policy import MIN_LENGTH
+from krs_app.pages.page import page
 from krs_app.state.password import PasswordState
 
 
@@ -19,8 +20,9 @@ def _field(label: str, name: str, element_id: str, error, auto_complete: str) ->
     )
 
 
+@page(routes.PASSWORD, "เปลี่ยนรหัสผ่าน", on_load=PasswordState.load)
 def password_page() -> rx.Component:
-    return page_shell(
+    return rx.fragment(
         rx.card(
             rx.vstack(
                 rx.heading("เปลี่ยนรหัสผ่าน", size="5"),

@@ -1,7 +1,7 @@
-"""Accounts: the KPI office lists, creates, deactivates, unlocks and resets them; every user
-changes their own password.
+"""Accounts: the KPI office lists, creates, deactivates, unlocks and resets them (a user's own
+password change is services.own_password).
 
-Every function but change_own_password refuses anyone but the KPI office (NotAllowed). Bad
+Every function refuses anyone but the KPI office (NotAllowed). Bad
 input raises FieldError(field, Thai message) naming the form field; nothing is stored then.
 Rows are plain dataclasses. A one-time password (create, reset) is returned once and only
 its hash is stored; the account must change it at its next login
@@ -21,16 +21,15 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import Bureau, District, User, UserSession
-from krs_app.domain.password_policy import password_problem
+from krs_app.db.models import Bureau, District, User
 from krs_app.domain.roles import ROLE_THAI, Role
 from krs_app.domain.thai_dates import thai_datetime
-from krs_app.live.bus import SessionsEnded, announce_sessions_ended
-from krs_app.services import audit, auth
+from krs_app.services import audit
 from krs_app.services.auth import KPI_OFFICE_NAME, CurrentUser
 from krs_app.services.clock import to_bangkok, utcnow
 from krs_app.services.errors import FieldError, NotAllowed, NotFound, ServiceError
-from krs_app.services.passwords import hash_password, one_time_password, verify_password
+from krs_app.services.passwords import hash_password, one_time_password
+from krs_app.services.sessions_end import announce_ended, end_sessions
 
 KPI_OFFICE_KEY = "kpi_office"
 KPI_ONLY = "เฉพาะกลุ่มพัฒนาระบบบริหาร (กพร.) เท่านั้นที่จัดการบัญชีผู้ใช้ได้"
@@ -308,25 +307,6 @@ def create_account(
     return AccountWithPassword(account, OneTimePassword(account.username, password))
 
 
-def end_sessions(session: Session, user_id: int, keep_key: str = "") -> tuple[str, ...]:
-    """End every open session of a user but the one with keep_key; returns the ended keys."""
-    now = utcnow()
-    ended = []
-    for row in session.exec(select(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))):
-        if keep_key and row.token_hash == keep_key:
-            continue
-        row.ended_at = now
-        session.add(row)
-        ended.append(row.token_hash)
-    return tuple(ended)
-
-
-def announce_ended(user_id: int, keys: tuple[str, ...], reason: str) -> None:
-    """After commit: tell the live layer these sessions ended (their tabs log out)."""
-    if keys:
-        announce_sessions_ended(SessionsEnded(user_id=user_id, session_keys=keys, reason=reason))
-
-
 def set_account_active(user: CurrentUser, username: str, active: bool) -> AccountRow:
     """Deactivate (ends its sessions) or reactivate an account. Doing it twice changes nothing more."""
     require_kpi_office(user)
@@ -418,49 +398,3 @@ def reset_password(user: CurrentUser, username: str) -> AccountWithPassword:
         account = _account_row(session, row)
     announce_ended(account.id, keys, "password_reset")
     return AccountWithPassword(account, OneTimePassword(account.username, password))
-
-
-def change_own_password(token: str, current: str, new: str, confirm: str) -> None:
-    """The logged-in user (from the session token) changes their password.
-
-    FieldError names the field: "password_current", "password_new" or "password_confirm".
-    The user's other sessions end at once (this one stays); must_change_password is cleared.
-    Sending the same change again after it succeeded does nothing more."""
-    user = auth.require_user(token)
-    current = current if isinstance(current, str) else ""
-    new = new if isinstance(new, str) else ""
-    confirm = confirm if isinstance(confirm, str) else ""
-    with session_scope() as session:
-        row = session.get(User, user.id)
-        if row is None:
-            raise NotAllowed("กรุณาเข้าสู่ระบบ")
-        if not current:
-            raise FieldError("password_current", "กรุณากรอกรหัสผ่านปัจจุบัน")
-        if not verify_password(current[:1000], row.password_hash):
-            if new and new == confirm and verify_password(new[:1000], row.password_hash):
-                return  # the same change, sent twice: already done
-            raise FieldError("password_current", "รหัสผ่านปัจจุบันไม่ถูกต้อง")
-        if not new:
-            raise FieldError("password_new", "กรุณากรอกรหัสผ่านใหม่")
-        problem = password_problem(new, row.username)
-        if problem:
-            raise FieldError("password_new", problem)
-        if new == current:
-            raise FieldError("password_new", "รหัสผ่านใหม่ต้องไม่ซ้ำกับรหัสผ่านปัจจุบัน")
-        if new != confirm:
-            raise FieldError("password_confirm", "ยืนยันรหัสผ่านไม่ตรงกับรหัสผ่านใหม่")
-        row.password_hash = hash_password(new)
-        row.must_change_password = False
-        row.password_changed_at = utcnow()
-        session.add(row)
-        keys = end_sessions(session, row.id, keep_key=auth.session_key(token))
-        audit.record(
-            session,
-            user_id=row.id,
-            action="change_password",
-            entity="user",
-            entity_id=row.id,
-            district_id=row.district_id,
-            after={"sessions_ended": len(keys)},
-        )
-    announce_ended(user.id, keys, "password_changed")

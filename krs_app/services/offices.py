@@ -19,10 +19,11 @@ from sqlmodel import Session, select
 from krs_app.db.engine import session_scope
 from krs_app.db.models import Bureau, District, User
 from krs_app.services import audit
-from krs_app.services.accounts import announce_ended, end_sessions, require_kpi_office
+from krs_app.services.accounts import require_kpi_office
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import load_catalogue
 from krs_app.services.errors import FieldError, NotFound, ServiceError
+from krs_app.services.sessions_end import announce_ended, end_sessions
 
 CODE_RULE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,19}$")
 CODE_HELP = "รหัสใช้ได้เฉพาะ a-z 0-9 . _ - ยาวไม่เกิน 20 ตัวอักษร"

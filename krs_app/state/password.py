@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes
-from krs_app.services import accounts
+from krs_app.services import own_password
 from krs_app.services.errors import FieldError, NotAllowed, ServiceError
 from krs_app.state.session import SessionState
 
@@ -44,7 +44,7 @@ class PasswordState(SessionState):
         values = [str(form.get(name, "") or "")[:1000] for name in ("current", "new", "confirm")]
         self._clear()
         try:
-            accounts.change_own_password(self.session_token, *values)
+            own_password.change_own_password(self.session_token, *values)
         except FieldError as error:
             setattr(self, "error_" + error.field.removeprefix("password_"), error.message)
             return None

@@ -10,7 +10,7 @@ from krs_app.db.engine import session_scope
 from krs_app.db.models import User, UserSession
 from krs_app.live import bus
 from krs_app.seed.demo import DEMO_PASSWORD
-from krs_app.services import accounts, auth
+from krs_app.services import accounts, auth, own_password
 from krs_app.services.errors import FieldError, NotAllowed, ServiceError
 from tests.services.helpers import audit_count, login_as
 
@@ -104,7 +104,7 @@ def test_reset_ends_every_session_and_the_old_password_stops_working(krs_db, end
         auth.login("finance", DEMO_PASSWORD)
     new_token, user = auth.login("finance", reset.one_time.password)
     assert user.must_change_password
-    accounts.change_own_password(new_token, reset.one_time.password, NEW_PASSWORD, NEW_PASSWORD)
+    own_password.change_own_password(new_token, reset.one_time.password, NEW_PASSWORD, NEW_PASSWORD)
     assert not auth.user_for_token(new_token).must_change_password
     with pytest.raises(ServiceError):
         auth.login("finance", reset.one_time.password)
@@ -114,12 +114,12 @@ def test_reset_ends_every_session_and_the_old_password_stops_working(krs_db, end
 def test_changing_ones_password_ends_the_other_sessions_only(krs_db, ended):
     mine, _ = auth.login("spm07", DEMO_PASSWORD)
     other, _ = auth.login("spm07", DEMO_PASSWORD)
-    accounts.change_own_password(mine, DEMO_PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
+    own_password.change_own_password(mine, DEMO_PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
     assert auth.user_for_token(mine) is not None
     assert auth.user_for_token(other) is None
     assert ended[-1].session_keys == (auth.session_key(other),) and ended[-1].reason == "password_changed"
     # pressed twice: nothing more happens, no error
-    accounts.change_own_password(mine, DEMO_PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
+    own_password.change_own_password(mine, DEMO_PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
     assert audit_count("change_password") == 1
 
 
@@ -138,14 +138,14 @@ def test_a_refused_change_names_the_field_and_changes_nothing(krs_db, current, n
     other, _ = auth.login("spm07", DEMO_PASSWORD)
     before = _stored("spm07").password_hash
     with pytest.raises(FieldError) as refused:
-        accounts.change_own_password(token, current, new, confirm)
+        own_password.change_own_password(token, current, new, confirm)
     assert refused.value.field == field
     assert _stored("spm07").password_hash == before and auth.user_for_token(other) is not None
 
 
 def test_change_needs_a_session(krs_db):
     with pytest.raises(NotAllowed):
-        accounts.change_own_password("not-a-token", DEMO_PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
+        own_password.change_own_password("not-a-token", DEMO_PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
 
 
 def test_unlock_lets_a_locked_account_log_in_again(krs_db):
