@@ -1,7 +1,7 @@
 """not applicable (ไม่ประเมินตัวชี้วัดนี้): a flag on a result, with its reason, who and when
 
 Revision ID: 0004_not_applicable
-Revises: 0001_initial
+Revises: 0003_accounts_audit
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = "0004_not_applicable"
-down_revision = "0001_initial"
+down_revision = "0003_accounts_audit"
 branch_labels = None
 depends_on = None
 
