@@ -15,6 +15,7 @@ from krs_app.live.bus import Change, announce
 from krs_app.services import threads
 from krs_app.services.access import SIDE_BUREAU, require_reviewer, require_round
 from krs_app.services.auth import CurrentUser
+from krs_app.services.catalogue import load_entry
 from krs_app.services.clock import utcnow
 from krs_app.services.decisions import DecisionOutcome, _outcome, _raise_unless
 from krs_app.services.results import change_result, get_or_create_result
@@ -30,6 +31,7 @@ def _set(user: CurrentUser, district_id: int, indicator_id: int, round_id: int, 
         what = "เหตุผลที่ไม่ประเมินตัวชี้วัดนี้" if mark else "เหตุผลที่ยกเลิก"
         _raise_unless(check_reason(reason, what))
         round_ = require_round(session, round_id)
+        load_entry(session, indicator_id, round_)  # an indicator of the round's fiscal year
         result = get_or_create_result(session, district_id, indicator_id, round_.id)
         _raise_unless(may_mark_not_applicable(bool(result.not_applicable), round_.closed, actor, undo=not mark))
         text = reason.strip()
