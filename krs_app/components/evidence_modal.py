@@ -34,13 +34,32 @@ def _file_row(row: EvidenceRow) -> rx.Component:
             ),
             rx.cond(
                 row.can_withdraw,
-                rx.button(
-                    "ถอนไฟล์",
-                    size="1",
-                    variant="ghost",
-                    color_scheme="red",
-                    on_click=PanelState.withdraw(row.id),
-                    class_name="evidence-withdraw",
+                rx.cond(
+                    PanelState.withdraw_pending == row.id,
+                    rx.hstack(
+                        rx.text("ถอนไฟล์นี้? สำนักจะเห็นในความคิดเห็น", size="1"),
+                        rx.button(
+                            "ยืนยันถอนไฟล์",
+                            size="1",
+                            color_scheme="red",
+                            on_click=PanelState.withdraw(row.id),
+                            class_name="evidence-withdraw-confirm",
+                        ),
+                        rx.button(
+                            "ยกเลิก", size="1", variant="soft", color_scheme="gray", on_click=PanelState.cancel_withdraw
+                        ),
+                        spacing="1",
+                        wrap="wrap",
+                        align="center",
+                    ),
+                    rx.button(
+                        "ถอนไฟล์",
+                        size="1",
+                        variant="ghost",
+                        color_scheme="red",
+                        on_click=PanelState.ask_withdraw(row.id),
+                        class_name="evidence-withdraw",
+                    ),
                 ),
             ),
         ),

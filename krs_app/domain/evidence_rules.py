@@ -121,3 +121,26 @@ def human_size(size: int) -> str:
     if size >= 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size} B"
+
+
+@dataclass(frozen=True)
+class WithdrawDecision:
+    allowed: bool
+    reason: str = ""
+
+
+def may_withdraw(registered: bool, result_certified: bool, round_closed: bool) -> WithdrawDecision:
+    """ถอนไฟล์: a district withdraws its own file only while nothing rests on it — not once the
+    bureau registered it, not behind a certified result, not in a closed round."""
+    if registered:
+        return WithdrawDecision(False, "สำนักลงทะเบียนรับไฟล์นี้แล้ว ถอนไฟล์ไม่ได้")
+    if result_certified:
+        return WithdrawDecision(False, "ผลการดำเนินงานได้รับการรับรองแล้ว ถอนไฟล์หลักฐานไม่ได้")
+    if round_closed:
+        return WithdrawDecision(False, "รอบการรายงานนี้ปิดแล้ว ถอนไฟล์ไม่ได้")
+    return WithdrawDecision(True)
+
+
+def withdrawal_message(description: str, file_name: str) -> str:
+    """The line the thread records when a district withdraws a file (it raises the bureau's badge)."""
+    return f"ถอนไฟล์หลักฐาน “{description}” ({file_name})"

@@ -16,16 +16,18 @@ from sqlmodel import select
 
 from krs_app import routes
 from krs_app.db.engine import session_scope
-from krs_app.db.models import EvidenceFile, Round, User
-from krs_app.domain.evidence_rules import check_evidence, human_size
+from krs_app.db.models import EvidenceFile, Result, Round, User
+from krs_app.domain.evidence_rules import check_evidence, human_size, may_withdraw, withdrawal_message
+from krs_app.domain.status import Status
 from krs_app.domain.thai_dates import thai_date, thai_datetime
 from krs_app.live.bus import Change, announce
-from krs_app.services import audit
+from krs_app.services import audit, threads
 from krs_app.services.access import SIDE_DISTRICT, check_district_indicator
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, load_entry
 from krs_app.services.clock import to_bangkok, utcnow
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
+from krs_app.services.results import find_result
 from krs_app.settings import get_settings
 
 
@@ -140,6 +142,15 @@ def list_evidence(user: CurrentUser, district_id: int, indicator_id: int) -> lis
     with session_scope() as session:
         side = check_district_indicator(session, user, district_id, indicator_id)
         rounds = {r.id: r.label for r in session.exec(select(Round))}
+        certified = set(
+            session.exec(
+                select(Result.round_id).where(
+                    Result.district_id == district_id,
+                    Result.indicator_id == indicator_id,
+                    Result.status == Status.CERTIFIED.value,
+                )
+            )
+        )
         files = list(
             session.exec(
                 select(EvidenceFile)
@@ -172,7 +183,7 @@ def list_evidence(user: CurrentUser, district_id: int, indicator_id: int) -> lis
                 ),
                 sha256=f.sha256,
                 download_url=routes.evidence_download(f.id),
-                can_withdraw=side == SIDE_DISTRICT and f.received_at is None,
+                can_withdraw=side == SIDE_DISTRICT and f.received_at is None and f.round_id not in certified,
                 can_register=user.is_bureau and f.received_at is None,
             )
             for f in files
@@ -180,15 +191,26 @@ def list_evidence(user: CurrentUser, district_id: int, indicator_id: int) -> lis
 
 
 def withdraw_evidence(user: CurrentUser, file_id: int) -> None:
-    """A district withdraws its own file until the bureau has registered it. Nothing is hard-deleted."""
+    """ถอนไฟล์: a district withdraws its own file while nothing rests on it (domain may_withdraw).
+
+    Nothing is hard-deleted. The withdrawal is audited and recorded in the thread as the
+    district's message, which raises the bureau's new-data badge.
+    """
     with session_scope() as session:
         file = session.get(EvidenceFile, file_id) if isinstance(file_id, int) else None
         if file is None or file.withdrawn_at is not None:
             raise NotFound()
         if not user.is_district or user.district_id != file.district_id:
             raise NotAllowed()
-        if file.received_at is not None:
-            raise ServiceError("สำนักลงทะเบียนรับไฟล์นี้แล้ว ถอนไฟล์ไม่ได้")
+        round_ = session.get(Round, file.round_id)
+        result = find_result(session, file.district_id, file.indicator_id, file.round_id)
+        decision = may_withdraw(
+            file.received_at is not None,
+            result is not None and result.status == Status.CERTIFIED.value,
+            bool(round_ and round_.closed),
+        )
+        if not decision.allowed:
+            raise ServiceError(decision.reason)
         file.withdrawn_at = utcnow()
         session.add(file)
         audit.record(
@@ -200,10 +222,21 @@ def withdraw_evidence(user: CurrentUser, file_id: int) -> None:
             district_id=file.district_id,
             round_id=file.round_id,
             indicator_id=file.indicator_id,
-            before={"name": file.original_name, "sha256": file.sha256},
+            before={"name": file.original_name, "description": file.description, "sha256": file.sha256},
+        )
+        threads.add_message(
+            session,
+            user,
+            SIDE_DISTRICT,
+            file.district_id,
+            file.indicator_id,
+            file.round_id,
+            withdrawal_message(file.description, file.original_name),
         )
         change = Change(file.district_id, file.round_id, file.indicator_id, "evidence")
+        message = Change(file.district_id, file.round_id, file.indicator_id, "message")
     announce(change)
+    announce(message)
 
 
 def register_receipt(user: CurrentUser, file_id: int) -> None:

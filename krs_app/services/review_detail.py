@@ -42,6 +42,7 @@ DECISION_ACTIONS = (
     "close_fix",
     "mark_not_applicable",
     "undo_not_applicable",
+    "withdraw_evidence",
 )
 ACTION_LABELS = {
     "enter_value": "สพท. บันทึกข้อมูล",
@@ -53,6 +54,7 @@ ACTION_LABELS = {
     "extend_deadline": "กพร. ขยายเวลาแก้ไข",
     "close_fix": "ปิดรอบ: กำหนดคะแนน 1.00000",
     "mark_not_applicable": NOT_APPLICABLE_LABEL,
+    "withdraw_evidence": "สพท. ถอนไฟล์หลักฐาน",
     "undo_not_applicable": "ยกเลิก “ไม่ประเมินตัวชี้วัดนี้”",
 }
 
@@ -201,6 +203,8 @@ def _history_row(row: AuditLog, who: str) -> HistoryRow:
     note = after.get("reason") or ""
     if after.get("correction_deadline"):
         note = f"{note} (แก้ไขได้ถึง {after.get('correction_deadline_text', after['correction_deadline'])})".strip()
+    if row.action == "withdraw_evidence":
+        note = f"{before.get('description', '')} ({before.get('name', '')})"
     if row.action == "extend_deadline":
         note = f"{after.get('reason', '')} (ถึง {after.get('until_text', '-')})".strip()
     return HistoryRow(

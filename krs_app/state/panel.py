@@ -41,6 +41,7 @@ class PanelState(SessionState):
     indicator_key: int = 0  # the open indicator, as the upload script needs it (authorized again on upload)
     round_key: int = 0
     max_upload_bytes: int = 0
+    withdraw_pending: int = 0  # the file whose withdrawal waits for "ยืนยันถอนไฟล์"
     _district_id: int = 0
     _indicator_id: int = 0
 
@@ -199,7 +200,20 @@ class PanelState(SessionState):
         return PanelState.refresh_page
 
     @rx.event
+    def ask_withdraw(self, file_id: int):
+        """ถอนไฟล์ asks first: the row shows "ยืนยันถอนไฟล์" / "ยกเลิก"."""
+        self.withdraw_pending = int(file_id) if str(file_id).isdigit() else 0
+
+    @rx.event
+    def cancel_withdraw(self):
+        self.withdraw_pending = 0
+
+    @rx.event
     def withdraw(self, file_id: int):
+        """Confirmed: only the file the user asked about (the service authorizes it again)."""
+        if not self.withdraw_pending or str(file_id) != str(self.withdraw_pending):
+            return None
+        self.withdraw_pending = 0
         return self._file_action(evidence.withdraw_evidence, file_id, "ถอนไฟล์แล้ว", "ถอนไฟล์ไม่ได้")
 
     @rx.event

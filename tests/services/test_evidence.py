@@ -272,6 +272,38 @@ def test_a_registered_file_cannot_be_withdrawn(krs_db):
     assert audit_count("withdraw_evidence") == 0
 
 
+def test_a_file_behind_a_certified_result_cannot_be_withdrawn(krs_db):
+    from krs_app.services import decisions, entry
+
+    user = login_as("spm07")
+    round_id = current_round_id()
+    assert entry.enter_value(user, round_id, helpers.variable_id("11.3", "1"), "1").ok
+    file_id = attach(user)
+    decisions.certify(login_as("finance"), user.district_id, indicator_id("11.3"), round_id)
+    [row] = evidence.list_evidence(user, user.district_id, indicator_id("11.3"))
+    assert not row.can_withdraw
+    with pytest.raises(ServiceError) as raised:
+        evidence.withdraw_evidence(user, file_id)
+    assert "รับรอง" in raised.value.message
+    assert audit_count("withdraw_evidence") == 0
+
+
+def test_a_withdrawal_is_in_the_thread_the_history_and_the_bureaus_badge(krs_db):
+    from krs_app.services import review_detail, threads
+
+    user = login_as("spm07")
+    file_id = attach(user)
+    bureau = login_as("finance")
+    threads.mark_opened(bureau, user.district_id, indicator_id("11.3"))
+    evidence.withdraw_evidence(user, file_id)
+    with session_scope() as session:
+        assert (user.district_id, indicator_id("11.3")) in threads.badges_for_bureau(session, [indicator_id("11.3")])
+    thread = threads.thread(bureau, user.district_id, indicator_id("11.3"))
+    assert "ถอนไฟล์" in thread[-1].body
+    detail = review_detail.review_detail(bureau, user.district_id, indicator_id("11.3"), current_round_id())
+    assert any(row.action == "withdraw_evidence" and row.note for row in detail.decisions)
+
+
 @pytest.mark.parametrize("username", ["spm08", "spp001", "finance", "kpi"])
 def test_only_the_owner_district_withdraws(krs_db, username):
     owner = login_as("spm07")
