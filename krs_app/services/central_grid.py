@@ -178,11 +178,15 @@ def set_central_value(
     return EnterOutcome(True, changed=True)
 
 
+INDICATOR_LINE = "ตัวชี้วัด"
+
+
 def template_csv(user: CurrentUser, indicator_id: int, round_id: int | None = None) -> bytes:
     """A CSV of the current central values (UTF-8 with BOM): fill it in and import it back."""
     grid = central_grid(user, indicator_id, round_id)
     out = io.StringIO()
     writer = csv.writer(out)
+    writer.writerow([INDICATOR_LINE, grid.indicator_code, grid.indicator_name])  # the file names its indicator
     writer.writerow(["district_code", "ชื่อ สพท.", *[c.key for c in grid.columns]])
     for row in grid.rows:
         writer.writerow([row.district_code, row.district_name, *row.cells])

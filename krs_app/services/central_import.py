@@ -252,9 +252,35 @@ def _plan_row(
     return None
 
 
-def _file_rows(filename: str, content: bytes) -> list[list[object]]:
-    """The file's rows from its first non-blank one (the header), or a Thai refusal."""
+INDICATOR_HEADERS = frozenset({"ตัวชี้วัด", "indicator"})
+
+
+def _named_indicator(cell: object) -> str:
+    """The indicator code a file's first line names ("11.2"; a spreadsheet may read it as 11.2 or 12.0)."""
+    text = "" if cell is None else str(cell).strip()
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _check_named_indicator(rows: list[list[object]], code: str) -> None:
+    """The template's first line names its indicator ("ตัวชี้วัด, 11.2, name"): it must be the one
+    selected. The line is dropped; a file without it is read from its header as before."""
+    while rows and all(is_blank(cell) for cell in rows[0]):
+        rows.pop(0)
+    if not rows or _header_key(rows[0][0] if rows[0] else None) not in INDICATOR_HEADERS:
+        return
+    named = _named_indicator(rows[0][1] if len(rows[0]) > 1 else None)
+    rows.pop(0)
+    if named != code:
+        raise ServiceError(
+            f"ไฟล์นี้เป็นข้อมูลของตัวชี้วัด {named[:20] or '(ไม่ระบุ)'} แต่เลือกตัวชี้วัด {code} ไว้ — "
+            f"กรุณาเลือกตัวชี้วัดให้ตรงกับไฟล์ หรือใช้แม่แบบของตัวชี้วัด {code}"
+        )
+
+
+def _file_rows(filename: str, content: bytes, code: str) -> list[list[object]]:
+    """The file's rows from its header, or a Thai refusal (also when it names another indicator)."""
     rows = read_rows(filename, bytes(content), MAX_IMPORT_ROWS)
+    _check_named_indicator(rows, code)
     while rows and all(is_blank(cell) for cell in rows[0]):
         rows.pop(0)
     if not rows:
@@ -279,7 +305,7 @@ def preview_import(user: CurrentUser, indicator_id: int, round_id: int, filename
         if round_.closed:
             raise ServiceError("รอบการรายงานนี้ปิดแล้ว นำเข้าข้อมูลไม่ได้")
         entry = load_entry(session, indicator.id, round_)
-        rows = _file_rows(filename, bytes(content))
+        rows = _file_rows(filename, bytes(content), indicator.code)
         columns = _read_columns(rows[0], entry, round_.months)
         stored = _load_stored(session, entry, round_.id)
         plan = _Plan()

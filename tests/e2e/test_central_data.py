@@ -163,3 +163,27 @@ def test_a_central_value_saved_in_one_tab_appears_in_the_other(new_page, app_ser
     watching.wait_for_function(
         "([cell, value]) => document.querySelector(cell).value === value", arg=[cell, new_value], timeout=3000
     )
+
+
+def test_a_file_of_another_indicator_is_refused_and_a_change_of_indicator_drops_the_file(
+    new_page, app_server, tmp_path
+):
+    page = new_page()
+    login(page, app_server.url, "finance")
+    page.wait_for_url("**/review")
+    _open_indicator(page, app_server.url, "11.2")
+    template = page.request.get(app_server.url + page.get_attribute("#central-template", "href"))
+    path = tmp_path / "central-11.2.csv"
+    path.write_bytes(template.body())
+
+    _open_indicator(page, app_server.url, "11.4")
+    page.set_input_files("#central-file", str(path))
+    page.click("#central-preview")
+    page.wait_for_selector("#central-import-message")
+    message = page.inner_text("#central-import-message")
+    assert "11.2" in message and "11.4" in message
+    assert page.locator("#central-preview-changes").count() == 0  # no preview of a wrong file
+
+    page.set_input_files("#central-file", str(path))
+    _open_indicator(page, app_server.url, "11.2")
+    page.wait_for_function("document.querySelector('#central-file').files.length === 0")

@@ -233,8 +233,9 @@ def test_the_template_is_a_csv_attachment_of_the_current_values(client):
     assert disposition.startswith("attachment;") and 'filename="central-11.2.csv"' in disposition
     text = response.content.decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0] == "district_code,ชื่อ สพท.,a,b"
-    assert len(lines) == 1 + 245
+    assert lines[0].startswith("ตัวชี้วัด,11.2,")  # the file names its indicator
+    assert lines[1] == "district_code,ชื่อ สพท.,a,b"
+    assert len(lines) == 2 + 245
     spm07 = district_id("spm07")
     a = stored_value(spm07, "11.2", "a", round_id)
     b = stored_value(spm07, "11.2", "b", round_id)

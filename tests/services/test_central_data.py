@@ -307,3 +307,17 @@ def test_a_template_round_trips(krs_db):
     preview = central_import.preview_import(finance, indicator_id("11.2"), round_id, "t.csv", template)
     assert preview.changes == [] and preview.problems == []
     assert preview.unchanged == 245 and preview.refused == []
+
+
+def test_a_file_naming_another_indicator_is_refused(krs_db):
+    """A 7.1-style file (baht) loaded with 11.4 selected was previewed as ordinary changes."""
+    finance = login_as("finance")
+    round_id = current_round_id()
+    template = central_grid.template_csv(finance, indicator_id("11.2"), round_id)
+    assert template.decode("utf-8-sig").splitlines()[0].startswith("ตัวชี้วัด,11.2,")
+    with pytest.raises(ServiceError) as refused:
+        central_import.preview_import(finance, indicator_id("11.4"), round_id, "t.csv", template)
+    assert "11.2" in refused.value.message and "11.4" in refused.value.message
+    stale = "ตัวชี้วัด,7.1,งบประมาณ\ndistrict_code,a,b\nspm07,17900000,1\n".encode()
+    with pytest.raises(ServiceError):
+        central_import.preview_import(finance, indicator_id("11.4"), round_id, "x.csv", stale)
