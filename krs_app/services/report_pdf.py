@@ -124,7 +124,7 @@ def _signature_block(pdf: _ThaiPDF) -> None:
         pdf.cell(100, 7, line, align="C", new_x="LMARGIN", new_y="NEXT")
 
 
-def report_pdf(view: ReportView, exported_at: datetime, approver_office: str = "กลุ่มพัฒนาระบบบริหาร (กพร.)") -> bytes:
+def report_pdf(view: ReportView, exported_at: datetime, approver_office: str = "กลุ่มพัฒนาระบบบริหาร (กพร.)") -> bytearray:
     sub = f"{view.round_label} · ข้อมูล ณ วันที่ {thai_date(exported_at)} · {filters_text(view)} · {approver_office}"
     pdf = _ThaiPDF(report_title(view), sub)
     pdf.alias_nb_pages()
@@ -175,10 +175,10 @@ def report_pdf(view: ReportView, exported_at: datetime, approver_office: str = "
     pdf.set_font(FONT, "", 7.5)
     pdf.cell(0, 5, "คะแนนที่แสดงเป็นคะแนนในรายงาน: ได้ตามข้อมูลเมื่อรับรองผลแล้ว มิฉะนั้น 1.0000", new_x="LMARGIN", new_y="NEXT")
     _signature_block(pdf)
-    return bytes(pdf.output())
+    return pdf.output()
 
 
-def profile_pdf(profile: DistrictProfile, exported_at: datetime) -> bytes:
+def profile_pdf(profile: DistrictProfile, exported_at: datetime) -> bytearray:
     """One page: the district's overall score and rank per round (a line chart and a table),
     and the latest round's result per indicator beside the national median."""
     pdf = _ThaiPDF(
@@ -224,7 +224,7 @@ def profile_pdf(profile: DistrictProfile, exported_at: datetime) -> bytes:
         pdf.plain(24, point.median_text)
         pdf.plain(24, point.score_text)
         pdf.ln(row_h)
-    return bytes(pdf.output())
+    return pdf.output()
 
 
 def _line_chart(pdf: _ThaiPDF, profile: DistrictProfile, x: float, y: float, w: float, h: float) -> None:
