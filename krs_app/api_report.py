@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from krs_app.routes import SESSION_COOKIE
-from krs_app.services import auth
+from krs_app import routes as paths
+from krs_app.api_common import plain_text, request_user
 from krs_app.services.clock import utcnow
 from krs_app.services.errors import ServiceError
 from krs_app.services.report_pdf import profile_pdf, report_pdf
@@ -32,7 +32,7 @@ CHUNK = 64 * 1024
 
 
 def _not_found() -> Response:
-    return Response("ไม่พบ", status_code=404, media_type="text/plain; charset=utf-8")
+    return plain_text("ไม่พบ", 404)
 
 
 def _int_or_none(text: str | None) -> int | None:
@@ -73,7 +73,7 @@ def _buffer_chunks(buffer: bytearray) -> Iterator[bytes]:
 
 
 async def report_download(request: Request) -> Response:
-    user = auth.user_for_token(request.cookies.get(SESSION_COOKIE))
+    user = request_user(request)
     kind = request.path_params["kind"]
     if user is None or kind not in ("xlsx", "pdf"):
         return _not_found()
@@ -91,7 +91,7 @@ async def report_download(request: Request) -> Response:
 
 
 async def profile_download(request: Request) -> Response:
-    user = auth.user_for_token(request.cookies.get(SESSION_COOKIE))
+    user = request_user(request)
     if user is None:
         return _not_found()
     try:
@@ -105,6 +105,6 @@ async def profile_download(request: Request) -> Response:
 
 
 routes = [
-    Route("/api/report.{kind:str}", report_download, methods=["GET"]),
-    Route("/api/report/district/{code:str}.pdf", profile_download, methods=["GET"]),
+    Route(paths.REPORT_DOWNLOAD, report_download, methods=["GET"]),
+    Route(paths.REPORT_PROFILE_PDF, profile_download, methods=["GET"]),
 ]
