@@ -13,7 +13,7 @@ def _histogram(data, title: str, chart_id: str, thresholds: bool = False) -> rx.
     lines = (
         [
             rx.recharts.reference_line(
-                x=S.indicator_thresholds[i].to(int),
+                x=S.threshold_bins[i],
                 stroke=styles.CHART_THRESHOLD,
                 stroke_dasharray="4 2",
                 label=f"ระดับ {i + 1}",
@@ -26,8 +26,8 @@ def _histogram(data, title: str, chart_id: str, thresholds: bool = False) -> rx.
     return rx.box(
         rx.text(title, size="2", weight="medium"),
         rx.recharts.bar_chart(
-            rx.recharts.bar(data_key="count", fill=styles.CHART_BAR, name="จำนวนเขต"),
-            rx.recharts.x_axis(data_key="x", type_="number", domain=["dataMin", "dataMax"], allow_decimals=True),
+            rx.recharts.bar(data_key="count", fill=styles.CHART_BAR, name="จำนวนเขต", is_animation_active=False),
+            rx.recharts.x_axis(data_key="bin"),
             rx.recharts.y_axis(allow_decimals=False),
             rx.recharts.graphing_tooltip(),
             *lines,
@@ -61,7 +61,7 @@ def report_charts() -> rx.Component:
         rx.box(
             rx.text("จำนวนผลตามสถานะ (รอบนี้)", size="2", weight="medium"),
             rx.recharts.bar_chart(
-                rx.recharts.bar(data_key="count", fill=styles.CHART_BAR, name="จำนวน"),
+                rx.recharts.bar(data_key="count", fill=styles.CHART_BAR, name="จำนวน", is_animation_active=False),
                 rx.recharts.x_axis(data_key="status"),
                 rx.recharts.y_axis(allow_decimals=False),
                 rx.recharts.graphing_tooltip(),

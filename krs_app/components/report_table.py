@@ -65,9 +65,9 @@ def filters() -> rx.Component:
         rx.el.a("ดาวน์โหลด Excel", href=S.xlsx_url, download="รายงานผล.xlsx", target="_blank", id="report-export-xlsx"),
         rx.el.a("ดาวน์โหลด PDF", href=S.pdf_url, download="รายงานผล.pdf", target="_blank", id="report-export-pdf"),
         rx.text("ค่าเฉลี่ยคะแนนรวม " + S.mean_overall_text, size="2", color=styles.TEXT_SECONDARY),
-        gap="2",
         align="center",
         wrap="wrap",
+        style={"gap": "0.5em 1em"},
     )
 
 

@@ -22,8 +22,20 @@ def _indicator(ind) -> rx.Component:
     return rx.box(
         rx.text(ind.code, " ", ind.name, size="2", weight="medium"),
         rx.recharts.line_chart(
-            rx.recharts.line(data_key="result", stroke=styles.CHART_BAR, name="ผลของเขต", connect_nulls=True),
-            rx.recharts.line(data_key="median", stroke=styles.TEXT_MUTED, stroke_dasharray="4 2", name="ค่ากลางทุกเขต"),
+            rx.recharts.line(
+                data_key="result",
+                stroke=styles.CHART_BAR,
+                name="ผลของเขต",
+                connect_nulls=True,
+                is_animation_active=False,
+            ),
+            rx.recharts.line(
+                data_key="median",
+                stroke=styles.TEXT_MUTED,
+                stroke_dasharray="4 2",
+                name="ค่ากลางทุกเขต",
+                is_animation_active=False,
+            ),
             rx.recharts.x_axis(data_key="round"),
             rx.recharts.y_axis(),
             rx.recharts.graphing_tooltip(),
@@ -55,7 +67,9 @@ def district_profile_page() -> rx.Component:
                 ),
                 rx.text("คะแนนเฉลี่ยถ่วงน้ำหนักรายรอบ", size="2", weight="medium"),
                 rx.recharts.line_chart(
-                    rx.recharts.line(data_key="overall", stroke=styles.CHART_BAR, name="คะแนนรวม"),
+                    rx.recharts.line(
+                        data_key="overall", stroke=styles.CHART_BAR, name="คะแนนรวม", is_animation_active=False
+                    ),
                     rx.recharts.x_axis(data_key="round"),
                     rx.recharts.y_axis(domain=[1, 5]),
                     rx.recharts.graphing_tooltip(),

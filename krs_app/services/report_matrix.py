@@ -21,7 +21,6 @@ from sqlmodel import Session
 
 from krs_app.db.models import Bureau, District, Result, Round
 from krs_app.domain.indicators import code_for_id
-from krs_app.domain.numbers import format_result, format_score
 from krs_app.domain.ranking import competition_ranks
 from krs_app.domain.scoring import MIN_SCORE, weighted_overall
 from krs_app.domain.status import STATUS_LABELS, Status, public_score
@@ -211,8 +210,16 @@ def _build(session: Session, round_: Round, entries: list[CatalogueEntry], finge
     public = []
     overall = []
     cells = []
-    score_text = functools.cache(lambda score: format_score(score) if score is not None else "-")
-    result_text = functools.cache(format_result)
+
+    # Stored results and scores were rounded (2 and 4 places, half up) when they were
+    # computed (domain.scoring.evaluate), so plain formatting shows them exactly as
+    # format_score/format_result would, without their decimal arithmetic per cell.
+    def score_text(score: float | None) -> str:
+        return "-" if score is None else f"{score:.4f}"
+
+    def result_text(result: float | None) -> str:
+        return "-" if result is None else f"{result:,.2f}"
+
     label = functools.cache(status_label)
     code_ids = [indicator.code_id for indicator in indicators]
     for k in range(len(districts)):

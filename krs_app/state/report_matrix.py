@@ -112,6 +112,7 @@ class ReportMatrixState(SessionState):
     overall_histogram: list[dict] = []  # Bar as dicts: the charts' data
     indicator_histogram: list[dict] = []
     indicator_thresholds: list[float] = []
+    threshold_bins: list[str] = []  # the histogram bar each criteria level falls in
     status_counts: list[dict] = []
 
     @rx.var
@@ -206,6 +207,10 @@ class ReportMatrixState(SessionState):
             high = max([*results, *column.thresholds]) if results else 1.0
             self.indicator_histogram = _histogram(results, low, high + 1e-9, 10)
             self.indicator_thresholds = list(column.thresholds)
+            width = (high + 1e-9 - low) / 10 or 1.0
+            self.threshold_bins = [
+                self.indicator_histogram[max(0, min(9, int((t - low) / width)))]["bin"] for t in column.thresholds
+            ]
 
     @rx.event
     def load(self):
