@@ -279,3 +279,40 @@ def test_downloads_are_authorized_like_the_page(client):
     pdf = client.get("/api/report.pdf", headers=kpi)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert district_id("spm07")
+
+
+def test_review_list_flags_a_planted_outlier_and_never_blocks_certifying(krs_db):
+    from krs_app.services import review_inbox
+    from tests.services.helpers import indicator_id, variable_id
+
+    round_id = current_round_id()
+    finance = login_as("finance")
+    iid = indicator_id("11.2")
+    page = review_inbox.review_rows(finance, iid, round_id, page_size=300)
+    planted = next(r for r in page.rows if r.status == "awaiting")
+    assert not review_inbox.review_rows(finance, iid, round_id, outliers_only=True, page_size=300).rows or all(
+        r.outlier for r in review_inbox.review_rows(finance, iid, round_id, outliers_only=True, page_size=300).rows
+    )
+    # 11.2 is a / b × 100: put a 20 times the whole b, with b as it was.
+    with session_scope() as session:
+        b = session.execute(
+            select(Value.value).where(
+                Value.district_id == planted.district_id,
+                Value.round_id == round_id,
+                Value.variable_id == variable_id("11.2", "b"),
+            )
+        ).scalar_one()
+        session.execute(
+            update(Value)
+            .where(
+                Value.district_id == planted.district_id,
+                Value.round_id == round_id,
+                Value.variable_id == variable_id("11.2", "a"),
+            )
+            .values(value=20 * b)
+        )
+    flagged = review_inbox.review_rows(finance, iid, round_id, outliers_only=True, page_size=300).rows
+    row = next(r for r in flagged if r.district_id == planted.district_id)
+    assert row.outlier and "ต่างจากค่ากลางของทุกเขต" in row.outlier_reason and "เท่า" in row.outlier_reason
+    assert row.outlier_id == f"outlier-flag-{planted.district_code}-11_2"
+    assert decisions.certify(finance, planted.district_id, iid, round_id)  # advice only
