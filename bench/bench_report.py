@@ -3,7 +3,8 @@
 A fresh demo database (SQLite, in a temporary folder) gets extra indicators until the current
 round assesses 40, and a result for every district × indicator (random status, result, score).
 Prints the median and worst time of:
-- the report service, cold (matrix rebuilt: the result of a change) and warm (cached matrix),
+- the report service: cold (whole matrix rebuilt), after one announced change (that district's
+  row re-read, ranks recomputed) and warm (cached matrix),
 - the .xlsx and the PDF of the whole view.
 Goals (issue 14): service ≤ 30 ms, .xlsx ≤ 1 s, PDF ≤ 3 s. Run from the project folder:
 
@@ -131,9 +132,16 @@ def main() -> None:
         invalidate_matrices()
         report_view(kpi)
 
+    from krs_app.live.bus import Change, announce
+
+    def after_one_change():
+        announce(Change(district_id=view.rows[0].district_id, round_id=view.round_id, indicator_id=None, kind="status"))
+        report_view(kpi)
+
     view = report_view(kpi)
     print(f"view: {len(view.rows)} rows × {len(view.columns)} indicator columns")
     _line("report service, cold (matrix rebuilt)", _time(cold, args.repeat), 30)
+    _line("report service, after one change (patch)", _time(after_one_change, args.repeat), 30)
     _line("report service, warm (cached matrix)", _time(lambda: report_view(kpi), args.repeat), 30)
     now = datetime(2026, 12, 1, 10, 0)
     _line(

@@ -1,9 +1,10 @@
 """The round's report matrix: every district × assessed indicator, computed once per round.
 
 Built from column reads (tuples, never ORM objects) and kept in memory, one matrix per
-round. It is dropped when the live bus says a result of that round changed, and a cheap
-fingerprint of the round's result rows (count, last update) catches changes made by another
-process, so a stale matrix is never served.
+round. When the live bus says a result of a district changed, only that district's row is
+re-read (one query) and the ranks recomputed; a cheap fingerprint of the round's result rows
+(count, last update) catches changes the bus did not tell (another process without a shared
+bus, a script) and rebuilds the whole matrix, so a stale matrix is not served.
 
 Public scores follow DOMAIN.md: 1.0000 unless certified; a not-applicable result has no
 score and its weight leaves the district's denominator. The views (who sees which rows and
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -108,22 +109,30 @@ class RoundMatrix:
 
 _lock = threading.Lock()
 _cache: dict[tuple[str, int], RoundMatrix] = {}
+_dirty: dict[int, set[int]] = {}  # round id -> districts the bus said changed since the matrix was built
 
 
-def _forget_round(change: bus.Change) -> None:
+def _note_change(change: bus.Change) -> None:
+    """A result of the round changed: its district's row is re-read at the next request (a
+    round-wide change, kind "round", drops the whole matrix)."""
     if change.kind not in _SCORE_KINDS:
         return
     with _lock:
-        for key in [k for k in _cache if k[1] == change.round_id]:
-            del _cache[key]
+        if change.kind == "round":
+            for key in [k for k in _cache if k[1] == change.round_id]:
+                del _cache[key]
+            _dirty.pop(change.round_id, None)
+        else:
+            _dirty.setdefault(change.round_id, set()).add(change.district_id)
 
 
 def invalidate_matrices() -> None:
     with _lock:
         _cache.clear()
+        _dirty.clear()
 
 
-bus.subscribe(_forget_round)
+bus.subscribe(_note_change)
 
 
 def round_entries(session: Session, round_: Round) -> list[CatalogueEntry]:
@@ -146,15 +155,21 @@ def round_matrix(session: Session, round_: Round) -> RoundMatrix:
     key = (str(session.get_bind().url), round_.id)
     with _lock:
         cached = _cache.get(key)
-    if cached is not None and cached.fingerprint == fingerprint:
+        dirty = _dirty.pop(round_.id, set())
+    if cached is not None and cached.fingerprint == fingerprint and not dirty:
         return cached
-    matrix = _build(session, round_, entries, fingerprint)
+    same_shape = cached is not None and cached.fingerprint[2:] == fingerprint[2:]
+    if same_shape and dirty and len(dirty) <= _PATCH_AT_MOST:
+        matrix = _patch(session, cached, dirty, fingerprint)  # the bus named the rows: re-read only those
+    else:
+        matrix = _build(session, round_, entries, fingerprint)
     with _lock:
         _cache[key] = matrix
     return matrix
 
 
 _PUBLIC_STATUS = {status.value: status for status in Status}
+_PATCH_AT_MOST = 20  # more changed districts than this: rebuild the whole matrix
 
 
 def cell_public_score(status: str, computed: float | None) -> float | None:
@@ -206,34 +221,7 @@ def _build(session: Session, round_: Round, entries: list[CatalogueEntry], finge
         status[k][j] = cell_status
         result[k][j] = cell_result
         computed[k][j] = cell_score
-    weights = [indicator.weight for indicator in indicators]
-    public = []
-    overall = []
-    cells = []
-
-    # Stored results and scores were rounded (2 and 4 places, half up) when they were
-    # computed (domain.scoring.evaluate), so plain formatting shows them exactly as
-    # format_score/format_result would, without their decimal arithmetic per cell.
-    def score_text(score: float | None) -> str:
-        return "-" if score is None else f"{score:.4f}"
-
-    def result_text(result: float | None) -> str:
-        return "-" if result is None else f"{result:,.2f}"
-
-    label = functools.cache(status_label)
-    code_ids = [indicator.code_id for indicator in indicators]
-    for k in range(len(districts)):
-        row = [cell_public_score(s, c) for s, c in zip(status[k], computed[k], strict=True)]
-        public.append(tuple(row))
-        overall.append(weighted_overall(zip(weights, row, strict=True)) or MIN_SCORE)
-        cells.append(
-            tuple(
-                ReportCell(
-                    code_ids[j], s, label(s), row[j], score_text(row[j]), result[k][j], result_text(result[k][j])
-                )
-                for j, s in enumerate(status[k])
-            )
-        )
+    rows = [_row(indicators, status[k], result[k], computed[k]) for k in range(len(districts))]
     return RoundMatrix(
         round_id=round_.id,
         round_label=round_.label,
@@ -246,6 +234,65 @@ def _build(session: Session, round_: Round, entries: list[CatalogueEntry], finge
         status=tuple(tuple(r) for r in status),
         result=tuple(tuple(r) for r in result),
         computed=tuple(tuple(r) for r in computed),
+        public=tuple(r[0] for r in rows),
+        cells=tuple(r[1] for r in rows),
+        overall=tuple(r[2] for r in rows),
+        rank=tuple(competition_ranks([r[2] for r in rows])),
+        fingerprint=fingerprint,
+    )
+
+
+# Stored results and scores were rounded (2 and 4 places, half up) when they were computed
+# (domain.scoring.evaluate), so plain formatting shows them exactly as format_score /
+# format_result would, without their decimal arithmetic per cell.
+def _score_text(score: float | None) -> str:
+    return "-" if score is None else f"{score:.4f}"
+
+
+def _result_text(result: float | None) -> str:
+    return "-" if result is None else f"{result:,.2f}"
+
+
+_label = functools.cache(status_label)
+
+
+def _row(indicators, status, result, computed) -> tuple[tuple, tuple, float]:
+    """One district's public scores, cells and weighted overall."""
+    public = tuple(cell_public_score(s, c) for s, c in zip(status, computed, strict=True))
+    overall = weighted_overall(zip((i.weight for i in indicators), public, strict=True)) or MIN_SCORE
+    cells = tuple(
+        ReportCell(
+            indicators[j].code_id, s, _label(s), public[j], _score_text(public[j]), result[j], _result_text(result[j])
+        )
+        for j, s in enumerate(status)
+    )
+    return public, cells, overall
+
+
+def _patch(session: Session, matrix: RoundMatrix, district_ids: set[int], fingerprint: tuple) -> RoundMatrix:
+    """The matrix with the rows of these districts re-read (one query), ranks recomputed."""
+    at = {d.id: k for k, d in enumerate(matrix.districts) if d.id in district_ids}
+    column = {indicator.id: j for j, indicator in enumerate(matrix.indicators)}
+    width = len(matrix.indicators)
+    fresh = {k: ([Status.NOT_REPORTED.value] * width, [None] * width, [None] * width) for k in at.values()}
+    query = select(Result.district_id, Result.indicator_id, Result.status, Result.result, Result.score).where(
+        Result.round_id == matrix.round_id, Result.district_id.in_(list(at))
+    )
+    for district_id, indicator_id, cell_status, cell_result, cell_score in session.execute(query):
+        j = column.get(indicator_id)
+        if j is not None:
+            row = fresh[at[district_id]]
+            row[0][j], row[1][j], row[2][j] = cell_status, cell_result, cell_score
+    status, result, computed = list(matrix.status), list(matrix.result), list(matrix.computed)
+    public, cells, overall = list(matrix.public), list(matrix.cells), list(matrix.overall)
+    for k, (row_status, row_result, row_computed) in fresh.items():
+        status[k], result[k], computed[k] = tuple(row_status), tuple(row_result), tuple(row_computed)
+        public[k], cells[k], overall[k] = _row(matrix.indicators, row_status, row_result, row_computed)
+    return replace(
+        matrix,
+        status=tuple(status),
+        result=tuple(result),
+        computed=tuple(computed),
         public=tuple(public),
         cells=tuple(cells),
         overall=tuple(overall),
