@@ -30,15 +30,20 @@ def legend() -> rx.Component:
     )
 
 
+def tooltip(row, cell) -> rx.Var:
+    """District · indicator · result · score · status (put together in the browser)."""
+    return row.name + " · ตัวชี้วัด " + cell.code + " · ผล " + cell.result + " · คะแนน " + cell.score + " · " + cell.label
+
+
 def _cell(row, cell) -> rx.Component:
     return rx.el.a(
         "",
         href=row.href,
         id="heat-" + row.code + "-" + cell.id,
-        title=cell.tip,
+        title=tooltip(row, cell),
+        aria_label=tooltip(row, cell),
         custom_attrs={"data-score": cell.score, "data-status": cell.status},
-        class_name="krs-heat-cell",
-        style={"background": cell.bg},
+        class_name="krs-heat-cell krs-heat-" + cell.step.to_string(),
     )
 
 

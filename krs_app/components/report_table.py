@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import styles
+from krs_app.components.heat_map import tooltip
 from krs_app.state.report_matrix import ReportMatrixState as S
 
 _STICKY_HEAD = {"position": "sticky", "top": "0", "zIndex": "2", "background": styles.ROW_GROUP_BACKGROUND}
@@ -21,8 +22,10 @@ def _sort_header(label, key, extra=None) -> rx.Component:
     )
 
 
-def _cell(cell) -> rx.Component:
-    return rx.el.td(cell.score, class_name="krs-num", custom_attrs={"data-status": cell.status}, title=cell.tip)
+def _cell(row, cell) -> rx.Component:
+    return rx.el.td(
+        cell.score, class_name="krs-num", custom_attrs={"data-status": cell.status}, title=tooltip(row, cell)
+    )
 
 
 def _row(row) -> rx.Component:
@@ -31,7 +34,7 @@ def _row(row) -> rx.Component:
         rx.el.td(row.rank, class_name="krs-num", id="report-rank-" + row.code),
         rx.el.td(row.overall, class_name="krs-num", style={"fontWeight": "600"}),
         rx.el.td(row.province),
-        rx.foreach(row.cells, _cell),
+        rx.foreach(row.cells, lambda cell: _cell(row, cell)),
     )
 
 

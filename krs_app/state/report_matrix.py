@@ -20,7 +20,6 @@ from krs_app.live.targets import refreshed, watch
 from krs_app.services.errors import ServiceError
 from krs_app.services.report_view import ReportFilters, ReportView, report_view
 from krs_app.state.session import SessionState
-from krs_app.styles import HEAT_NONE, HEAT_STEPS, HEAT_TEXT
 
 
 def heat_index(score: float | None) -> int:
@@ -42,12 +41,15 @@ def _histogram(values: list[float], low: float, high: float, bins: int) -> list[
 
 @dataclass
 class HeatCell:
-    id: str
+    """Kept small: 245 × 40 of these go to the browser; the tooltip is put together there."""
+
+    id: str  # indicator code id (11_2)
+    code: str  # 11.2
     score: str
-    status: str
-    bg: str
-    fg: str
-    tip: str
+    status: str  # data-status
+    label: str  # Thai status
+    result: str
+    step: int  # colour step 0-5 of the heat scale, -1: not applicable (class krs-heat-{step})
 
 
 @dataclass
@@ -165,7 +167,7 @@ class ReportMatrixState(SessionState):
             MatrixColumn(c.code, c.code_id, c.name, c.bureau_short, c.mean_score_text, c.mean_result_text, c.certified)
             for c in view.columns
         ]
-        names = {c.code_id: c.code + " " + c.name for c in view.columns}
+        codes = {c.code_id: c.code for c in view.columns}
         self.rows = [
             MatrixRow(
                 code=r.code,
@@ -177,13 +179,13 @@ class ReportMatrixState(SessionState):
                 href=routes.district_profile(r.code),
                 cells=[
                     HeatCell(
-                        id=c.code_id,
-                        score=c.score_text,
-                        status=c.status,
-                        bg=HEAT_STEPS[heat_index(c.score)] if c.score is not None else HEAT_NONE,
-                        fg=HEAT_TEXT[heat_index(c.score)] if c.score is not None else HEAT_TEXT[-1],
-                        tip=f"{r.short_name} · {names[c.code_id]} · ผล {c.result_text} · คะแนน {c.score_text}"
-                        f" · {c.status_label}",
+                        c.code_id,
+                        codes[c.code_id],
+                        c.score_text,
+                        c.status,
+                        c.status_label,
+                        c.result_text,
+                        heat_index(c.score),
                     )
                     for c in r.cells
                 ],
