@@ -238,7 +238,7 @@ def report_page() -> rx.Component:
                 rx.tabs.trigger("ตารางรายงาน", value="matrix", id="tab-matrix"),
                 rx.tabs.trigger("แผนภาพความร้อน", value="heat", id="tab-heat"),
                 rx.tabs.trigger("กราฟ", value="charts", id="tab-charts"),
-                rx.tabs.trigger("คะแนนรายเขตพื้นที่", value="districts"),
+                rx.tabs.trigger("คะแนนรายเขตพื้นที่", value="districts", id="tab-districts"),
                 rx.tabs.trigger("ติดตามการรับรองผล", value="tracking", id="tab-tracking"),
                 rx.tabs.trigger("สรุปรายตัวชี้วัด", value="indicators"),
             ),
