@@ -26,7 +26,7 @@ from krs_app.domain.ranking import competition_ranks
 from krs_app.domain.scoring import MIN_SCORE, weighted_overall
 from krs_app.domain.status import STATUS_LABELS, Status, public_score
 from krs_app.live import bus
-from krs_app.services.catalogue import CatalogueEntry, load_catalogue
+from krs_app.services.catalogue import CatalogueEntry, round_catalogue
 
 NOT_APPLICABLE = "not_applicable"  # ไม่ประเมินตัวชี้วัดนี้: leaves the denominator
 _SCORE_KINDS = frozenset({"value", "status", "round"})
@@ -136,8 +136,8 @@ bus.subscribe(_note_change)
 
 
 def round_entries(session: Session, round_: Round) -> list[CatalogueEntry]:
-    """The indicators assessed in the round, in code order."""
-    return [e for e in load_catalogue(session) if e.spec.is_assessed_in(round_.months)]
+    """The indicators of the round's fiscal year assessed in the round, in code order."""
+    return [e for e in round_catalogue(session, round_) if e.spec.is_assessed_in(round_.months)]
 
 
 def _fingerprint(session: Session, round_: Round, entries: list[CatalogueEntry]) -> tuple:

@@ -56,7 +56,8 @@ def expected_overall(code: str, round_id: int) -> float:
     """Σ weight × public score / Σ weight from the raw rows: a certified result scores what its
     stored values give under its criteria; any other status scores 1."""
     with session_scope() as session:
-        months = session.get(Round, round_id).months
+        round_ = session.get(Round, round_id)
+        months = round_.months
         did = session.execute(select(District.id).where(District.code == code)).scalar_one()
         statuses = dict(
             session.execute(
@@ -78,7 +79,8 @@ def expected_overall(code: str, round_id: int) -> float:
             if str(months) in months_text.split(","):
                 required.setdefault(iid, []).append(key)
         total = weights = 0.0
-        for ind in session.execute(select(Indicator)).scalars():
+        year = select(Indicator).where(Indicator.fiscal_year_id == round_.fiscal_year_id, Indicator.active)
+        for ind in session.execute(year).scalars():
             if ind.id not in required:
                 continue  # not assessed in this round
             score = 1.0
@@ -90,6 +92,11 @@ def expected_overall(code: str, round_id: int) -> float:
             total += ind.weight * score
             weights += ind.weight
         return q4(total / weights)
+
+
+def _year_of(round_id: int) -> int:
+    with session_scope() as session:
+        return session.get(Round, round_id).fiscal_year_id
 
 
 def three_districts(view) -> list[str]:
@@ -183,7 +190,9 @@ def test_a_certification_shows_in_the_next_view(krs_db):
     row = next(r for r in before.rows for c in r.cells if c.status == "awaiting" and c.code_id == "11_3")
     at = [c.code for c in before.columns].index("11.3")
     with session_scope() as session:
-        iid = session.execute(select(Indicator.id).where(Indicator.code == "11.3")).scalar_one()
+        iid = session.execute(
+            select(Indicator.id).where(Indicator.code == "11.3", Indicator.fiscal_year_id == _year_of(round_id))
+        ).scalar_one()
     decisions.certify(login_as("finance"), row.district_id, iid, round_id)
     patched = report_view(kpi, round_id)  # the bus named the district: only its row was re-read
     after = next(r for r in patched.rows if r.code == row.code)
@@ -294,7 +303,7 @@ def test_review_list_flags_a_planted_outlier_and_never_blocks_certifying(krs_db)
 
     round_id = current_round_id()
     finance = login_as("finance")
-    iid = indicator_id("11.2")
+    iid = indicator_id("11.2", round_id)
     page = review_inbox.review_rows(finance, iid, round_id, page_size=300)
     planted = next(r for r in page.rows if r.status == "awaiting")
     assert not review_inbox.review_rows(finance, iid, round_id, outliers_only=True, page_size=300).rows or all(
@@ -306,7 +315,7 @@ def test_review_list_flags_a_planted_outlier_and_never_blocks_certifying(krs_db)
             select(Value.value).where(
                 Value.district_id == planted.district_id,
                 Value.round_id == round_id,
-                Value.variable_id == variable_id("11.2", "b"),
+                Value.variable_id == variable_id("11.2", "b", round_id),
             )
         ).scalar_one()
         session.execute(
@@ -314,7 +323,7 @@ def test_review_list_flags_a_planted_outlier_and_never_blocks_certifying(krs_db)
             .where(
                 Value.district_id == planted.district_id,
                 Value.round_id == round_id,
-                Value.variable_id == variable_id("11.2", "a"),
+                Value.variable_id == variable_id("11.2", "a", round_id),
             )
             .values(value=20 * b)
         )
