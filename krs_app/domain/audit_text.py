@@ -20,6 +20,7 @@ ACTION_LABELS: dict[str, str] = {
     "refuse": "ไม่รับรอง",
     "undo_certification": "ยกเลิกการรับรองผล",
     "not_applicable": "ไม่ประเมินตัวชี้วัดนี้",
+    "mark_not_applicable": "ไม่ประเมินตัวชี้วัดนี้",
     "undo_not_applicable": "ยกเลิกการไม่ประเมินตัวชี้วัด",
     "remind": "แจ้งเตือน สพท.",
     "attach_evidence": "แนบไฟล์หลักฐาน",

@@ -210,15 +210,15 @@ def _build(session: Session, round_: Round, entries: list[CatalogueEntry], finge
     status = [[Status.NOT_REPORTED.value] * width for _ in districts]
     result: list[list[float | None]] = [[None] * width for _ in districts]
     computed: list[list[float | None]] = [[None] * width for _ in districts]
-    query = select(Result.district_id, Result.indicator_id, Result.status, Result.result, Result.score).where(
-        Result.round_id == round_.id
-    )
-    for district_id, indicator_id, cell_status, cell_result, cell_score in session.execute(query):
+    query = select(
+        Result.district_id, Result.indicator_id, Result.status, Result.result, Result.score, Result.not_applicable
+    ).where(Result.round_id == round_.id)
+    for district_id, indicator_id, cell_status, cell_result, cell_score, marked in session.execute(query):
         j = column.get(indicator_id)
         k = row_of.get(district_id)
         if j is None or k is None:
             continue
-        status[k][j] = cell_status
+        status[k][j] = NOT_APPLICABLE if marked else cell_status
         result[k][j] = cell_result
         computed[k][j] = cell_score
     rows = [_row(indicators, status[k], result[k], computed[k]) for k in range(len(districts))]
@@ -275,14 +275,15 @@ def _patch(session: Session, matrix: RoundMatrix, district_ids: set[int], finger
     column = {indicator.id: j for j, indicator in enumerate(matrix.indicators)}
     width = len(matrix.indicators)
     fresh = {k: ([Status.NOT_REPORTED.value] * width, [None] * width, [None] * width) for k in at.values()}
-    query = select(Result.district_id, Result.indicator_id, Result.status, Result.result, Result.score).where(
-        Result.round_id == matrix.round_id, Result.district_id.in_(list(at))
-    )
-    for district_id, indicator_id, cell_status, cell_result, cell_score in session.execute(query):
+    query = select(
+        Result.district_id, Result.indicator_id, Result.status, Result.result, Result.score, Result.not_applicable
+    ).where(Result.round_id == matrix.round_id, Result.district_id.in_(list(at)))
+    for district_id, indicator_id, cell_status, cell_result, cell_score, marked in session.execute(query):
         j = column.get(indicator_id)
         if j is not None:
             row = fresh[at[district_id]]
-            row[0][j], row[1][j], row[2][j] = cell_status, cell_result, cell_score
+            row[0][j] = NOT_APPLICABLE if marked else cell_status
+            row[1][j], row[2][j] = cell_result, cell_score
     status, result, computed = list(matrix.status), list(matrix.result), list(matrix.computed)
     public, cells, overall = list(matrix.public), list(matrix.cells), list(matrix.overall)
     for k, (row_status, row_result, row_computed) in fresh.items():

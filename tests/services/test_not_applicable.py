@@ -62,6 +62,16 @@ def test_marking_leaves_the_result_out_of_every_overall_score(krs_db):
     report_after = _report_row(round_id, "spm07")
     assert report_after.overall == pytest.approx(expected, abs=1e-3)
     assert report_after.not_applicable == 1
+    # the report matrix (report page and its exports): the cell says so and its weight leaves the overall
+    from krs_app.services.catalogue import get_round
+    from krs_app.services.report_matrix import NOT_APPLICABLE, round_matrix
+
+    with session_scope() as session:
+        matrix = round_matrix(session, get_round(session, round_id))
+    k = next(i for i, d in enumerate(matrix.districts) if d.id == district.district_id)
+    j = next(i for i, ind in enumerate(matrix.indicators) if ind.code == "11.3")
+    assert matrix.status[k][j] == NOT_APPLICABLE and matrix.public[k][j] is None
+    assert matrix.overall[k] == pytest.approx(report_after.overall, abs=1e-4)
     # tracking: nothing awaits the bureau there any more
     counts = next(
         i.counts
