@@ -290,7 +290,8 @@ def test_attaching_a_file_raises_the_bureau_badge_and_opening_clears_it(krs_db):
     assert row.opened_at is not None and row.opened_by == finance.id
 
 
-def test_a_withdrawn_file_no_longer_raises_the_badge(krs_db):
+def test_a_withdrawal_raises_the_badge_by_its_message_not_the_file(krs_db):
+    """Issue 12 (5): a withdrawal is recorded in the thread and raises the bureau's badge."""
     district, finance = login_as("spm07"), login_as("finance")
     ind = indicator_id("11.3")
     staged = evidence.new_staging_path()
@@ -298,5 +299,9 @@ def test_a_withdrawn_file_no_longer_raises_the_badge(krs_db):
     file_id = evidence.attach_evidence(
         district, ind, None, "ผิดไฟล์", "wrong.pdf", staged, len(PDF), hashlib.sha256(PDF).hexdigest()
     )
+    threads.mark_opened(finance, district.district_id, ind)
     evidence.withdraw_evidence(district, file_id)
-    assert (district.district_id, ind) not in new_pairs(finance)
+    assert (district.district_id, ind) in new_pairs(finance)  # the withdrawal's message
+    assert file_id not in [f.id for f in evidence.list_evidence(finance, district.district_id, ind)]
+    threads.mark_opened(finance, district.district_id, ind)
+    assert (district.district_id, ind) not in new_pairs(finance)  # the withdrawn file itself is not new
