@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes, styles
+from krs_app.components.download_link import download_link
 from krs_app.components.number_cell import number_cell
 from krs_app.components.round_select import round_select
 from krs_app.components.status_icon import status_icon
@@ -276,7 +277,7 @@ def _import_card() -> rx.Component:
             color=styles.TEXT_SECONDARY,
         ),
         rx.hstack(
-            rx.el.a(
+            download_link(
                 rx.icon("download", size=14),
                 "ดาวน์โหลดแม่แบบ (.csv) พร้อมค่าปัจจุบัน",
                 href=CentralState.template_url,
