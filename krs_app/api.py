@@ -26,6 +26,7 @@ from krs_app.api_common import (
     request_user,
 )
 from krs_app.services import evidence as evidence_service
+from krs_app.services import idempotency
 from krs_app.services import tracking as tracking_service
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from krs_app.settings import get_settings
@@ -61,8 +62,13 @@ async def upload_evidence(request: Request) -> Response:
                     raise ServiceError(too_big)
                 digest.update(chunk)
                 handle.write(chunk)
-        file_id = evidence_service.attach_evidence(
-            user, indicator_id, round_id, description, name, staged, size, digest.hexdigest()
+        file_id = idempotency.once(
+            user,
+            request.headers.get("x-request-id"),
+            "attach_evidence",
+            lambda: evidence_service.attach_evidence(
+                user, indicator_id, round_id, description, name, staged, size, digest.hexdigest()
+            ),
         )
     except ServiceError as error:
         return refuse(error.message, error_status(error, other=413 if error.message == too_big else 422))

@@ -191,3 +191,16 @@ class AuditLog(SQLModel, table=True):
     indicator_id: int | None = None
     before: str | None = Field(default=None, sa_column=Column(Text))  # JSON
     after: str | None = Field(default=None, sa_column=Column(Text))  # JSON
+
+
+class Submission(SQLModel, table=True):
+    """A submit already handled (services/idempotency.py): a doubled or replayed one answers the same."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("user_id", "request_id", name="uq_submission_user_request"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id")
+    request_id: str
+    kind: str  # post_message, refuse, bulk_certify, apply_import, attach_evidence, ...
+    answer: str | None = Field(default=None, sa_column=Column(Text))  # JSON; None while it runs
+    at: NaiveDatetime = Field(index=True)

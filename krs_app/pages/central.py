@@ -253,7 +253,8 @@ def _preview() -> rx.Component:
                 rx.icon("check", size=14),
                 "ยืนยันนำเข้า",
                 id="central-apply",
-                on_click=CentralState.apply_import,
+                on_click=CentralState.apply_import(CentralImportState.request_id),
+                loading=CentralImportState.busy,
                 disabled=CentralImportState.preview_value_count == 0,
             ),
             rx.button(

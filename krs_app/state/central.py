@@ -14,7 +14,7 @@ from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY, bureau_key
 from krs_app.live.targets import refreshed, watch
-from krs_app.services import central_grid, central_import_apply, central_menu
+from krs_app.services import central_grid, central_import_apply, central_menu, idempotency
 from krs_app.services.errors import ServiceError
 from krs_app.services.views import GridCell, GridColumn, GridRow, IndicatorOption, RoundOption
 from krs_app.state.central_import import CentralImportState
@@ -236,27 +236,37 @@ class CentralState(SessionState):
         return None
 
     @rx.event
-    async def apply_import(self):
+    async def apply_import(self, request_id: str = ""):
+        """ยืนยันนำเข้า, once per preview: a doubled click applies once and answers the same."""
         user = self._central_user()
         if user is None:
-            return self._away()
+            yield self._away()
+            return
         imports = await self.get_state(CentralImportState)
-        if not imports._token:
-            imports._refuse("กรุณาตรวจสอบไฟล์ก่อนนำเข้า")
-            return None
+        token = imports._token
+        imports.busy = True
+        yield
+
+        def apply() -> str:
+            if not token:
+                raise ServiceError("กรุณาตรวจสอบไฟล์ก่อนนำเข้า")
+            return central_import_apply.apply_import(user, token).message
+
         try:
-            outcome = central_import_apply.apply_import(user, imports._token)
+            message = idempotency.once(user, request_id, "apply_import", apply)
         except ServiceError as error:
+            imports.busy = False
             imports._refuse(error.message)
-            return None
+            return
+        imports.busy = False
         imports._clear()
-        imports.import_ok, imports.import_message = True, outcome.message
+        imports.import_ok, imports.import_message = True, message
         self.cell_errors = {}
         try:
             self._load_grid(user)
         except ServiceError as error:
             self.notice, self.notice_ok = error.message, False
-        return rx.set_value("central-file", "")
+        yield rx.set_value("central-file", "")
 
     @rx.event
     async def cancel_import(self):

@@ -12,12 +12,13 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventHandler
 
-from krs_app.services import evidence, threads
+from krs_app.services import evidence, idempotency, threads
 from krs_app.services.errors import ServiceError
 from krs_app.services.evidence import EvidenceRow
 from krs_app.services.threads import MessageRow
 from krs_app.settings import get_settings
 from krs_app.state.session import SessionState
+from krs_app.state.submit import form_request_id, new_request_id
 
 # The host page of the panel for each role (the page a user of that role opens it from).
 _host_refresh: dict[str, EventHandler] = {}
@@ -41,6 +42,8 @@ class PanelState(SessionState):
     indicator_key: int = 0  # the open indicator, as the upload script needs it (authorized again on upload)
     round_key: int = 0
     max_upload_bytes: int = 0
+    request_id: str = ""  # the comment form's (state/submit.py)
+    comment_busy: bool = False
     _district_id: int = 0
     _indicator_id: int = 0
 
@@ -66,6 +69,7 @@ class PanelState(SessionState):
         self.files = evidence.list_evidence(user, self._district_id, self._indicator_id)
 
     def _load_messages(self, user) -> None:
+        self.request_id = new_request_id()
         self.messages = threads.thread(user, self._district_id, self._indicator_id)
 
     @rx.event
@@ -196,18 +200,30 @@ class PanelState(SessionState):
 
     @rx.event
     def send_comment(self, form_data: dict):
+        """ส่งความคิดเห็น: the button is busy while it runs; a doubled send posts once (idempotency)."""
         user = self._user()
         if user is None:
-            return self._away()
+            yield self._away()
+            return
+        self.comment_busy = True
+        yield
         body = form_data.get("comment", "") if isinstance(form_data, dict) else ""
+        district_id, indicator_id, round_id = self._district_id, self._indicator_id, self.round_key or None
         try:
-            threads.post_message(user, self._district_id, self._indicator_id, self.round_key or None, body)
+            idempotency.once(
+                user,
+                form_request_id(form_data),
+                "post_message",
+                lambda: threads.post_message(user, district_id, indicator_id, round_id, body),
+            )
         except ServiceError as error:
             self.comment_error = error.message
-            return None
+            self.comment_busy = False
+            return
         self.comment_error = ""
         self._load_messages(user)
-        return [rx.set_value("comment-input", ""), PanelState.refresh_page]
+        self.comment_busy = False
+        yield [rx.set_value("comment-input", ""), PanelState.refresh_page]
 
     @rx.event
     def refresh_page(self):

@@ -10,7 +10,7 @@ from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import bureau_key
 from krs_app.live.targets import refreshed, watch
-from krs_app.services import decisions, lookups, overview, reminders, review_detail, review_inbox, threads
+from krs_app.services import decisions, idempotency, lookups, overview, reminders, review_detail, review_inbox, threads
 from krs_app.services.errors import ServiceError
 from krs_app.services.review_detail import AllowedActions, ReviewDetail
 from krs_app.services.review_inbox import ReviewColumn, ReviewRow
@@ -18,6 +18,7 @@ from krs_app.services.views import IndicatorOption, RoundOption
 from krs_app.state.feedback import error_message
 from krs_app.state.panel import PanelState, set_host_refresh
 from krs_app.state.session import SessionState
+from krs_app.state.submit import form_request_id, new_request_id
 
 
 def _empty_detail() -> ReviewDetail:
@@ -95,6 +96,8 @@ class ReviewState(SessionState):
     detail_open: bool = False
     detail: ReviewDetail = _empty_detail()
     refuse_open: bool = False
+    request_id: str = ""  # the open refusal form's / bulk confirmation's (state/submit.py)
+    busy: bool = False  # a decision is running: its confirming button shows it and takes no click
     decision_error: str = ""
     bulk_confirm_open: bool = False
     remind_open: bool = False
@@ -301,6 +304,7 @@ class ReviewState(SessionState):
     @rx.event
     def open_refuse(self):
         self.refuse_open = True
+        self.request_id = new_request_id()
         self.decision_error = ""
 
     @rx.event
@@ -318,7 +322,7 @@ class ReviewState(SessionState):
             return None
         self.decision_error = ""
         self.refuse_open = False
-        self.notice, self.notice_ok = outcome.message, True
+        self.notice, self.notice_ok = outcome if isinstance(outcome, str) else outcome.message, True
         self._reload(user)
         self._reload_detail(user)
         return PanelState.load_for(self.detail.indicator_id, self.detail.district_id, self.round_id)
@@ -330,15 +334,33 @@ class ReviewState(SessionState):
 
     @rx.event
     def refuse(self, form_data: dict):
+        """ยืนยันไม่รับรอง: once per refusal form (a doubled click sends one refusal, same answer)."""
         d = self.detail
         form = form_data if isinstance(form_data, dict) else {}
         reason = str(form.get("reason", ""))
         faulty = [key[len("faulty-") :] for key, value in form.items() if str(key).startswith("faulty-") and value]
-        return self._decide(
-            lambda user: decisions.refuse(
-                user, d.district_id, d.indicator_id, d.round_id, reason, _parse_date(form.get("deadline", "")), faulty
+        self.busy = True
+        yield
+        answer = self._decide(
+            lambda user: idempotency.once(
+                user,
+                form_request_id(form),
+                "refuse",
+                lambda: (
+                    decisions.refuse(
+                        user,
+                        d.district_id,
+                        d.indicator_id,
+                        d.round_id,
+                        reason,
+                        _parse_date(form.get("deadline", "")),
+                        faulty,
+                    ).message
+                ),
             )
         )
+        self.busy = False
+        yield answer
 
     @rx.event
     def undo(self, form_data: dict):
@@ -353,15 +375,24 @@ class ReviewState(SessionState):
     @rx.event
     def set_bulk_confirm_open(self, value: bool):
         self.bulk_confirm_open = bool(value)
+        if self.bulk_confirm_open:
+            self.request_id = new_request_id()
 
     @rx.event
-    def bulk_certify(self):
+    def bulk_certify(self, request_id: str = ""):
+        """ยืนยันรับรองผล for the chosen districts, once per confirmation (request_id from the dialog)."""
         chosen = list(self.selected)
         self.bulk_confirm_open = False
+        indicator_id, round_id = int(self.indicator_id or 0), int(self.round_id or 0)
 
         def act(user):
-            count = decisions.bulk_certify(user, int(self.indicator_id), int(self.round_id), chosen)
-            self.notice, self.notice_ok = f"รับรองผลแล้ว {count} เขตพื้นที่", True
+            self.notice = idempotency.once(
+                user,
+                request_id,
+                "bulk_certify",
+                lambda: f"รับรองผลแล้ว {decisions.bulk_certify(user, indicator_id, round_id, chosen)} เขตพื้นที่",
+            )
+            self.notice_ok = True
             self.selected = []
 
         return self._run(act)
