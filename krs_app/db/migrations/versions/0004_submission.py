@@ -1,14 +1,14 @@
 """submission: the submits already handled, so a doubled or replayed one has no second effect
 
-Revision ID: 0002_submission
-Revises: 0001_initial
+Revision ID: 0004_submission
+Revises: 0003_accounts_audit
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_submission"
-down_revision = "0001_initial"
+revision = "0004_submission"
+down_revision = "0003_accounts_audit"
 branch_labels = None
 depends_on = None
 
