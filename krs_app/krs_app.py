@@ -21,7 +21,7 @@ from krs_app.state.home import KpiHomeState
 from krs_app.state.live import start_live_updates
 from krs_app.state.login import LoginState
 from krs_app.state.review import ReviewState
-from krs_app.state.session import SessionState
+from krs_app.state.session import SessionBoundary, SessionState
 
 prepare_database()
 
@@ -37,6 +37,10 @@ app = rx.App(
     head_components=[rx.script(src="/krs.js")],
     api_transformer=api,
 )
+# First of all middleware: a tab whose session ended, expired, is missing or changed is reset
+# before its event runs (the hydrate of a reconnect included), so nothing of the previous
+# user's page state is ever sent to it.
+app.add_middleware(SessionBoundary(), index=0)
 
 
 def _index() -> rx.Component:

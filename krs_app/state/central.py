@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
+from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY, bureau_key
 from krs_app.services import central_data, central_menu
@@ -19,9 +20,9 @@ from krs_app.services.entry import RoundOption
 from krs_app.services.errors import ServiceError
 from krs_app.state.feedback import cell_errors_after, cell_key, error_message
 from krs_app.state.live import watch
-from krs_app.state.session import SessionState
+from krs_app.state.session import SessionState, guarded
 
-CENTRAL_ROLES = ("bureau", "kpi_office")
+CENTRAL_ROLES = (Role.BUREAU, Role.KPI_OFFICE)
 MAX_SHOWN_ITEMS = 5000  # preview lines kept for display (the service caps a file at 5,000 rows)
 
 
@@ -137,11 +138,7 @@ class CentralState(SessionState):
     # ------------------------------------------------------------ helpers
 
     def _central_user(self):
-        user = self._user()
-        self._show_user(user)
-        if user is None or user.role not in CENTRAL_ROLES:
-            return None
-        return user
+        return self._user_in(CENTRAL_ROLES)
 
     def _apply_filter(self) -> None:
         needle = self.filter_text.strip().lower()
@@ -246,26 +243,20 @@ class CentralState(SessionState):
     # ------------------------------------------------------------ page events
 
     @rx.event
-    def load(self):
-        user = self._central_user()
-        if user is None:
-            return self._away()
+    @guarded(*CENTRAL_ROLES)
+    def load(self, user):
         self._fresh_page(user)
         return None
 
     @rx.event
-    def change_indicator(self, indicator_id: str):
-        user = self._central_user()
-        if user is None:
-            return self._away()
+    @guarded(*CENTRAL_ROLES)
+    def change_indicator(self, user, indicator_id: str):
         self.indicator_id = str(indicator_id)[:12]
         return self._start_over(user)
 
     @rx.event
-    def change_round(self, round_id: str):
-        user = self._central_user()
-        if user is None:
-            return self._away()
+    @guarded(*CENTRAL_ROLES)
+    def change_round(self, user, round_id: str):
         self.round_id = str(round_id)[:12] if str(round_id).isdigit() else ""
         return self._start_over(user)
 
@@ -275,11 +266,9 @@ class CentralState(SessionState):
         self._apply_filter()
 
     @rx.event
-    def save_cell(self, district_id: int, variable_id: int, element_id: str, text: str):
+    @guarded(*CENTRAL_ROLES)
+    def save_cell(self, user, district_id: int, variable_id: int, element_id: str, text: str):
         """A cell was left (blur or Enter): store the central value through the service."""
-        user = self._central_user()
-        if user is None:
-            return self._away()
         element_key = cell_key(element_id)
         try:
             outcome = central_data.set_central_value(user, int(district_id), int(variable_id), int(self.round_id), text)
@@ -301,15 +290,13 @@ class CentralState(SessionState):
     # ------------------------------------------------------------ import
 
     @rx.event
-    def preview_received(self, result: dict):
+    @guarded(*CENTRAL_ROLES)
+    def preview_received(self, user, result: dict):
         """The answer of POST /api/central-import (window.krsPostFile): show what importing would do.
 
         The token is signed by the server for this user; apply_import checks it again, so
         nothing the browser changes here can write anything the preview did not allow.
         """
-        user = self._central_user()
-        if user is None:
-            return self._away()
         self._clear_preview()
         result = result if isinstance(result, dict) else {}
         if not result.get("ok") or not isinstance(result.get("token"), str):
@@ -352,10 +339,8 @@ class CentralState(SessionState):
         return None
 
     @rx.event
-    def apply_import(self):
-        user = self._central_user()
-        if user is None:
-            return self._away()
+    @guarded(*CENTRAL_ROLES)
+    def apply_import(self, user):
         if not self._token:
             self.import_ok, self.import_message = False, "กรุณาตรวจสอบไฟล์ก่อนนำเข้า"
             return None
@@ -374,10 +359,8 @@ class CentralState(SessionState):
         return rx.set_value("central-file", "")
 
     @rx.event
-    def cancel_import(self):
-        user = self._central_user()
-        if user is None:
-            return self._away()
+    @guarded(*CENTRAL_ROLES)
+    def cancel_import(self, user):
         self._clear_preview()
         self.import_ok, self.import_message = False, ""
         return rx.set_value("central-file", "")

@@ -7,6 +7,7 @@ from datetime import date
 import reflex as rx
 
 from krs_app.db.engine import session_scope
+from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY
 from krs_app.services import overview, report, rounds, tracking
@@ -17,7 +18,7 @@ from krs_app.services.overview import IndicatorSummary
 from krs_app.services.report import DistrictScoreRow
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
 from krs_app.state.live import watch
-from krs_app.state.session import SessionState
+from krs_app.state.session import SessionState, guarded
 
 __all__ = ["BureauTracking", "DistrictScoreRow", "IndicatorSummary", "IndicatorTracking", "KpiHomeState"]
 
@@ -67,19 +68,15 @@ class KpiHomeState(SessionState):
             self.indicator_codes = [e.spec.code for e in load_catalogue(session)]
 
     @rx.event
-    def load(self):
-        user = self._user_with_role("kpi_office")
-        if user is None:
-            return self._away()
+    @guarded(Role.KPI_OFFICE)
+    def load(self, user):
         watch(self, KPI_KEY)
         self._reload(user)
         return None
 
     @rx.event
-    def change_round(self, round_id: str):
-        user = self._user_with_role("kpi_office")
-        if user is None:
-            return self._away()
+    @guarded(Role.KPI_OFFICE)
+    def change_round(self, user, round_id: str):
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
         self._reload(user)
         return None
@@ -93,11 +90,9 @@ class KpiHomeState(SessionState):
         self.level = level if level in ("all", "สพป.", "สพม.") else "all"
 
     @rx.event
-    def close_round(self):
+    @guarded(Role.KPI_OFFICE)
+    def close_round(self, user):
         """ปิดรอบ: fix unreported results at 1.00000; idempotent; audited by the service."""
-        user = self._user_with_role("kpi_office")
-        if user is None:
-            return self._away()
         try:
             outcome = rounds.close_round(user, int(self.round_id))
         except (ServiceError, ValueError) as error:
@@ -115,11 +110,9 @@ class KpiHomeState(SessionState):
         return None
 
     @rx.event
-    def extend(self, form_data: dict):
+    @guarded(Role.KPI_OFFICE)
+    def extend(self, user, form_data: dict):
         """ขยายเวลา: a lock exception for one district × indicator."""
-        user = self._user_with_role("kpi_office")
-        if user is None:
-            return self._away()
         form = form_data if isinstance(form_data, dict) else {}
         try:
             district_id = district_id_for_code(str(form.get("district_code", "")))
@@ -144,6 +137,6 @@ class KpiHomeState(SessionState):
         return None
 
     def _live_refresh(self, change: Change, memo=None) -> None:
-        user = self._user_with_role("kpi_office")
+        user = self._user_with_role(Role.KPI_OFFICE)
         if user is not None and (not self.round_id or change.round_id == int(self.round_id)):
             self._reload(user)

@@ -2,19 +2,59 @@
 
 Nothing here trusts what the browser says about who it is: the token is checked
 against the database on every event (services.auth.user_for_token).
+
+Two things every page state gets from here:
+
+- `guarded(*roles)`: the one event guard. It resolves the logged-in user on the server,
+  checks the role, and sends anyone else away (login, or their own home) before the
+  handler runs; the handler receives the user as its first argument.
+- `SessionBoundary`: an app middleware run before every event, the hydrate of a
+  (re)connect included. A tab's state is kept by its client token across logouts and
+  changes of user, so whenever the session behind the tab ends, expires, is missing or
+  changes, every state of the tab is reset on the server before anything is sent
+  (ARCHITECTURE.md, invariant 7).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
 import reflex as rx
+from reflex.middleware import Middleware
+from reflex_base.constants.state import FIELD_MARKER
 
 from krs_app import routes
+from krs_app.domain.roles import Role
 from krs_app.live.bus import acting_client
 from krs_app.live.registry import get_registry
 from krs_app.services import auth
 from krs_app.services.auth import CurrentUser
 
 SESSION_COOKIE = routes.SESSION_COOKIE
+
+# The user the boundary resolved for this event, reused by the handler's guard:
+# (session token, user or None, monotonic time). Only ever reused for the same token
+# and for a moment, so a logout or an expiry is seen by the next event.
+_resolved: ContextVar[tuple[str, CurrentUser | None, float] | None] = ContextVar("krs_resolved_user", default=None)
+_RESOLVED_REUSE_SECONDS = 1.0
+
+
+def _resolve(token: str) -> CurrentUser | None:
+    cached = _resolved.get()
+    if cached is not None and cached[0] == token and time.monotonic() - cached[2] < _RESOLVED_REUSE_SECONDS:
+        return cached[1]
+    user = auth.user_for_token(token)
+    _resolved.set((token, user, time.monotonic()))
+    return user
+
+
+def _forget_resolved() -> None:
+    _resolved.set(None)
 
 
 class SessionState(rx.State):
@@ -24,23 +64,29 @@ class SessionState(rx.State):
     user_display_name: str = ""
     user_office_name: str = ""
     user_role: str = ""
+    # Which session this tab's stored state belongs to (the token's hash, "" for none); see SessionBoundary.
+    _session_key: str = ""
 
     def _user(self) -> CurrentUser | None:
         acting_client.set(self.router.session.client_token)
-        return auth.user_for_token(self.session_token)
+        return _resolve(self.session_token)
 
     def _show_user(self, user: CurrentUser | None) -> None:
         self.user_display_name = user.display_name if user else ""
         self.user_office_name = user.office_name if user else ""
         self.user_role = user.role if user else ""
 
-    def _user_with_role(self, role: str) -> CurrentUser | None:
-        """The logged-in user if they have this role, else None (see _away)."""
+    def _user_in(self, roles: tuple[str, ...]) -> CurrentUser | None:
+        """The logged-in user if their role is one of these (any role when empty), else None."""
         user = self._user()
         self._show_user(user)
-        if user is None or user.role != role:
+        if user is None or (roles and user.role not in roles):
             return None
         return user
+
+    def _user_with_role(self, role: str) -> CurrentUser | None:
+        """The logged-in user if they have this role, else None (see _away)."""
+        return self._user_in((role,))
 
     def _away(self):
         """Where to send a browser that may not see this page: login, or its own home."""
@@ -49,18 +95,141 @@ class SessionState(rx.State):
             return rx.redirect(routes.LOGIN)
         return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))
 
+    async def _start_session(self, token: str, user: CurrentUser) -> None:
+        """A login on this tab: whatever the tab held belongs to someone else now."""
+        await reset_tab(self, token)
+        self._show_user(user)
+
     @rx.event
     def go_home(self):
         """The index page: each role to its home, anyone else to the login page."""
-        user = self._user()
-        if user is None:
-            return rx.redirect(routes.LOGIN)
-        return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))
+        return self._away()
 
     @rx.event
-    def logout(self):
+    async def logout(self):
         auth.logout(self.session_token)
-        get_registry().remove_token(self.router.session.client_token)  # no more live pushes to this tab
-        self.session_token = ""
-        self._show_user(None)
+        _forget_resolved()
+        await reset_tab(self, "")
         return rx.redirect(routes.LOGIN)
+
+
+def guarded(*roles: Role | str) -> Callable:
+    """The event guard: only a logged-in user with one of these roles (any role when none
+    are given) runs the handler, which gets that user as its first argument after self;
+    anyone else is sent away (login, or their own home) and nothing else happens.
+
+    Put it under @rx.event. Reflex sees the handler's own signature without `user`, so it
+    still checks the arguments a page binds and converts the payload by the annotations.
+    """
+    allowed = tuple(str(role) for role in roles)
+
+    def decorate(fn: Callable) -> Callable:
+        signature = inspect.signature(fn)
+        params = list(signature.parameters.values())
+        if len(params) < 2 or params[1].name != "user":
+            raise TypeError(f"{fn.__qualname__}: a guarded handler takes (self, user, ...)")
+        exposed = signature.replace(parameters=[params[0], *params[2:]])
+
+        if inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def async_wrapper(self, *args: Any, **kwargs: Any):
+                exposed.bind(self, *args, **kwargs)  # no `user` or other unknown argument from the browser
+                user = self._user_in(allowed)
+                if user is None:
+                    return self._away()
+                return await fn(self, user, *args, **kwargs)
+
+            wrapper = async_wrapper
+        else:
+
+            @functools.wraps(fn)
+            def sync_wrapper(self, *args: Any, **kwargs: Any):
+                exposed.bind(self, *args, **kwargs)
+                user = self._user_in(allowed)
+                if user is None:
+                    return self._away()
+                return fn(self, user, *args, **kwargs)
+
+            wrapper = sync_wrapper
+        wrapper.__signature__ = exposed  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {k: v for k, v in fn.__annotations__.items() if k != "user"}
+        wrapper.__krs_roles__ = allowed  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+# ---------------------------------------------------------------------------- the session boundary
+
+
+def _descendants(cls: type[rx.State]) -> list[type[rx.State]]:
+    found: list[type[rx.State]] = []
+    for sub in sorted(cls.get_substates(), key=lambda c: c.get_full_name()):
+        found.append(sub)
+        found.extend(_descendants(sub))
+    return found
+
+
+async def reset_tab(state: rx.State, token: str) -> None:
+    """Reset every state of this tab that may hold office data (SessionState and every page
+    state under it, also ones not loaded yet) and bind the tab to the session `token` ("" for
+    none). Its live pushes stop: a page registers the tab again when it loads."""
+    root = state._get_root_state()
+    session = await root.get_state(SessionState)
+    for cls in _descendants(SessionState):
+        await root.get_state(cls)  # a state manager that loads lazily (Redis) has them all now
+    session.reset()  # recursive: every loaded substate goes back to its defaults
+    session.session_token = token
+    session._session_key = auth.session_key(token) if token else ""
+    client_token = state.router.session.client_token
+    if client_token:
+        get_registry().remove_token(client_token)
+
+
+def _hydrate_names() -> tuple[str, str]:
+    return (
+        rx.State.get_full_name() + ".hydrate",
+        rx.State.get_full_name() + ".hydrate_and_load",
+    )
+
+
+def _cookie_var_keys() -> tuple[str, str]:
+    name = SessionState.get_full_name() + ".session_token"
+    return name, name + FIELD_MARKER
+
+
+def token_for_event(session: SessionState, event: Any) -> str:
+    """The session token this event will run under.
+
+    hydrate_and_load (every websocket (re)connect) replaces the tab's client storage with
+    what the browser sends in its payload, and hydrate alone clears it; the snapshot of the
+    whole state is sent inside those handlers, so the boundary must judge them by what they
+    are about to install, not by what the tab held."""
+    hydrate, hydrate_and_load = _hydrate_names()
+    if event.name == hydrate:
+        return ""
+    if event.name == hydrate_and_load:
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        values = payload.get("vars") if isinstance(payload.get("vars"), dict) else {}
+        for key in _cookie_var_keys():
+            if key in values:
+                value = values[key]
+                return value if isinstance(value, str) else ""
+        return ""
+    return session.session_token if isinstance(session.session_token, str) else ""
+
+
+class SessionBoundary(Middleware):
+    """Before every event: if the session behind the tab is not the one its stored state
+    belongs to (logged out, expired, missing, another user), reset the tab first."""
+
+    async def preprocess(self, app, state, event):
+        root = state._get_root_state()
+        session = await root.get_state(SessionState)
+        token = token_for_event(session, event)
+        acting_client.set(session.router.session.client_token)
+        key = auth.session_key(token) if token and _resolve(token) is not None else ""
+        if key != session._session_key:
+            await reset_tab(session, token if key else "")
+        return None
