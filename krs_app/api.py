@@ -15,6 +15,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from krs_app.api_central import routes as central_routes
+from krs_app.api_session import session_routes
 from krs_app.routes import SESSION_COOKIE
 from krs_app.services import auth
 from krs_app.services import evidence as evidence_service
@@ -126,5 +127,6 @@ api = Starlette(
         Route("/api/evidence/{file_id}", download_evidence, methods=["GET"]),
         Route("/api/tracking.{kind:str}", tracking_download, methods=["GET"]),
         *central_routes,
+        *session_routes,
     ]
 )

@@ -13,4 +13,6 @@ ROLE_HOME = {
     "kpi_office": REPORT,
 }
 
-SESSION_COOKIE = "krs_session"  # the browser keeps only a random session token under this name
+SESSION_COOKIE = "krs_session"  # the browser keeps only a random session token under this name (HttpOnly)
+API_LOGIN = "/api/login"  # POST the login form: sets the session cookie (api_session.py)
+API_LOGOUT = "/api/logout"  # POST: ends the session, clears the cookie

@@ -45,14 +45,20 @@ def header() -> rx.Component:
         rx.hstack(
             rx.icon("user", color="white", size=16),
             rx.text(SessionState.user_display_name, color="white", size="2"),
-            rx.button(
-                rx.icon("log-out", size=14),
-                "ออกจากระบบ",
-                id="logout",
-                on_click=SessionState.logout,
-                variant="soft",
-                color_scheme="gray",
-                size="1",
+            rx.el.form(
+                rx.button(
+                    rx.icon("log-out", size=14),
+                    "ออกจากระบบ",
+                    id="logout",
+                    type="submit",
+                    variant="soft",
+                    color_scheme="gray",
+                    size="1",
+                ),
+                # a native POST: ends the session and clears the HttpOnly cookie (api_session.py)
+                action=routes.API_LOGOUT,
+                method="post",
+                margin="0",
             ),
             align="center",
             spacing="2",

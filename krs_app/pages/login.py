@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app import routes
 from krs_app.components.layout import HEADER_BLUE
 from krs_app.state.login import DemoAccount, LoginState
 
@@ -34,7 +35,7 @@ def login_page() -> rx.Component:
                 rx.text(
                     "ระบบรายงานผลการประเมินส่วนราชการตามมาตรการปรับปรุงประสิทธิภาพในการปฏิบัติราชการ", size="2", color="#4b5563"
                 ),
-                rx.form(
+                rx.el.form(
                     rx.vstack(
                         rx.text("ชื่อผู้ใช้ (Username)", size="2", weight="medium"),
                         rx.input(
@@ -72,8 +73,9 @@ def login_page() -> rx.Component:
                         spacing="2",
                         width="100%",
                     ),
-                    on_submit=LoginState.submit,
-                    reset_on_submit=False,
+                    # a native POST: the answer sets the HttpOnly session cookie (api_session.py)
+                    action=routes.API_LOGIN,
+                    method="post",
                     width="100%",
                 ),
                 rx.cond(

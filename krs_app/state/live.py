@@ -304,7 +304,7 @@ def watch(state: rx.State, key: str, context: str = "") -> None:
     """Register this browser's state as a viewer of a watch key (context: what it shows of it)."""
     token = state.router.session.client_token
     if token:
-        session = auth.session_key(getattr(state, "session_token", ""))
+        session = auth.session_key(state._session_token())
         get_registry().add(key, Viewer(token, type(state).get_full_name(), session, context))
 
 

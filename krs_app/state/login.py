@@ -1,4 +1,5 @@
-"""The login page (เข้าสู่ระบบ)."""
+"""The login page (เข้าสู่ระบบ). The password is checked by POST /api/login (api_session.py),
+which sets the HttpOnly session cookie; this state only fills the form and shows refusals."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from dataclasses import dataclass
 import reflex as rx
 
 from krs_app import routes
-from krs_app.services.errors import ServiceError
-from krs_app.services.login_gate import login_gate
+from krs_app.api_session import FLASH_COOKIE, decode_flash
 from krs_app.settings import get_settings
-from krs_app.state.session import SessionState
+from krs_app.state.session import SessionState, cookie_value
 
 
 @dataclass
@@ -40,11 +40,16 @@ class LoginState(SessionState):
 
     @rx.event
     def load(self):
-        self.error = ""
+        """The form posts natively to /api/login (api_session.py); a refusal comes back here with
+        its Thai message and the username typed in a short-lived signed cookie."""
         self.demo_accounts = _demo_accounts()
+        self.password = ""
         user = self._user()
         if user is not None:
             return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))
+        self.error, username = decode_flash(cookie_value(self.router.headers.cookie, FLASH_COOKIE))
+        if username:
+            self.username = username
         return None
 
     @rx.event
@@ -63,19 +68,3 @@ class LoginState(SessionState):
                 self.username = account.username
                 self.password = account.password
                 self.error = ""
-
-    @rx.event
-    async def submit(self, form_data: dict):
-        """Check the password off the event loop (services.login_gate); a success starts a new
-        session on this tab, and nothing the tab held before is kept."""
-        form = form_data if isinstance(form_data, dict) else {}
-        username = str(form.get("username", self.username) or "")
-        password = str(form.get("password", self.password) or "")
-        try:
-            token, user = await login_gate().login(self.router.session.client_ip, username, password)
-        except ServiceError as error:
-            self.error = error.message
-            self.password = ""
-            return None
-        await self._start_session(token, user)
-        return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))

@@ -1,5 +1,7 @@
 """The logged-in user, derived on the server from a session token kept in a browser cookie.
 
+The cookie (krs_session) is HttpOnly: it is set by POST /api/login (api_session.py) and
+read here from the websocket's handshake headers, so no script on the page can read it.
 Nothing here trusts what the browser says about who it is: the token is checked
 against the database on every event (services.auth.user_for_token).
 
@@ -26,7 +28,6 @@ from typing import Any
 
 import reflex as rx
 from reflex.middleware import Middleware
-from reflex_base.constants.state import FIELD_MARKER
 
 from krs_app import routes
 from krs_app.domain.roles import Role
@@ -60,16 +61,19 @@ def _forget_resolved() -> None:
 class SessionState(rx.State):
     """Base of every page state: who is logged in, as plain display values."""
 
-    session_token: str = rx.Cookie("", name=SESSION_COOKIE, path="/", same_site="lax", max_age=60 * 60 * 24 * 7)
     user_display_name: str = ""
     user_office_name: str = ""
     user_role: str = ""
     # Which session this tab's stored state belongs to (the token's hash, "" for none); see SessionBoundary.
     _session_key: str = ""
 
+    def _session_token(self) -> str:
+        """The session token the browser sent with this tab's websocket (the HttpOnly cookie)."""
+        return cookie_value(self.router.headers.cookie, SESSION_COOKIE)
+
     def _user(self) -> CurrentUser | None:
         acting_client.set(self.router.session.client_token)
-        return _resolve(self.session_token)
+        return _resolve(self._session_token())
 
     def _show_user(self, user: CurrentUser | None) -> None:
         self.user_display_name = user.display_name if user else ""
@@ -95,11 +99,6 @@ class SessionState(rx.State):
             return rx.redirect(routes.LOGIN)
         return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))
 
-    async def _start_session(self, token: str, user: CurrentUser) -> None:
-        """A login on this tab: whatever the tab held belongs to someone else now."""
-        await reset_tab(self, token)
-        self._show_user(user)
-
     @rx.event
     def go_home(self):
         """The index page: each role to its home, anyone else to the login page."""
@@ -107,10 +106,21 @@ class SessionState(rx.State):
 
     @rx.event
     async def logout(self):
-        auth.logout(self.session_token)
+        """End the session and reset the tab. (The page's logout button posts to /api/logout,
+        which also clears the HttpOnly cookie; this event is for any other caller.)"""
+        auth.logout(self._session_token())
         _forget_resolved()
         await reset_tab(self, "")
         return rx.redirect(routes.LOGIN)
+
+
+def cookie_value(header: str, name: str) -> str:
+    """One cookie's value from a Cookie header (the first of that name; "" when absent)."""
+    for part in (header or "").split(";"):
+        key, sep, value = part.strip().partition("=")
+        if sep and key == name:
+            return value.strip().strip('"')[:4096]
+    return ""
 
 
 def guarded(*roles: Role | str) -> Callable:
@@ -180,44 +190,10 @@ async def reset_tab(state: rx.State, token: str) -> None:
     for cls in _descendants(SessionState):
         await root.get_state(cls)  # a state manager that loads lazily (Redis) has them all now
     session.reset()  # recursive: every loaded substate goes back to its defaults
-    session.session_token = token
     session._session_key = auth.session_key(token) if token else ""
     client_token = state.router.session.client_token
     if client_token:
         get_registry().remove_token(client_token)
-
-
-def _hydrate_names() -> tuple[str, str]:
-    return (
-        rx.State.get_full_name() + ".hydrate",
-        rx.State.get_full_name() + ".hydrate_and_load",
-    )
-
-
-def _cookie_var_keys() -> tuple[str, str]:
-    name = SessionState.get_full_name() + ".session_token"
-    return name, name + FIELD_MARKER
-
-
-def token_for_event(session: SessionState, event: Any) -> str:
-    """The session token this event will run under.
-
-    hydrate_and_load (every websocket (re)connect) replaces the tab's client storage with
-    what the browser sends in its payload, and hydrate alone clears it; the snapshot of the
-    whole state is sent inside those handlers, so the boundary must judge them by what they
-    are about to install, not by what the tab held."""
-    hydrate, hydrate_and_load = _hydrate_names()
-    if event.name == hydrate:
-        return ""
-    if event.name == hydrate_and_load:
-        payload = event.payload if isinstance(event.payload, dict) else {}
-        values = payload.get("vars") if isinstance(payload.get("vars"), dict) else {}
-        for key in _cookie_var_keys():
-            if key in values:
-                value = values[key]
-                return value if isinstance(value, str) else ""
-        return ""
-    return session.session_token if isinstance(session.session_token, str) else ""
 
 
 class SessionBoundary(Middleware):
@@ -227,7 +203,9 @@ class SessionBoundary(Middleware):
     async def preprocess(self, app, state, event):
         root = state._get_root_state()
         session = await root.get_state(SessionState)
-        token = token_for_event(session, event)
+        # The websocket's own cookie, the same for the hydrate of a (re)connect and every later
+        # event on it: a login or logout happens over HTTP and is followed by a full page load.
+        token = session._session_token()
         acting_client.set(session.router.session.client_token)
         key = auth.session_key(token) if token and _resolve(token) is not None else ""
         if key != session._session_key:

@@ -2,7 +2,9 @@
 
 It speaks what the frontend speaks: the hydrate_and_load event in the CONNECT packet, then
 "event" messages {name, payload, router_data}; the server answers with StateUpdate dicts
-({"delta": {state: {var_rx_state_: value}}, "events": [...]})."""
+({"delta": {state: {var_rx_state_: value}}, "events": [...]}). The session cookie is HttpOnly:
+it goes with the websocket handshake (the Cookie header), and logging in is the login form's
+POST /api/login followed by a full page load (a new connection with the cookie)."""
 
 from __future__ import annotations
 
@@ -33,7 +35,6 @@ PANEL = state_name("panel", "PanelState")
 REVIEW = state_name("review", "ReviewState")
 HOME = state_name("home", "KpiHomeState")
 CENTRAL = state_name("central", "CentralState")
-COOKIE_VAR = f"{SESSION}.session_token{FIELD_MARKER}"
 
 
 def router_data(path: str) -> dict[str, str]:
@@ -51,7 +52,8 @@ class Tab:
         self.path = "/login"
         self.cookie = ""  # what the browser's krs_session cookie holds
 
-    async def connect(self, path: str, cookie: str | None = None, send_cookie: bool = True) -> None:
+    async def connect(self, path: str, cookie: str | None = None, send_cookie: bool = True, more: str = "") -> None:
+        """A page load: a new websocket whose handshake carries the browser's cookies (`more`: others)."""
         import socketio
 
         if cookie is not None:
@@ -64,9 +66,9 @@ class Tab:
             queue.append((time.monotonic(), data))
 
         self.client.on(MESSAGE, on_message, namespace=NAMESPACE)
-        vars_ = {COOKIE_VAR: self.cookie} if (send_cookie and self.cookie) else {}
-        headers = {"Cookie": f"krs_session={self.cookie}"} if (send_cookie and self.cookie) else {}
-        hydrate = {"name": ROOT + ".hydrate_and_load", "router_data": router_data(path), "payload": {"vars": vars_}}
+        cookies = [f"krs_session={self.cookie}"] if (send_cookie and self.cookie) else []
+        headers = {"Cookie": "; ".join([*cookies, more] if more else cookies)} if (cookies or more) else {}
+        hydrate = {"name": ROOT + ".hydrate_and_load", "router_data": router_data(path), "payload": {"vars": {}}}
         await self.client.connect(
             f"{self.base_url}?token={self.client_token}",
             socketio_path=EVENT_PATH,
@@ -96,7 +98,6 @@ class Tab:
                 last, quiet_since = len(self.messages), time.monotonic()
             elif time.monotonic() - quiet_since >= quiet:
                 break
-        self.learn_cookie()
         return [m for _, m in self.messages[start:]]
 
     async def until(self, predicate, timeout: float = 20.0) -> Any:
@@ -108,21 +109,20 @@ class Tab:
                 message = self.messages[seen][1]
                 seen += 1
                 if predicate(message):
-                    self.learn_cookie()
                     return message
             await asyncio.sleep(0.02)
         raise TimeoutError("no such message")
 
-    def learn_cookie(self) -> None:
-        """The frontend writes rx.Cookie values it is sent into document.cookie."""
-        for _, message in self.messages:
-            value = (delta_of(message).get(SESSION) or {}).get("session_token" + FIELD_MARKER)
-            if isinstance(value, str):
-                self.cookie = value
-
     def text(self, since: int = 0) -> str:
-        """Everything this tab was sent (from message `since` on), as one string."""
-        return "\n".join(json.dumps(m, ensure_ascii=False) for _, m in self.messages[since:])
+        """Everything this tab was sent (from message `since` on), as one string; without the
+        login page's list of demo accounts (demo mode shows the demo offices' names to anyone)."""
+        shown = []
+        for _, message in self.messages[since:]:
+            if isinstance(message, dict) and LOGIN in delta_of(message):
+                message = json.loads(json.dumps(message))
+                message["delta"][LOGIN].pop("demo_accounts" + FIELD_MARKER, None)
+            shown.append(json.dumps(message, ensure_ascii=False))
+        return "\n".join(shown)
 
     def var(self, state: str, name: str, default: Any = None) -> Any:
         """The latest value of a var this tab was sent."""
@@ -154,17 +154,47 @@ def redirect_of(message: Any) -> str | None:
     return None
 
 
+async def post_login(base_url: str, username: str, password: str = "krs2562") -> tuple[str, str, str]:
+    """The login form's POST: (session token or "", where it sends the browser, flash message)."""
+    import base64
+
+    import httpx
+
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
+        answer = await http.post(
+            "/api/login", data={"username": username, "password": password}, headers={"Origin": base_url}
+        )
+    flash = answer.cookies.get("krs_login_flash") or ""
+    message = ""
+    if flash:
+        encoded = flash.strip('"').rsplit(".", 1)[0]
+        message = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))).get("m", "")
+    return answer.cookies.get("krs_session") or "", answer.headers.get("location", ""), message
+
+
 async def login(tab: Tab, username: str, password: str = "krs2562") -> str:
-    """LoginState.submit on /login, as the form does; returns the session token the tab got."""
-    if tab.client is None:
-        await tab.connect("/login")
-        await tab.settle(0.3)
-    start = len(tab.messages)
-    await tab.send(LOGIN + ".submit", {"form_data": {"username": username, "password": password}}, "/login")
-    await tab.until(lambda m: redirect_of(m) is not None or (delta_of(m).get(LOGIN) or {}).get("error" + FIELD_MARKER))
-    tab.learn_cookie()
-    tab.messages_since_login = start
-    return tab.cookie
+    """Log in as the browser does: POST the form, then a full page load of the home page on the
+    same tab (same client token) with the new cookie. Returns the session token."""
+    token, home, message = await post_login(tab.base_url, username, password)
+    if not token:
+        raise RuntimeError(f"login refused: {message}")
+    await tab.close()
+    await tab.connect(home or "/login", cookie=token)
+    await tab.settle()
+    return token
+
+
+async def logout(tab: Tab) -> None:
+    """The logout button: POST /api/logout with the cookie, then the browser loads /login without it."""
+    import httpx
+
+    async with httpx.AsyncClient(base_url=tab.base_url, timeout=60) as http:
+        answer = await http.post("/api/logout", headers={"Origin": tab.base_url, "Cookie": f"krs_session={tab.cookie}"})
+    assert answer.status_code == 303
+    await tab.close()
+    tab.cookie = ""
+    await tab.connect("/login", cookie="")
+    await tab.settle()
 
 
 async def run(tab: Tab, path: str, event: str, payload: dict | None = None) -> list[Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.security.session_client import ENTRY, PANEL, SESSION, Tab, login, run
+from tests.security.session_client import ENTRY, PANEL, SESSION, Tab, login, logout, run
 
 A, B = "spm07", "spm01"
 # In the demo thread of สพม. เขต 7 on 11.3 (seed/demo.py MANUAL_THREAD): A's office data.
@@ -40,8 +40,8 @@ def test_next_user_on_the_same_tab_gets_nothing_of_the_previous(session_alive):
         _, _, a_name = _ids(server)
         tab = Tab(server.url)
         await _a_opens_thread(server, tab)
-        await run(tab, "/entry", SESSION + ".logout")
         since_logout = len(tab.messages)
+        await logout(tab)  # the logout button, then /login loads on the same tab
         await login(tab, B)
         await run(tab, "/entry", ENTRY + ".load")
         # a reload of the page on the same tab: same client token, B's cookie, a full snapshot
@@ -49,6 +49,7 @@ def test_next_user_on_the_same_tab_gets_nothing_of_the_previous(session_alive):
         await tab.connect("/entry")
         await tab.settle()
         sent = tab.text(since_logout)
+        assert tab.var(ENTRY, "district_name")  # B's own page did load
         assert A_SECRET not in sent
         assert a_name not in sent
         assert tab.var(ENTRY, "district_name") != a_name
@@ -97,5 +98,25 @@ def test_reconnect_with_a_logged_out_token_gets_nothing(session_alive):
         assert A_SECRET not in sent
         assert a_name not in sent
         await replay.close()
+
+    asyncio.run(case())
+
+
+def test_the_logout_event_resets_the_tab_too(session_alive):
+    """SessionState.logout (not the button) ends the session and resets what the tab holds."""
+
+    async def case():
+        server = session_alive
+        tab = Tab(server.url)
+        await _a_opens_thread(server, tab)
+        await run(tab, "/entry", SESSION + ".logout")
+        assert tab.var(PANEL, "messages") == []
+        assert tab.var(ENTRY, "district_name") == ""
+        await tab.close()
+        reload_from = len(tab.messages)
+        await tab.connect("/entry")  # the dead cookie is still in the browser
+        await tab.settle()
+        assert A_SECRET not in tab.text(reload_from)
+        await tab.close()
 
     asyncio.run(case())
