@@ -25,7 +25,7 @@ port) and floor, and stops both at the end. Against an app that is already runni
     python bench/bench_edit_roundtrip.py --url http://localhost:PORT --data-dir DATA_DIR
 
 (--data-dir lets it log in through krs_app.services.auth against the same database;
-without it, it logs in through the websocket, LoginState.submit). It toggles spm07's
+without it, it logs in as the login form does, POST /api/login). It toggles spm07's
 11.3 value in that database and puts the original value back at the end.
 """
 
@@ -306,7 +306,8 @@ class Names:
 
     @property
     def cookie_var(self) -> str:
-        """Client-storage key of SessionState.session_token (the krs_session cookie)."""
+        """Unused by the server since the session cookie became HttpOnly (read from the
+        websocket's Cookie header); kept so older payloads stay valid."""
         return f"{self.session}.session_token{self.field_marker}"
 
     def var(self, name: str) -> str:
@@ -412,31 +413,29 @@ def redirect_in(message: Any) -> str | None:
 
 
 async def login_over_websocket(base_url: str, names: Names, username: str, password: str, timeout: float) -> str:
-    """LoginState.submit on /login, as the login form does; the token comes back in the delta."""
-    tab = Socket(base_url)
-    await tab.connect({"name": names.hydrate, "router_data": router_data("/login"), "payload": {}})
+    """The login form's POST /api/login, as the browser sends it; the token is the HttpOnly
+    krs_session cookie of the answer (the websocket then carries it in its handshake)."""
+    import urllib.error
+    import urllib.parse
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    body = urllib.parse.urlencode({"username": username, "password": password}).encode()
+    request = urllib.request.Request(
+        base_url.rstrip("/") + "/api/login", data=body, method="POST", headers={"Origin": base_url.rstrip("/")}
+    )
     try:
-        await tab.drain(0.5)
-        await tab.send(
-            {
-                "name": names.submit,
-                "router_data": router_data("/login"),
-                "payload": {"form_data": {"username": username, "password": password}},
-            }
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            _, message = await tab.next(deadline - time.monotonic())
-            delta = delta_of(message)
-            token = (delta.get(names.session) or {}).get(names.var("session_token"))
-            if token:
-                return token
-            error = (delta.get(names.login) or {}).get(names.var("error"))
-            if error:
-                raise RuntimeError(f"login refused: {error}")
-        raise RuntimeError("no session token came back from LoginState.submit")
-    finally:
-        await tab.close()
+        answer = urllib.request.build_opener(_NoRedirect).open(request, timeout=timeout)
+        headers = answer.headers
+    except urllib.error.HTTPError as error:  # the 303 itself
+        headers = error.headers
+    for cookie in headers.get_all("set-cookie") or []:
+        name, _, rest = cookie.partition("=")
+        if name == "krs_session" and rest.split(";")[0]:
+            return rest.split(";")[0]
+    raise RuntimeError("login refused: no session cookie came back from POST /api/login")
 
 
 def login_in_process(data_dir: Path, username: str, password: str) -> str:
@@ -492,9 +491,8 @@ async def run_benchmark(args, base_url: str, data_dir: Path | None, floor_url: s
     else:
         token = await login_over_websocket(base_url, names, args.username, args.password, timeout)
 
-    # The tab on /entry. Client storage (the krs_session cookie) reaches the backend inside
-    # the hydrate event's payload.vars, keyed by the full var name; the Cookie header is sent
-    # too, as a browser would, but Reflex does not read rx.Cookie values from it.
+    # The tab on /entry. The HttpOnly krs_session cookie reaches the backend in the
+    # websocket handshake's Cookie header, as a browser sends it.
     editor = Socket(base_url)
     floor = Socket(floor_url)
     original_text: str | None = None
@@ -687,7 +685,7 @@ def main(argv: list[str] | None = None) -> int:
         "--login",
         choices=("auto", "db", "ws"),
         default="auto",
-        help="db: krs_app.services.auth.login on --data-dir; ws: LoginState.submit; auto: db if a data dir is known",
+        help="db: krs_app.services.auth.login on --data-dir; ws: POST /api/login as the login form; auto: db if a data dir is known",
     )
     parser.add_argument(
         "--full",
