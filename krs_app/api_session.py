@@ -7,6 +7,7 @@ handshake carries the cookie; the server reads the token from there
 (state.session.SessionState._session_token) — no script on the page can read it.
 
 POST /api/logout ends the session in the database, clears the cookie and goes to /login.
+(Both answer with a redirect to "/", which sends the browser on; see _to_index.)
 
 A refused login goes back to /login with a short-lived, signed flash cookie holding the Thai
 message and the username typed, which the login page shows where they were entered.
@@ -19,6 +20,7 @@ import hashlib
 import hmac
 import json
 import os
+import secrets
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -62,21 +64,23 @@ def _sign(data: bytes) -> str:
 
 
 def encode_flash(message: str, username: str) -> str:
-    data = json.dumps({"m": message[:300], "u": username[:100]}, ensure_ascii=False).encode()
+    fields = {"m": message[:300], "u": username[:100], "i": secrets.token_hex(8)}
+    data = json.dumps(fields, ensure_ascii=False).encode()
     return base64.urlsafe_b64encode(data).decode().rstrip("=") + "." + _sign(data)
 
 
-def decode_flash(value: str) -> tuple[str, str]:
-    """(message, username) of a flash cookie this server signed, else ("", "")."""
+def decode_flash(value: str) -> tuple[str, str, str]:
+    """(message, username, id) of a flash cookie this server signed, else ("", "", "").
+    The id lets the login page show each refusal once (a reload does not show it again)."""
     try:
         encoded, signature = value.rsplit(".", 1)
         data = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
         if not hmac.compare_digest(signature, _sign(data)):
-            return "", ""
+            return "", "", ""
         fields = json.loads(data)
-        return str(fields.get("m", ""))[:300], str(fields.get("u", ""))[:100]
+        return str(fields.get("m", ""))[:300], str(fields.get("u", ""))[:100], str(fields.get("i", ""))[:32]
     except (ValueError, TypeError, AttributeError):
-        return "", ""
+        return "", "", ""
 
 
 def _same_origin(request: Request) -> bool:
@@ -102,8 +106,15 @@ def client_address(request: Request) -> str:
     return address
 
 
+def _to_index() -> RedirectResponse:
+    """Every answer sends the browser to "/": a full page load whose new websocket carries the
+    cookies just set, and the index page sends each role on to its home (or to /login) by
+    client-side routing, so page URLs stay as they are (/entry, not the static server's /entry/)."""
+    return RedirectResponse(routes.HOME, status_code=303)
+
+
 def _back_to_login(message: str, username: str) -> Response:
-    response = RedirectResponse(routes.LOGIN, status_code=303)
+    response = _to_index()
     response.set_cookie(
         FLASH_COOKIE,
         encode_flash(message, username),
@@ -129,10 +140,10 @@ async def login(request: Request) -> Response:
     except Exception:  # noqa: BLE001 - any unreadable body is a bad request
         return Response("คำขอไม่ถูกต้อง", status_code=400, media_type="text/plain; charset=utf-8")
     try:
-        token, user = await login_gate().login(client_address(request), username, password)
+        token, _user = await login_gate().login(client_address(request), username, password)
     except ServiceError as error:
         return _back_to_login(error.message, username)
-    response = RedirectResponse(routes.ROLE_HOME.get(user.role, routes.LOGIN), status_code=303)
+    response = _to_index()
     _set_session_cookie(response, token)
     _clear(response, FLASH_COOKIE)
     return response
@@ -142,7 +153,7 @@ async def logout(request: Request) -> Response:
     if not _same_origin(request):
         return Response("คำขอไม่ถูกต้อง", status_code=403, media_type="text/plain; charset=utf-8")
     auth.logout(request.cookies.get(routes.SESSION_COOKIE))
-    response = RedirectResponse(routes.LOGIN, status_code=303)
+    response = _to_index()
     _clear(response, routes.SESSION_COOKIE)
     return response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes
+from krs_app.components.native_form import native_form
 from krs_app.state.session import SessionState
 
 
@@ -45,7 +46,7 @@ def header() -> rx.Component:
         rx.hstack(
             rx.icon("user", color="white", size=16),
             rx.text(SessionState.user_display_name, color="white", size="2"),
-            rx.el.form(
+            native_form(
                 rx.button(
                     rx.icon("log-out", size=14),
                     "ออกจากระบบ",

@@ -6,6 +6,7 @@ import reflex as rx
 
 from krs_app import routes
 from krs_app.components.layout import HEADER_BLUE
+from krs_app.components.native_form import native_form
 from krs_app.state.login import DemoAccount, LoginState
 
 
@@ -35,7 +36,7 @@ def login_page() -> rx.Component:
                 rx.text(
                     "ระบบรายงานผลการประเมินส่วนราชการตามมาตรการปรับปรุงประสิทธิภาพในการปฏิบัติราชการ", size="2", color="#4b5563"
                 ),
-                rx.el.form(
+                native_form(
                     rx.vstack(
                         rx.text("ชื่อผู้ใช้ (Username)", size="2", weight="medium"),
                         rx.input(

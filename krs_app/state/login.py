@@ -37,6 +37,7 @@ class LoginState(SessionState):
     username: str = ""
     password: str = ""
     demo_accounts: list[DemoAccount] = []
+    _flash_seen: str = ""  # the last refusal shown on this tab (api_session's flash cookie id)
 
     @rx.event
     def load(self):
@@ -47,8 +48,11 @@ class LoginState(SessionState):
         user = self._user()
         if user is not None:
             return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))
-        self.error, username = decode_flash(cookie_value(self.router.headers.cookie, FLASH_COOKIE))
-        if username:
+        message, username, flash_id = decode_flash(cookie_value(self.router.headers.cookie, FLASH_COOKIE))
+        fresh = bool(flash_id) and flash_id != self._flash_seen
+        self._flash_seen = flash_id or self._flash_seen
+        self.error = message if fresh else ""
+        if fresh and username:
             self.username = username
         return None
 

@@ -178,8 +178,12 @@ async def login(tab: Tab, username: str, password: str = "krs2562") -> str:
     token, home, message = await post_login(tab.base_url, username, password)
     if not token:
         raise RuntimeError(f"login refused: {message}")
+    assert home == "/", home
     await tab.close()
-    await tab.connect(home or "/login", cookie=token)
+    start = len(tab.messages)
+    await tab.connect("/", cookie=token)  # the index page sends the role on to its home
+    await tab.until(lambda m: redirect_of(m) is not None)
+    tab.path = next(redirect_of(m) for _, m in tab.messages[start:] if redirect_of(m))
     await tab.settle()
     return token
 
@@ -193,8 +197,9 @@ async def logout(tab: Tab) -> None:
     assert answer.status_code == 303
     await tab.close()
     tab.cookie = ""
-    await tab.connect("/login", cookie="")
+    await tab.connect("/", cookie="")
     await tab.settle()
+    tab.path = "/login"
 
 
 async def run(tab: Tab, path: str, event: str, payload: dict | None = None) -> list[Any]:

@@ -17,7 +17,7 @@ def test_login_sets_an_httponly_samesite_cookie(session_alive):
         data={"username": "spm07", "password": "krs2562"},
         headers={"Origin": session_alive.url},
     )
-    assert answer.status_code == 303 and answer.headers["location"] == "/entry"
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
     cookie = next(v for k, v in answer.headers.multi_items() if k == "set-cookie" and v.startswith("krs_session="))
     attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
     assert {"httponly", "path", "max-age"} <= attributes
@@ -71,7 +71,7 @@ def test_a_refused_login_shows_its_thai_message_on_the_login_page(session_alive)
             data={"username": "spm07", "password": "wrong"},
             headers={"Origin": session_alive.url},
         )
-        assert answer.status_code == 303 and answer.headers["location"] == "/login"
+        assert answer.status_code == 303 and answer.headers["location"] == "/"
         flash = answer.cookies.get("krs_login_flash")
         assert flash
         tab = Tab(session_alive.url)  # the browser loads /login with the flash cookie it was given
@@ -79,6 +79,10 @@ def test_a_refused_login_shows_its_thai_message_on_the_login_page(session_alive)
         await tab.settle()
         assert tab.var(LOGIN, "error") == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
         assert tab.var(LOGIN, "username") == "spm07"
+        await tab.close()
+        await tab.connect("/login", more=f"krs_login_flash={flash}")  # a reload shows it no more
+        await tab.settle()
+        assert tab.var(LOGIN, "error") == ""
         await tab.close()
 
     asyncio.run(case())
