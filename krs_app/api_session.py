@@ -23,11 +23,13 @@ import os
 import secrets
 from urllib.parse import urlsplit
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from krs_app import routes
+from krs_app import routes as paths
+from krs_app.api_common import BAD_REQUEST, plain_text, session_token
 from krs_app.services import auth
 from krs_app.services.errors import ServiceError
 from krs_app.services.login_gate import login_gate
@@ -45,7 +47,7 @@ def _secure() -> bool:
 
 def _set_session_cookie(response: Response, token: str) -> None:
     response.set_cookie(
-        routes.SESSION_COOKIE,
+        paths.SESSION_COOKIE,
         token,
         max_age=SESSION_MAX_AGE,
         path="/",
@@ -110,7 +112,7 @@ def _to_index() -> RedirectResponse:
     """Every answer sends the browser to "/": a full page load whose new websocket carries the
     cookies just set, and the index page sends each role on to its home (or to /login) by
     client-side routing, so page URLs stay as they are (/entry, not the static server's /entry/)."""
-    return RedirectResponse(routes.HOME, status_code=303)
+    return RedirectResponse(paths.HOME, status_code=303)
 
 
 def _back_to_login(message: str, username: str) -> Response:
@@ -129,16 +131,16 @@ def _back_to_login(message: str, username: str) -> Response:
 
 async def login(request: Request) -> Response:
     if not _same_origin(request):
-        return Response("คำขอไม่ถูกต้อง", status_code=403, media_type="text/plain; charset=utf-8")
+        return plain_text(BAD_REQUEST, 403)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-        return Response("คำขอไม่ถูกต้อง", status_code=413, media_type="text/plain; charset=utf-8")
+        return plain_text(BAD_REQUEST, 413)
     try:
         form = await request.form(max_files=0, max_fields=10)
         username = str(form.get("username") or "")[:100]
         password = str(form.get("password") or "")[:1000]
     except Exception:  # noqa: BLE001 - any unreadable body is a bad request
-        return Response("คำขอไม่ถูกต้อง", status_code=400, media_type="text/plain; charset=utf-8")
+        return plain_text(BAD_REQUEST, 400)
     try:
         token, _user = await login_gate().login(client_address(request), username, password)
     except ServiceError as error:
@@ -151,14 +153,16 @@ async def login(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     if not _same_origin(request):
-        return Response("คำขอไม่ถูกต้อง", status_code=403, media_type="text/plain; charset=utf-8")
-    auth.logout(request.cookies.get(routes.SESSION_COOKIE))
+        return plain_text(BAD_REQUEST, 403)
+    # auth.logout forgets the session in services.session_cache after its commit (in every
+    # process), so the next event of any tab holding this token finds nobody behind it.
+    await run_in_threadpool(auth.logout, session_token(request))
     response = _to_index()
-    _clear(response, routes.SESSION_COOKIE)
+    _clear(response, paths.SESSION_COOKIE)
     return response
 
 
-session_routes = [
-    Route(routes.API_LOGIN, login, methods=["POST"]),
-    Route(routes.API_LOGOUT, logout, methods=["POST"]),
+routes: list[Route] = [
+    Route(paths.API_LOGIN, login, methods=["POST"]),
+    Route(paths.API_LOGOUT, logout, methods=["POST"]),
 ]

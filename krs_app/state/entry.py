@@ -9,15 +9,16 @@ import reflex as rx
 from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import district_key
+from krs_app.live.targets import pushed, take_stale, watch
 from krs_app.services import entry
-from krs_app.services.entry import IndicatorRow
 from krs_app.services.errors import ServiceError
-from krs_app.services.round_options import RoundOption
+from krs_app.services.views import IndicatorRow, RoundOption
 from krs_app.state.feedback import cell_errors_after, cell_key, error_message
-from krs_app.state.live import take_stale, watch
+from krs_app.state.panel import set_host_refresh
 from krs_app.state.session import SessionState, guarded
 
 
+@pushed
 class EntryState(SessionState):
     district_name: str = ""
     round_id: str = ""
@@ -121,7 +122,7 @@ class EntryState(SessionState):
     @classmethod
     def _live_delta(cls, change: Change, context: str, memo) -> dict[str, Any] | None:
         """What every tab of the changed district showing the round `context` (see _watch) is
-        sent: the same values for all of them, computed once per change (state.live)."""
+        sent: the same values for all of them, computed once per change (live.dispatch)."""
         if not context.isdigit():
             return None
         round_id = int(context)
@@ -138,3 +139,7 @@ class EntryState(SessionState):
             "overall_text": page.overall_text,
             "indicators": page.indicators,
         }
+
+
+# The evidence and message windows opened from this page reload its rows after a change there.
+set_host_refresh(Role.DISTRICT, EntryState.refresh)

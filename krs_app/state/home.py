@@ -6,23 +6,24 @@ from datetime import date
 
 import reflex as rx
 
-from krs_app.db.engine import session_scope
 from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY
-from krs_app.services import overview, report, rounds, tracking
-from krs_app.services.catalogue import district_id_for_code, load_catalogue
+from krs_app.live.targets import refreshed, watch
+from krs_app.services import lookups, overview, report, rounds, tracking
+from krs_app.services.catalogue import district_id_for_code
 from krs_app.services.errors import ServiceError
 from krs_app.services.overview import IndicatorSummary
 from krs_app.services.report import DistrictScoreRow
-from krs_app.services.round_options import RoundOption, round_options_for
+from krs_app.services.round_options import round_options_for
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
-from krs_app.state.live import watch
+from krs_app.services.views import RoundOption
 from krs_app.state.session import SessionState, guarded
 
 __all__ = ["BureauTracking", "DistrictScoreRow", "IndicatorSummary", "IndicatorTracking", "KpiHomeState"]
 
 
+@refreshed
 class KpiHomeState(SessionState):
     round_id: str = ""
     round_label: str = ""
@@ -64,8 +65,7 @@ class KpiHomeState(SessionState):
         self.countdown_text = follow.countdown_text
         self.overdue_rule = follow.overdue_rule
         self.bureaus = follow.bureaus
-        with session_scope() as session:
-            self.indicator_codes = [e.spec.code for e in load_catalogue(session)]
+        self.indicator_codes = lookups.indicator_codes()
 
     @rx.event
     @guarded(Role.KPI_OFFICE)
@@ -117,8 +117,7 @@ class KpiHomeState(SessionState):
         try:
             district_id = district_id_for_code(str(form.get("district_code", "")))
             code = str(form.get("indicator_code", ""))
-            with session_scope() as session:
-                indicator_id = next((e.indicator.id for e in load_catalogue(session) if e.spec.code == code), None)
+            indicator_id = lookups.indicator_id_for_code(code)
             if indicator_id is None:
                 raise ServiceError("ไม่พบตัวชี้วัดนี้")
             text = str(form.get("until", "")).strip()

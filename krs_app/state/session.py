@@ -33,24 +33,33 @@ from krs_app import routes
 from krs_app.domain.roles import Role
 from krs_app.live.bus import acting_client
 from krs_app.live.registry import get_registry
-from krs_app.services import auth
+from krs_app.services import auth, session_cache
 from krs_app.services.auth import CurrentUser
 
 SESSION_COOKIE = routes.SESSION_COOKIE
 
 # The user the boundary resolved for this event, reused by the handler's guard:
-# (session token, user or None, monotonic time). Only ever reused for the same token
-# and for a moment, so a logout or an expiry is seen by the next event.
-_resolved: ContextVar[tuple[str, CurrentUser | None, float] | None] = ContextVar("krs_resolved_user", default=None)
+# (session token, user or None, session_cache generation, monotonic time). Only ever reused
+# for the same token, for a moment, and while nothing was forgotten since: a logout
+# (auth.logout calls session_cache.forget_session after its commit, in this process or
+# heard over Redis), a deactivation or a lock bumps the generation, so the next look-up
+# goes to services.auth again and never trusts the answer from before the logout.
+_resolved: ContextVar[tuple[str, CurrentUser | None, int, float] | None] = ContextVar("krs_resolved_user", default=None)
 _RESOLVED_REUSE_SECONDS = 1.0
 
 
 def _resolve(token: str) -> CurrentUser | None:
     cached = _resolved.get()
-    if cached is not None and cached[0] == token and time.monotonic() - cached[2] < _RESOLVED_REUSE_SECONDS:
+    if (
+        cached is not None
+        and cached[0] == token
+        and cached[2] == session_cache.generation()
+        and time.monotonic() - cached[3] < _RESOLVED_REUSE_SECONDS
+    ):
         return cached[1]
+    asked_at = session_cache.generation()  # read before asking, as session_cache.put does
     user = auth.user_for_token(token)
-    _resolved.set((token, user, time.monotonic()))
+    _resolved.set((token, user, asked_at, time.monotonic()))
     return user
 
 

@@ -3,35 +3,15 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-# `reflex run --backend-only` refuses to start because rxconfig.py pins frontend_port; this is
-# the code path the CLI takes after that check (as bench/bench_edit_roundtrip.py does).
-_BACKEND_ONLY = """
-from krs_app.server import use_uvicorn
-use_uvicorn()
-import sys
-from reflex_base import constants
-from reflex_base.environment import environment
-from reflex.reflex import _run
-environment.REFLEX_COMPILE_CONTEXT.set(constants.CompileContext.RUN)
-environment.REFLEX_BACKEND_ONLY.set(True)
-environment.REFLEX_FRONTEND_ONLY.set(False)
-_run(env=constants.Env.PROD, running_mode=constants.RunningMode.BACKEND_ONLY, backend_port=int(sys.argv[1]))
-"""
+from bench._harness import backend_only, demo_env, free_port, start_app
 
 
 class SessionServer:
@@ -57,53 +37,23 @@ class SessionServer:
             return False
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def session_server():
-    port = _free_port()
+    port = free_port()
     data_dir = Path(tempfile.mkdtemp(prefix="krs-security-"))
-    log = data_dir / "server.log"
-    env = dict(os.environ)
-    env.update(
-        KRS_DATA_DIR=str(data_dir),
-        KRS_DEMO="1",
-        KRS_PORT=str(port),
-        KRS_SECRET="security-secret",
+    url = f"http://127.0.0.1:{port}"
+    env = demo_env(
+        data_dir,
+        port,
+        "security-secret",
         KRS_LOGIN_ATTEMPTS_PER_MINUTE="1000",  # many cases log in from 127.0.0.1; the limit has its own case
         KRS_LOGIN_MAX_FAILURES="1000",
-        REFLEX_TELEMETRY_ENABLED="false",
-        PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""),
     )
-    for name in ("KRS_DATABASE_URL", "REFLEX_REDIS_URL", "KRS_API_URL"):
-        env.pop(name, None)
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-c", _BACKEND_ONLY, str(port)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = SessionServer(f"http://127.0.0.1:{port}", data_dir, process)
-    deadline = time.monotonic() + 600
+    app = start_app(backend_only(port), env=env, log=data_dir / "server.log", ping_url=url + "/ping", timeout=600)
     try:
-        while not server.alive():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the app did not start:\n{log.read_text()[-4000:]}")
-            time.sleep(1)
-        yield server
+        yield SessionServer(url, data_dir, app.process)
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except Exception:  # noqa: BLE001
-            os.killpg(process.pid, signal.SIGKILL)
+        app.stop()
 
 
 @pytest.fixture
