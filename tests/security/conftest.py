@@ -13,6 +13,8 @@ import pytest
 
 from bench._harness import backend_only, demo_env, free_port, start_app
 
+SESSION_CACHE_SECONDS = 2
+
 
 class SessionServer:
     def __init__(self, url: str, data_dir: Path, process: subprocess.Popen):
@@ -48,6 +50,9 @@ def session_server():
         "security-secret",
         KRS_LOGIN_ATTEMPTS_PER_MINUTE="1000",  # many cases log in from 127.0.0.1; the limit has its own case
         KRS_LOGIN_MAX_FAILURES="1000",
+        # The per-process session cache stays on (logout must end a session through it at once);
+        # short, so a case that ends a session behind the app's back waits only this long.
+        KRS_SESSION_CACHE_SECONDS=str(SESSION_CACHE_SECONDS),
     )
     app = start_app(backend_only(port), env=env, log=data_dir / "server.log", ping_url=url + "/ping", timeout=600)
     try:
