@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app import routes
 from krs_app.api_session import FLASH_COOKIE, decode_flash
 from krs_app.services.demo_accounts import login_demo_accounts
 from krs_app.services.views import DemoAccount
@@ -25,9 +24,8 @@ class LoginState(SessionState):
         its Thai message and the username typed in a short-lived signed cookie."""
         self.demo_accounts = login_demo_accounts()
         self.password = ""
-        user = self._user()
-        if user is not None:
-            return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))
+        if self._session_user() is not None:
+            return self._away()  # its home, or /password while a one-time password must be changed
         message, username, flash_id = decode_flash(cookie_value(self.router.headers.cookie, FLASH_COOKIE))
         fresh = bool(flash_id) and flash_id != self._flash_seen
         self._flash_seen = flash_id or self._flash_seen

@@ -80,9 +80,16 @@ class SessionState(rx.State):
         """The session token the browser sent with this tab's websocket (the HttpOnly cookie)."""
         return cookie_value(self.router.headers.cookie, SESSION_COOKIE)
 
-    def _user(self) -> CurrentUser | None:
+    def _session_user(self) -> CurrentUser | None:
+        """The user behind this tab's session, also one who must first change a one-time password."""
         acting_client.set(self.router.session.client_token)
         return _resolve(self._session_token())
+
+    def _user(self) -> CurrentUser | None:
+        """The logged-in user; None when there is none, or while they must change a one-time
+        password (every page but /password then sends them there: see _away)."""
+        user = self._session_user()
+        return None if user is None or user.must_change_password else user
 
     def _show_user(self, user: CurrentUser | None) -> None:
         self.user_display_name = user.display_name if user else ""
@@ -102,10 +109,12 @@ class SessionState(rx.State):
         return self._user_in((role,))
 
     def _away(self):
-        """Where to send a browser that may not see this page: login, or its own home."""
-        user = self._user()
+        """Where to send a browser that may not see this page: login, /password, or its own home."""
+        user = self._session_user()
         if user is None:
             return rx.redirect(routes.LOGIN)
+        if user.must_change_password:
+            return rx.redirect(routes.PASSWORD)
         return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))
 
     @rx.event
