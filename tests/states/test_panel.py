@@ -31,8 +31,15 @@ def _target() -> tuple[int, int, str]:
     """spm07 × 11.2 in the current round."""
     district_id = auth.login("spm07", DEMO_PASSWORD)[1].district_id
     with session_scope() as session:
-        indicator_id = session.exec(select(Indicator).where(Indicator.code == "11.2")).one().id
-        return indicator_id, district_id, str(current_round(session).id)
+        current = current_round(session)
+        indicator_id = (
+            session.exec(
+                select(Indicator).where(Indicator.code == "11.2", Indicator.fiscal_year_id == current.fiscal_year_id)
+            )
+            .one()
+            .id
+        )  # the catalogue belongs to a fiscal year: the current round's 11.2
+        return indicator_id, district_id, str(current.id)
 
 
 def test_opening_a_badge_that_cannot_be_recorded_shows_the_thread_and_says_why(krs_db, monkeypatch):
