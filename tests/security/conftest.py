@@ -14,6 +14,11 @@ import pytest
 from bench._harness import backend_only, demo_env, free_port, start_app
 
 SESSION_CACHE_SECONDS = 2
+# The current round's 11.3 (the catalogue belongs to a fiscal year: one 11.3 per year).
+CURRENT_11_3 = (
+    "SELECT i.id FROM indicator i JOIN round r ON r.fiscal_year_id = i.fiscal_year_id"
+    " WHERE i.code = '11.3' AND r.closed_at IS NULL ORDER BY r.id DESC LIMIT 1"
+)
 
 
 class SessionServer:

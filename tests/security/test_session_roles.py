@@ -17,6 +17,7 @@ from krs_app.state.entry import EntryState
 from krs_app.state.home import KpiHomeState
 from krs_app.state.panel import PanelState
 from krs_app.state.review import ReviewState
+from tests.security.conftest import CURRENT_11_3
 from tests.security.session_client import Tab, login, redirect_of
 
 STATES = (EntryState, PanelState, ReviewState, KpiHomeState, CentralState)
@@ -74,7 +75,7 @@ def session_loop():
 @pytest.fixture(scope="module")
 def session_targets(session_server):
     victim = session_server.one("SELECT id FROM district WHERE code = 'spm01'")["id"]
-    indicator = session_server.one("SELECT id FROM indicator WHERE code = '11.3' ORDER BY id DESC")
+    indicator = session_server.one(CURRENT_11_3)
     variable = session_server.one("SELECT id FROM variable WHERE indicator_id = ? ORDER BY id", indicator["id"])
     current = session_server.one("SELECT id FROM round WHERE closed_at IS NULL ORDER BY id DESC")
     file_row = session_server.one("SELECT id FROM evidence_file ORDER BY id")

@@ -17,7 +17,10 @@ A_SECRET = "GL.1101020603"
 
 def _ids(server) -> tuple[int, int, str]:
     district = server.one("SELECT id, name FROM district WHERE code = ?", A)
-    indicator = server.one("SELECT id FROM indicator WHERE code = '11.3' ORDER BY id DESC")
+    # the indicator (of its fiscal year) the demo thread is on
+    indicator = server.one(
+        "SELECT indicator_id AS id FROM message WHERE body LIKE ? ORDER BY id LIMIT 1", f"%{A_SECRET}%"
+    )
     return district["id"], indicator["id"], district["name"]
 
 

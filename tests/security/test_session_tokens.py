@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 
-from tests.security.conftest import SESSION_CACHE_SECONDS
+from tests.security.conftest import CURRENT_11_3, SESSION_CACHE_SECONDS
 from tests.security.session_client import ENTRY, PANEL, SESSION, Tab, login, redirect_of, run
 
 FINGERPRINT = "SELECT (SELECT count(*) FROM value), (SELECT count(*) FROM message), (SELECT count(*) FROM audit_log)"
@@ -14,7 +14,7 @@ FINGERPRINT = "SELECT (SELECT count(*) FROM value), (SELECT count(*) FROM messag
 
 def _targets(server) -> dict:
     district = server.one("SELECT id FROM district WHERE code = 'spm07'")["id"]
-    indicator = server.one("SELECT id FROM indicator WHERE code = '11.3' ORDER BY id DESC")["id"]
+    indicator = server.one(CURRENT_11_3)["id"]
     variable = server.one("SELECT id FROM variable WHERE indicator_id = ? ORDER BY id", indicator)["id"]
     return {"district": district, "indicator": indicator, "variable": variable}
 
