@@ -26,6 +26,7 @@ from krs_app.api_common import (
     refuse,
     request_user,
 )
+from krs_app.api_report import routes as report_routes
 from krs_app.api_session import routes as session_routes
 from krs_app.services import evidence as evidence_service
 from krs_app.services import tracking as tracking_service
@@ -123,5 +124,6 @@ api = Starlette(
         Route(routes.TRACKING_DOWNLOAD, tracking_download, methods=["GET"]),
         *central_routes,
         *session_routes,
+        *report_routes,
     ]
 )
