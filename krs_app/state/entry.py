@@ -16,7 +16,7 @@ from krs_app.services.errors import ServiceError
 from krs_app.services.views import IndicatorRow, RoundOption
 from krs_app.state.feedback import cell_errors_after, cell_key, error_message
 from krs_app.state.panel import set_host_refresh
-from krs_app.state.session import SessionState
+from krs_app.state.session import SessionState, guarded
 from krs_app.state.submit import new_request_id
 
 SAVED_MARK_SECONDS = 3
@@ -74,10 +74,8 @@ class EntryState(SessionState):
             self._reload(user)
 
     @rx.event
-    def load(self):
-        user = self._user_with_role(Role.DISTRICT)
-        if user is None:
-            return self._away()
+    @guarded(Role.DISTRICT)
+    def load(self, user):
         self.cell_errors = {}
         self._refused = {}
         self.notice = ""
@@ -92,20 +90,16 @@ class EntryState(SessionState):
         return None
 
     @rx.event
-    def refresh(self):
+    @guarded(Role.DISTRICT)
+    def refresh(self, user):
         """Reload the rows (after a file, a message or a change from the other side)."""
-        user = self._user_with_role(Role.DISTRICT)
-        if user is None:
-            return self._away()
         take_stale(self)
         self._reload(user)
         return None
 
     @rx.event
-    def change_round(self, round_id: str):
-        user = self._user_with_role(Role.DISTRICT)
-        if user is None:
-            return self._away()
+    @guarded(Role.DISTRICT)
+    def change_round(self, user, round_id: str):
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
         self.cell_errors = {}
         self._refused = {}
@@ -120,11 +114,9 @@ class EntryState(SessionState):
         return None
 
     @rx.event
-    def save_cell(self, variable_id: int, element_id: str, text: str):
+    @guarded(Role.DISTRICT)
+    def save_cell(self, user, variable_id: int, element_id: str, text: str):
         """A cell was left (blur or Enter): store its value through the service."""
-        user = self._user_with_role(Role.DISTRICT)
-        if user is None:
-            return self._away()
         self._catch_up(user)
         key = cell_key(element_id)
         changed = self._save(user, key, variable_id, text)
@@ -140,11 +132,9 @@ class EntryState(SessionState):
         return None
 
     @rx.event
-    def resubmit(self, indicator_id: int, request_id: str = ""):
+    @guarded(Role.DISTRICT)
+    def resubmit(self, user, indicator_id: int, request_id: str = ""):
         """ส่งผลให้พิจารณาอีกครั้ง on a refused row (once per click, services/idempotency.py)."""
-        user = self._user_with_role(Role.DISTRICT)
-        if user is None:
-            return self._away()
         try:
             self.notice = idempotency.once(
                 user,
