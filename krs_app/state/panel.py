@@ -11,7 +11,7 @@ import contextlib
 
 import reflex as rx
 
-from krs_app.services import evidence, threads
+from krs_app.services import catalogue, evidence, threads
 from krs_app.services.errors import ServiceError
 from krs_app.services.evidence import EvidenceRow
 from krs_app.services.threads import MessageRow
@@ -29,6 +29,7 @@ class PanelState(SessionState):
     evidence_ok: bool = False
     comment_error: str = ""
     can_attach: bool = False
+    round_open: bool = True  # False: the round is closed, the windows offer no input (closed is closed)
     indicator_key: int = 0  # the open indicator, as the upload script needs it (authorized again on upload)
     round_key: int = 0
     max_upload_bytes: int = 0
@@ -50,7 +51,8 @@ class PanelState(SessionState):
         if round_id is not None:
             self.round_key = int(round_id) if str(round_id).isdigit() else 0
         self.indicator_key = self._indicator_id
-        self.can_attach = user.is_district
+        self.round_open = not catalogue.round_is_closed(self.round_key or None)
+        self.can_attach = user.is_district and self.round_open
         return user
 
     def _load_files(self, user) -> None:
