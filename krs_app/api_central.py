@@ -14,13 +14,14 @@ Who may do either is decided by services.central_data from the user behind the c
 from __future__ import annotations
 
 from dataclasses import asdict
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from krs_app.http_security import content_disposition
 from krs_app.routes import SESSION_COOKIE
 from krs_app.services import auth, central_data
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
@@ -116,15 +117,9 @@ async def central_template(request: Request) -> Response:
         return _text(error.message, 404)
     except ServiceError as error:
         return _text(error.message, 422)
-    ascii_name = f"central-{code}.csv".replace('"', "")
-    thai_name = f"ข้อมูลส่วนกลาง ตัวชี้วัด {code}.csv"
+    disposition = content_disposition(f"ข้อมูลส่วนกลาง ตัวชี้วัด {code}.csv", fallback=f"central-{code}.csv")
     return Response(
-        content,
-        media_type="text/csv; charset=utf-8",
-        headers={
-            **NO_STORE,
-            "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(thai_name)}",
-        },
+        content, media_type="text/csv; charset=utf-8", headers={**NO_STORE, "Content-Disposition": disposition}
     )
 
 

@@ -9,6 +9,7 @@ import reflex as rx
 
 from krs_app import routes
 from krs_app.api import api
+from krs_app.http_security import secure_headers
 from krs_app.pages.central import central_page
 from krs_app.pages.entry import entry_page
 from krs_app.pages.login import login_page
@@ -16,6 +17,7 @@ from krs_app.pages.report import report_page
 from krs_app.pages.review import review_page
 from krs_app.startup import freeze_startup_objects, prepare_database
 from krs_app.state.central import CentralState
+from krs_app.state.client_reports import FrontendReportLimit
 from krs_app.state.entry import EntryState
 from krs_app.state.home import KpiHomeState
 from krs_app.state.live import start_live_updates
@@ -35,8 +37,9 @@ app = rx.App(
     style=STYLE,
     html_lang="th",
     head_components=[rx.script(src="/krs.js")],
-    api_transformer=api,
+    api_transformer=[api, secure_headers],  # the middleware wraps pages, static files and /api/* alike
 )
+app.add_middleware(FrontendReportLimit())
 
 
 def _index() -> rx.Component:
