@@ -32,6 +32,7 @@ from krs_app.db.models import District, Result, Round, Value, Variable
 from krs_app.domain.certification import central_edit_window
 from krs_app.domain.indicators import VariableSource, VariableSpec
 from krs_app.domain.numbers import format_number
+from krs_app.domain.spreadsheet import neutralise_formula
 from krs_app.domain.status import STATUS_LABELS, Status
 from krs_app.domain.validation import check_value
 from krs_app.live.bus import Change, announce
@@ -106,12 +107,13 @@ def central_grid(user: CurrentUser, indicator_id: int, round_id: int | None = No
         if ids:
             for row in session.exec(select(Value).where(Value.round_id == round_.id, Value.variable_id.in_(ids))):
                 stored[(row.district_id, row.variable_id)] = row.value
+        # .all(): dict() of the result object itself takes it for a mapping (it has .keys()) and fails
         statuses = dict(
             session.exec(
                 select(Result.district_id, Result.status).where(
                     Result.indicator_id == indicator.id, Result.round_id == round_.id
                 )
-            )
+            ).all()
         )
         rows = []
         for district in session.exec(select(District).order_by(District.code)):
@@ -481,12 +483,13 @@ def preview_import(user: CurrentUser, indicator_id: int, round_id: int, filename
         stored: dict[int, dict[str, float]] = {}
         for row in session.exec(select(Value).where(Value.round_id == round_.id, Value.variable_id.in_(ids))):
             stored.setdefault(row.district_id, {})[key_of[row.variable_id]] = row.value
+        # .all(): dict() of the result object itself takes it for a mapping (it has .keys()) and fails
         statuses = dict(
             session.exec(
                 select(Result.district_id, Result.status).where(
                     Result.indicator_id == indicator.id, Result.round_id == round_.id
                 )
-            )
+            ).all()
         )
 
         changes: list[ImportRow] = []
@@ -697,5 +700,5 @@ def template_csv(user: CurrentUser, indicator_id: int, round_id: int | None = No
     writer = csv.writer(out)
     writer.writerow(["district_code", "ชื่อ สพท.", *[c.key for c in grid.columns]])
     for row in grid.rows:
-        writer.writerow([row.district_code, row.district_name, *row.cells])
+        writer.writerow([neutralise_formula(row.district_code), neutralise_formula(row.district_name), *row.cells])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -109,6 +109,8 @@ def test_the_xlsx_export(krs_db):
 
 
 def test_formula_like_text_is_written_as_text():
-    assert tracking._safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert tracking._safe("สพม. เขต 7") == "สพม. เขต 7"
-    assert tracking._safe(5) == 5
+    from krs_app.domain.spreadsheet import neutralise_formula
+
+    assert neutralise_formula("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert neutralise_formula("สพม. เขต 7") == "สพม. เขต 7"
+    assert neutralise_formula(5) == 5
