@@ -8,7 +8,7 @@ POST /api/central-import?indicator=<id>&round=<id>
 GET /api/central-template?indicator=<id>&round=<id>
     The current central values as a CSV to fill in and import back.
 
-Who may do either is decided by services.central_data from the user behind the cookie.
+Who may do either is decided by services.central_import and services.central_grid from the user behind the cookie.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from starlette.routing import Route
 
 from krs_app.http_security import content_disposition
 from krs_app.routes import SESSION_COOKIE
-from krs_app.services import auth, central_data
+from krs_app.services import auth, central_grid, central_import
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 
 UPLOAD_HEADER = "x-krs-upload"
-MAX_IMPORT_BYTES = central_data.MAX_IMPORT_BYTES
+MAX_IMPORT_BYTES = central_import.MAX_IMPORT_BYTES
 TOO_BIG = f"ไฟล์มีขนาดเกิน {MAX_IMPORT_BYTES // (1024 * 1024)} MB ที่ระบบรับได้"
 BAD_REQUEST = "คำขอไม่ถูกต้อง"
 LOGIN_FIRST = "กรุณาเข้าสู่ระบบ"
@@ -80,7 +80,7 @@ async def central_import_preview(request: Request) -> Response:
         body.extend(chunk)
     try:
         preview = await run_in_threadpool(
-            central_data.preview_import, user, indicator_id, round_id, filename, bytes(body)
+            central_import.preview_import, user, indicator_id, round_id, filename, bytes(body)
         )
     except NotAllowed as error:
         return _refuse(error.message, 403)
@@ -106,8 +106,8 @@ async def central_template(request: Request) -> Response:
         return _text(BAD_REQUEST, 400)
 
     def build() -> tuple[str, bytes]:
-        grid = central_data.central_grid(user, indicator_id, round_id)
-        return grid.indicator_code, central_data.template_csv(user, indicator_id, grid.round_id)
+        grid = central_grid.central_grid(user, indicator_id, round_id)
+        return grid.indicator_code, central_grid.template_csv(user, indicator_id, grid.round_id)
 
     try:
         code, content = await run_in_threadpool(build)

@@ -7,7 +7,7 @@ import reflex as rx
 from krs_app.components.comment_thread import comment_form, comment_list
 from krs_app.components.evidence_modal import evidence_list
 from krs_app.components.status_icon import status_icon
-from krs_app.services.review import DetailVariable, HistoryRow
+from krs_app.services.review_detail import DetailVariable, HistoryRow
 from krs_app.state.panel import PanelState
 from krs_app.state.review import ReviewState
 

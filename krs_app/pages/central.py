@@ -8,9 +8,9 @@ import reflex as rx
 from krs_app import routes
 from krs_app.components.layout import page_shell
 from krs_app.components.status_icon import status_icon
-from krs_app.services.central_data import MAX_IMPORT_BYTES
+from krs_app.services.central_import import MAX_IMPORT_BYTES
 from krs_app.services.central_menu import IndicatorOption
-from krs_app.services.entry import RoundOption
+from krs_app.services.round_options import RoundOption
 from krs_app.state.central import (
     CentralState,
     GridCell,

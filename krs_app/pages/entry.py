@@ -8,7 +8,7 @@ from krs_app.components.comment_thread import comment_modal
 from krs_app.components.evidence_modal import evidence_modal
 from krs_app.components.indicator_row import indicator_row
 from krs_app.components.layout import page_shell
-from krs_app.services.entry import RoundOption
+from krs_app.services.round_options import RoundOption
 from krs_app.state.entry import EntryState
 
 

@@ -6,8 +6,8 @@ import reflex as rx
 
 from krs_app.components.layout import page_shell
 from krs_app.components.summary_table import summary_table
-from krs_app.services.entry import RoundOption
 from krs_app.services.report import DistrictScoreRow
+from krs_app.services.round_options import RoundOption
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
 from krs_app.state.home import KpiHomeState
 

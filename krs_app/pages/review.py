@@ -8,8 +8,8 @@ from krs_app.components.layout import page_shell
 from krs_app.components.review_detail import review_detail_dialog
 from krs_app.components.status_icon import status_icon
 from krs_app.components.summary_table import summary_table
-from krs_app.services.entry import RoundOption
-from krs_app.services.review import ReviewColumn, ReviewRow
+from krs_app.services.review_inbox import ReviewColumn, ReviewRow
+from krs_app.services.round_options import RoundOption
 from krs_app.state.review import IndicatorOption, ReviewState
 
 STATUS_HELP = "คลิกเพื่อเปิดดูรายละเอียด หลักฐาน และความคิดเห็น"

@@ -66,7 +66,7 @@ def _milestones(code, name, bureau, weight, steps):
         formula=" + ".join(f"v{k}" for k in keys),
         thresholds=(1, 2, 3, 4, 5),
         kind="level",
-        variables=tuple(VariableSeed(k, step, DONE_FLAG, kind="flag") for k, step in zip(keys, steps, strict=False)),
+        variables=tuple(VariableSeed(k, step, DONE_FLAG, kind="flag") for k, step in zip(keys, steps, strict=True)),
     )
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from krs_app.db.models import District, Indicator
+from krs_app.db.models import District, Indicator, Round
+from krs_app.domain.certification import Actor
 from krs_app.services.auth import CurrentUser
-from krs_app.services.errors import NotAllowed, NotFound
+from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 
 SIDE_DISTRICT = "district"
 SIDE_BUREAU = "bureau"
+NOT_A_REVIEWER = "การรับรองผลเป็นหน้าที่ของสำนักเจ้าของตัวชี้วัด"
 MAX_ROW_ID = 2**63 - 1  # the database's integer key; a larger number overflows the driver
 
 
@@ -58,3 +60,37 @@ def require_bureau_of(session: Session, user: CurrentUser, indicator_id: int) ->
     if not user.is_bureau or indicator.bureau_id != user.bureau_id:
         raise NotAllowed("ตัวชี้วัดนี้ไม่ได้อยู่ในความรับผิดชอบของสำนักของคุณ")
     return indicator
+
+
+def require_round(session: Session, round_id: object) -> Round:
+    if not isinstance(round_id, int) or isinstance(round_id, bool):
+        raise NotFound("ไม่พบรอบการรายงาน")
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound("ไม่พบรอบการรายงาน")
+    return round_
+
+
+def reviewer_actor(user: CurrentUser) -> Actor:
+    """Who reviews in the domain's rules: the KPI office, else the bureau."""
+    return Actor.KPI_OFFICE if user.is_kpi_office else Actor.BUREAU
+
+
+def require_reviewer(session: Session, user: CurrentUser, district_id: object, indicator_id: object) -> Actor:
+    """The owning bureau or the KPI office; a district never reviews."""
+    side = check_district_indicator(session, user, district_id, indicator_id)  # type: ignore[arg-type]
+    if side == SIDE_DISTRICT:
+        raise NotAllowed(NOT_A_REVIEWER)
+    return reviewer_actor(user)
+
+
+def district_ids_from(value: object) -> list[int]:
+    """A list of district ids as a page sent it: ints only, duplicates dropped, order kept."""
+    if not isinstance(value, (list, tuple, set, frozenset)):
+        raise ServiceError("รายการ สพท. ไม่ถูกต้อง")
+    ids = []
+    for item in value:
+        if not isinstance(item, int) or isinstance(item, bool):
+            raise ServiceError("รายการ สพท. ไม่ถูกต้อง")
+        ids.append(item)
+    return list(dict.fromkeys(ids))

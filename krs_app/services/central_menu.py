@@ -9,8 +9,8 @@ from krs_app.db.engine import session_scope
 from krs_app.domain.indicators import VariableSource
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, load_catalogue
-from krs_app.services.entry import RoundOption, round_options
 from krs_app.services.errors import NotAllowed
+from krs_app.services.round_options import RoundOption, round_options
 
 
 @dataclass

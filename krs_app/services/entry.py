@@ -24,12 +24,15 @@ from krs_app.domain.thai_dates import countdown, thai_datetime
 from krs_app.domain.validation import check_value
 from krs_app.live.bus import Change, announce
 from krs_app.services import audit
+from krs_app.services.access import SIDE_DISTRICT
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import current_round, get_round, load_catalogue, load_entry, rounds_newest_first
+from krs_app.services.catalogue import get_round, load_catalogue, load_entry
 from krs_app.services.clock import to_bangkok, utcnow
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from krs_app.services.results import find_result, refresh_result, values_by_key
+from krs_app.services.round_options import RoundOption, round_options
 from krs_app.services.threads import add_message, badges_for_district
+from krs_app.services.values import EnterOutcome, write_value
 
 CELL_INPUT = "input"
 CELL_CENTRAL = "central"
@@ -75,12 +78,6 @@ class IndicatorRow:
     variables: list[VariableRow] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class RoundOption:
-    id: str
-    label: str
-
-
 @dataclass
 class EntryPage:
     district_name: str
@@ -99,19 +96,6 @@ def _require_district(user: CurrentUser) -> int:
     if not user.is_district or user.district_id is None:
         raise NotAllowed("หน้านี้สำหรับผู้รับผิดชอบตัวชี้วัดของ สพท. เท่านั้น")
     return user.district_id
-
-
-def round_options(session: Session) -> list[RoundOption]:
-    """Rounds for the selector: current round first, then the rest newest first."""
-    current = current_round(session)
-    rounds = rounds_newest_first(session)
-    ordered = ([current] if current else []) + [r for r in rounds if current is None or r.id != current.id]
-    return [RoundOption(id=str(r.id), label=r.label) for r in ordered]
-
-
-def round_options_for() -> list[RoundOption]:
-    with session_scope() as session:
-        return round_options(session)
 
 
 def _overall_text(session: Session, entries, district_id: int, round_: Round) -> str:
@@ -278,14 +262,6 @@ def entry_rows(user: CurrentUser, round_id: int, indicator_ids: set[int]) -> tup
         return rows, _overall_text(session, entries, district_id, round_)
 
 
-@dataclass(frozen=True)
-class EnterOutcome:
-    ok: bool
-    message: str = ""
-    changed: bool = False
-    indicator_id: int | None = None
-
-
 def enter_value(user: CurrentUser, round_id: int, variable_id: int, text: object) -> EnterOutcome:
     """A district types a value into one of its cells and leaves it.
 
@@ -330,38 +306,14 @@ def enter_value(user: CurrentUser, round_id: int, variable_id: int, text: object
         before = stored.get(spec.key)
         if before == check.value:
             return EnterOutcome(True)
-        existing = session.exec(
-            select(Value).where(
-                Value.district_id == district_id, Value.variable_id == variable_id, Value.round_id == round_.id
-            )
-        ).first()
-        now = utcnow()
-        if check.value is None:
-            if existing is not None:
-                session.delete(existing)
-        elif existing is None:
-            session.add(
-                Value(
-                    district_id=district_id,
-                    variable_id=variable_id,
-                    round_id=round_.id,
-                    value=check.value,
-                    entered_by=user.id,
-                    entered_at=now,
-                )
-            )
-        else:
-            existing.value = check.value
-            existing.entered_by = user.id
-            existing.entered_at = now
-            session.add(existing)
+        write_value(session, district_id, variable_id, round_.id, check.value, user.id, utcnow())
         session.flush()
         status_before = result.status if result else Status.NOT_REPORTED.value
         result, _ = refresh_result(session, entry, district_id, round_)
         session.flush()
         if status_before == Status.NOT_CERTIFIED.value and result.status == Status.AWAITING.value:
             # A correction after a refusal: tell the bureau in the thread (raises its new-data badge).
-            add_message(session, user, "district", district_id, entry.indicator.id, round_.id, CORRECTED_MESSAGE)
+            add_message(session, user, SIDE_DISTRICT, district_id, entry.indicator.id, round_.id, CORRECTED_MESSAGE)
         audit.record(
             session,
             user_id=user.id,

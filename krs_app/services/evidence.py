@@ -171,7 +171,7 @@ def list_evidence(user: CurrentUser, district_id: int, indicator_id: int) -> lis
                     else "ยังไม่ลงทะเบียนรับ"
                 ),
                 sha256=f.sha256,
-                download_url=f"/api/evidence/{f.id}",
+                download_url=f"/api/evidence/{f.id}",  # TODO routes: use the URL builder once routes.py has one
                 can_withdraw=side == SIDE_DISTRICT and f.received_at is None and f.round_id not in closed,
                 can_register=user.is_bureau and f.received_at is None and f.round_id not in closed,
             )

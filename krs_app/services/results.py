@@ -1,12 +1,18 @@
-"""Keeping a result row (status, result, computed score) in step with its values."""
+"""Keeping a result row (status, result, computed score) in step with its values, and the
+one way a decision changes a result (with its audit row)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
 from krs_app.db.models import Result, Round, Value
 from krs_app.domain.scoring import Evaluation, evaluate
 from krs_app.domain.status import Status, status_after_values_changed
+from krs_app.services import audit
 from krs_app.services.catalogue import CatalogueEntry
 from krs_app.services.clock import utcnow
 
@@ -66,3 +72,49 @@ def refresh_result(
     result.updated_at = utcnow()
     session.add(result)
     return result, evaluation
+
+
+def refresh_keeping_refusal(session: Session, entry: CatalogueEntry, district_id: int, round_: Round) -> Result:
+    """Recompute after a central change. A refused result stays refused: the refusal was the
+    bureau's own decision, and a change of central data is not the district's correction."""
+    previous = find_result(session, district_id, entry.indicator.id, round_.id)
+    saved = (previous.status, previous.correction_deadline, previous.reported_at) if previous else None
+    result, _ = refresh_result(session, entry, district_id, round_)
+    if saved and saved[0] == Status.NOT_CERTIFIED.value and result.status == Status.AWAITING.value:
+        result.status, result.correction_deadline, result.reported_at = saved
+        session.add(result)
+    return result
+
+
+def change_result(
+    session: Session,
+    user_id: int,
+    result: Result,
+    action: str,
+    now: datetime,
+    *,
+    before_fields: Iterable[str],
+    changes: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> None:
+    """A decision on one result (certify, refuse, undo, extension), inside the caller's
+    transaction: the fields named in `before_fields` are audited as they were, `changes`
+    are set (and updated_at = now), and the audit row records `after`."""
+    before = {name: getattr(result, name) for name in before_fields}
+    for name, value in changes.items():
+        setattr(result, name, value)
+    result.updated_at = now
+    session.add(result)
+    session.flush()
+    audit.record(
+        session,
+        user_id=user_id,
+        action=action,
+        entity="result",
+        entity_id=result.id,
+        district_id=result.district_id,
+        round_id=result.round_id,
+        indicator_id=result.indicator_id,
+        before=before,
+        after=dict(after),
+    )

@@ -30,12 +30,12 @@ from krs_app.domain.scoring import MIN_SCORE
 from krs_app.domain.status import Status
 from krs_app.live.bus import Change, announce
 from krs_app.services import audit, threads
+from krs_app.services.access import SIDE_BUREAU, require_reviewer, require_round
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import load_catalogue
-from krs_app.services.clock import utcnow
+from krs_app.services.clock import as_utc_deadline, deadline_text, utcnow
 from krs_app.services.errors import NotAllowed, ServiceError
-from krs_app.services.results import find_result, get_or_create_result
-from krs_app.services.review import as_utc_deadline, deadline_text, require_reviewer, require_round
+from krs_app.services.results import change_result, find_result, get_or_create_result
 
 NOT_KPI_OFFICE_CLOSE = "การปิดรอบเป็นหน้าที่ของ กพร. เท่านั้น"
 NOT_KPI_OFFICE_EXTEND = "การขยายเวลาเป็นหน้าที่ของ กพร. เท่านั้น"
@@ -281,28 +281,21 @@ def extend_deadline(
         )
         if result.status == Status.CERTIFIED.value:
             raise ServiceError("ผลการดำเนินงานได้รับการรับรองแล้ว ขยายเวลาไม่ได้ (ให้สำนักยกเลิกการรับรองก่อน)")
-        before = {"extended_until": result.extended_until}
-        result.extended_until = until_utc
-        result.updated_at = now
-        session.add(result)
-        session.flush()
-        audit.record(
+        change_result(
             session,
-            user_id=user.id,
-            action="extend_deadline",
-            entity="result",
-            entity_id=result.id,
-            district_id=district_id,
-            round_id=round_.id,
-            indicator_id=indicator_id,
-            before=before,
+            user.id,
+            result,
+            "extend_deadline",
+            now,
+            before_fields=("extended_until",),
+            changes={"extended_until": until_utc},
             after={"extended_until": until_utc, "until_text": deadline_text(until_utc), "reason": reason.strip()},
         )
         if until_utc is None:
             body = f"ยกเลิกการขยายเวลาแก้ไขข้อมูล: {reason.strip()}"
         else:
             body = f"ขยายเวลาแก้ไขข้อมูลถึง {deadline_text(until_utc)}: {reason.strip()}"
-        threads.add_message(session, user, "bureau", district_id, indicator_id, round_.id, body)
+        threads.add_message(session, user, SIDE_BUREAU, district_id, indicator_id, round_.id, body)
     announce(Change(district_id=district_id, round_id=round_id, indicator_id=indicator_id, kind="status"))
     announce(Change(district_id=district_id, round_id=round_id, indicator_id=indicator_id, kind="message"))
     return ExtensionOutcome(

@@ -20,14 +20,14 @@ from sqlmodel import select
 from krs_app.db.engine import session_scope
 from krs_app.db.models import Bureau, District, Result
 from krs_app.domain.certification import OVERDUE_AFTER_DAYS, OVERDUE_RULE_TEXT, is_overdue
-from krs_app.domain.spreadsheet import neutralise_formula
+from krs_app.domain.export_cells import neutralise_formula
 from krs_app.domain.status import Status
 from krs_app.domain.thai_dates import countdown, thai_date
+from krs_app.services.access import require_round
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, load_catalogue
-from krs_app.services.clock import to_bangkok, utcnow
+from krs_app.services.clock import deadline_text, to_bangkok, utcnow
 from krs_app.services.errors import NotAllowed
-from krs_app.services.review import deadline_text, require_round
 
 NOT_KPI_OFFICE = "หน้าติดตามการรับรองผลสำหรับ กพร. เท่านั้น"
 
@@ -239,7 +239,7 @@ def tracking_xlsx(user: CurrentUser, round_id: int | None = None) -> bytes:
         if row[1] == "รวม":
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFGHIJK", (34, 9, 60, 14, 11, 10, 10, 14, 24, 14, 14), strict=False):
+    for column, width in zip("ABCDEFGHIJK", (34, 9, 60, 14, 11, 10, 10, 14, 24, 14, 14), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A4"
     out = io.BytesIO()

@@ -13,10 +13,10 @@ import reflex as rx
 
 from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY, bureau_key
-from krs_app.services import central_data, central_menu
+from krs_app.services import central_grid, central_import_apply, central_menu
 from krs_app.services.central_menu import IndicatorOption
-from krs_app.services.entry import RoundOption
 from krs_app.services.errors import ServiceError
+from krs_app.services.round_options import RoundOption
 from krs_app.state.feedback import cell_errors_after, cell_key, error_message
 from krs_app.state.live import watch
 from krs_app.state.session import SessionState
@@ -68,7 +68,7 @@ class PreviewRefusal:
     reason: str
 
 
-def _grid_rows(grid: central_data.CentralGrid) -> list[GridRow]:
+def _grid_rows(grid: central_grid.CentralGrid) -> list[GridRow]:
     return [
         GridRow(
             district_id=row.district_id,
@@ -201,11 +201,11 @@ class CentralState(SessionState):
     def _grid(self, user, memo=None):
         indicator_id, round_id = int(self.indicator_id), int(self.round_id)
         if memo is None:
-            return central_data.central_grid(user, indicator_id, round_id)
+            return central_grid.central_grid(user, indicator_id, round_id)
         # Viewers of the same office share one load per change (the service authorizes that office).
         return memo.get(
             ("central_grid", user.role, user.bureau_id, indicator_id, round_id),
-            lambda: central_data.central_grid(user, indicator_id, round_id),
+            lambda: central_grid.central_grid(user, indicator_id, round_id),
         )
 
     def _reload(self, user) -> None:
@@ -282,7 +282,7 @@ class CentralState(SessionState):
             return self._away()
         element_key = cell_key(element_id)
         try:
-            outcome = central_data.set_central_value(user, int(district_id), int(variable_id), int(self.round_id), text)
+            outcome = central_grid.set_central_value(user, int(district_id), int(variable_id), int(self.round_id), text)
         except (ServiceError, ValueError, TypeError) as error:
             self.cell_errors = cell_errors_after(self.cell_errors, element_key, error_message(error))
             return None
@@ -360,7 +360,7 @@ class CentralState(SessionState):
             self.import_ok, self.import_message = False, "กรุณาตรวจสอบไฟล์ก่อนนำเข้า"
             return None
         try:
-            outcome = central_data.apply_import(user, self._token)
+            outcome = central_import_apply.apply_import(user, self._token)
         except ServiceError as error:
             self.import_ok, self.import_message = False, error.message
             return None

@@ -9,8 +9,9 @@ import reflex as rx
 from krs_app.live.bus import Change
 from krs_app.live.registry import district_key
 from krs_app.services import entry
-from krs_app.services.entry import IndicatorRow, RoundOption
+from krs_app.services.entry import IndicatorRow
 from krs_app.services.errors import ServiceError
+from krs_app.services.round_options import RoundOption
 from krs_app.state.feedback import cell_errors_after, cell_key, error_message
 from krs_app.state.live import take_stale, watch
 from krs_app.state.session import SessionState

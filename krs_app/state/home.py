@@ -11,10 +11,10 @@ from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY
 from krs_app.services import overview, report, rounds, tracking
 from krs_app.services.catalogue import district_id_for_code, load_catalogue
-from krs_app.services.entry import RoundOption, round_options_for
 from krs_app.services.errors import ServiceError
 from krs_app.services.overview import IndicatorSummary
 from krs_app.services.report import DistrictScoreRow
+from krs_app.services.round_options import RoundOption, round_options_for
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
 from krs_app.state.live import watch
 from krs_app.state.session import SessionState

@@ -11,16 +11,12 @@ import reflex as rx
 from krs_app.db.engine import session_scope
 from krs_app.live.bus import Change
 from krs_app.live.registry import bureau_key
-from krs_app.services import overview, review, threads
+from krs_app.services import decisions, overview, reminders, review_detail, review_inbox, threads
 from krs_app.services.catalogue import load_catalogue
-from krs_app.services.entry import RoundOption
 from krs_app.services.errors import ServiceError
-from krs_app.services.review import (
-    AllowedActions,
-    ReviewColumn,
-    ReviewDetail,
-    ReviewRow,
-)
+from krs_app.services.review_detail import AllowedActions, ReviewDetail
+from krs_app.services.review_inbox import ReviewColumn, ReviewRow
+from krs_app.services.round_options import RoundOption
 from krs_app.state.feedback import error_message
 from krs_app.state.live import watch
 from krs_app.state.panel import PanelState
@@ -127,7 +123,7 @@ class ReviewState(SessionState):
             self.indicator_id = ids[0]
         if not self.indicator_id:
             return
-        page = review.review_rows(
+        page = review_inbox.review_rows(
             user,
             int(self.indicator_id),
             int(self.round_id) if self.round_id.isdigit() else None,
@@ -161,7 +157,7 @@ class ReviewState(SessionState):
 
     def _reload_detail(self, user) -> None:
         if self.detail_open and self.detail.district_id:
-            self.detail = review.review_detail(
+            self.detail = review_detail.review_detail(
                 user, self.detail.district_id, self.detail.indicator_id, self.detail.round_id or None
             )
 
@@ -283,7 +279,9 @@ class ReviewState(SessionState):
         self.decision_error = ""
         self.refuse_open = False
         try:
-            self.detail = review.review_detail(user, int(district_id), int(self.indicator_id), int(self.round_id))
+            self.detail = review_detail.review_detail(
+                user, int(district_id), int(self.indicator_id), int(self.round_id)
+            )
         except (ServiceError, ValueError, TypeError) as error:
             self.notice, self.notice_ok = getattr(error, "message", "ไม่พบข้อมูล"), False
             return None
@@ -335,7 +333,7 @@ class ReviewState(SessionState):
     @rx.event
     def certify(self):
         d = self.detail
-        return self._decide(lambda user: review.certify(user, d.district_id, d.indicator_id, d.round_id))
+        return self._decide(lambda user: decisions.certify(user, d.district_id, d.indicator_id, d.round_id))
 
     @rx.event
     def refuse(self, form_data: dict):
@@ -344,7 +342,7 @@ class ReviewState(SessionState):
         reason = str(form.get("reason", ""))
         faulty = [key[len("faulty-") :] for key, value in form.items() if str(key).startswith("faulty-") and value]
         return self._decide(
-            lambda user: review.refuse(
+            lambda user: decisions.refuse(
                 user, d.district_id, d.indicator_id, d.round_id, reason, _parse_date(form.get("deadline", "")), faulty
             )
         )
@@ -354,7 +352,7 @@ class ReviewState(SessionState):
         d = self.detail
         reason = str((form_data if isinstance(form_data, dict) else {}).get("undo_reason", ""))
         return self._decide(
-            lambda user: review.undo_certification(user, d.district_id, d.indicator_id, d.round_id, reason)
+            lambda user: decisions.undo_certification(user, d.district_id, d.indicator_id, d.round_id, reason)
         )
 
     # ------------------------------------------------------------------ many districts
@@ -369,7 +367,7 @@ class ReviewState(SessionState):
         self.bulk_confirm_open = False
 
         def act(user):
-            count = review.bulk_certify(user, int(self.indicator_id), int(self.round_id), chosen)
+            count = decisions.bulk_certify(user, int(self.indicator_id), int(self.round_id), chosen)
             self.notice, self.notice_ok = f"รับรองผลแล้ว {count} เขตพื้นที่", True
             self.selected = []
 
@@ -390,7 +388,7 @@ class ReviewState(SessionState):
             deadline = _parse_date(form.get("remind_deadline", ""))
             if deadline is None:
                 raise ServiceError("กรุณาระบุวันสิ้นสุด")
-            count = review.remind(
+            count = reminders.remind(
                 user, int(self.indicator_id), int(self.round_id), str(form.get("remind_message", "")), deadline
             )
         except (ServiceError, ValueError, TypeError) as error:

@@ -13,7 +13,7 @@ from krs_app.api_central import MAX_IMPORT_BYTES, routes
 from krs_app.db.engine import session_scope
 from krs_app.db.models import District
 from krs_app.routes import SESSION_COOKIE
-from krs_app.services import auth, central_data
+from krs_app.services import auth, central_import_apply
 from tests.services.helpers import (
     audit_count,
     current_round_id,
@@ -185,7 +185,7 @@ def test_the_preview_lists_the_change_and_the_refusal_and_stores_nothing(client)
     assert audit_count("import_central") == 0
 
     # The token is what the page hands to apply_import: applied by the same user, it stores the change.
-    outcome = central_data.apply_import(login_as("finance"), payload["token"])
+    outcome = central_import_apply.apply_import(login_as("finance"), payload["token"])
     assert outcome.districts == 1 and outcome.values == 1
     assert stored_value(spm07, "11.2", "b", round_id) == new
 

@@ -12,7 +12,7 @@ from krs_app.db.engine import get_engine, session_scope
 from krs_app.db.models import Message, Round
 from krs_app.domain.status import Status, public_score
 from krs_app.live import bus
-from krs_app.services import clock, entry, review, threads
+from krs_app.services import access, clock, decisions, entry, reminders, review_detail, review_inbox, threads
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from tests.services.helpers import (
     audit_count,
@@ -63,7 +63,7 @@ def thai(text: str) -> bool:
 
 
 def test_the_inbox_lists_every_district_once(krs_db):
-    page = review.review_rows(login_as("finance"), indicator_id("11.3"), page_size=500)
+    page = review_inbox.review_rows(login_as("finance"), indicator_id("11.3"), page_size=500)
     assert page.total == 245 and len(page.rows) == 245
     assert sum(page.counts.values()) == 245
     assert len({row.district_id for row in page.rows}) == 245
@@ -82,34 +82,36 @@ def test_the_inbox_lists_every_district_once(krs_db):
 def test_the_inbox_filters_sorts_and_pages(krs_db):
     user = login_as("finance")
     ind = indicator_id("11.3")
-    awaiting = review.review_rows(user, ind, status="awaiting", page_size=500)
+    awaiting = review_inbox.review_rows(user, ind, status="awaiting", page_size=500)
     assert awaiting.total == awaiting.counts["awaiting"] > 0
     assert all(r.status == "awaiting" for r in awaiting.rows)
-    secondary = review.review_rows(user, ind, level="secondary", page_size=500)
+    secondary = review_inbox.review_rows(user, ind, level="secondary", page_size=500)
     assert secondary.total == 62 and all(r.level_label == "สพม." for r in secondary.rows)
-    found = review.review_rows(user, ind, search="มัธยมศึกษา เขต 7")
+    found = review_inbox.review_rows(user, ind, search="มัธยมศึกษา เขต 7")
     assert [r.district_code for r in found.rows] == ["spm07"]
-    by_province = review.review_rows(user, ind, search="เชียงใหม่", level="primary")
+    by_province = review_inbox.review_rows(user, ind, search="เชียงใหม่", level="primary")
     assert by_province.total == 6
-    codes = [r.district_code for r in review.review_rows(user, ind, page_size=500).rows]
+    codes = [r.district_code for r in review_inbox.review_rows(user, ind, page_size=500).rows]
     assert codes == sorted(codes)
-    backwards = [r.district_code for r in review.review_rows(user, ind, sort="-code", page_size=500).rows]
+    backwards = [r.district_code for r in review_inbox.review_rows(user, ind, sort="-code", page_size=500).rows]
     assert backwards == codes[::-1]
-    by_status = review.review_rows(user, ind, sort="status", page_size=500).rows
+    by_status = review_inbox.review_rows(user, ind, sort="status", page_size=500).rows
     assert by_status[0].status == "awaiting" and by_status[-1].status == "certified"
-    scores = [r.score_text for r in review.review_rows(user, indicator_id("11.2"), sort="-score", page_size=500).rows]
+    scores = [
+        r.score_text for r in review_inbox.review_rows(user, indicator_id("11.2"), sort="-score", page_size=500).rows
+    ]
     assert scores[0] >= scores[-1]
-    second = review.review_rows(user, ind, page=2, page_size=50)
+    second = review_inbox.review_rows(user, ind, page=2, page_size=50)
     assert second.page == 2 and second.pages == 5 and len(second.rows) == 50
     assert second.rows[0].district_code == codes[50]
-    beyond = review.review_rows(user, ind, page=99, page_size=50)
+    beyond = review_inbox.review_rows(user, ind, page=99, page_size=50)
     assert beyond.page == 5 and len(beyond.rows) == 45
 
 
 def test_the_inbox_marks_new_data_and_can_show_only_that(krs_db):
     user, district, round_id = report_11_3()
     threads.post_message(user, district, indicator_id("11.3"), round_id, "ส่งหลักฐานแล้ว")
-    page = review.review_rows(login_as("finance"), indicator_id("11.3"), new_only=True)
+    page = review_inbox.review_rows(login_as("finance"), indicator_id("11.3"), new_only=True)
     assert [r.district_code for r in page.rows] == ["spm07"]
     assert page.rows[0].new_badge and page.new_count == 1
     assert page.rows[0].last_message == "ส่งหลักฐานแล้ว" and page.rows[0].last_message_side == "district"
@@ -125,7 +127,7 @@ def test_the_inbox_costs_a_fixed_number_of_queries(krs_db):
     engine = get_engine()
     event.listen(engine, "before_cursor_execute", count)
     try:
-        review.review_rows(user, indicator_id("11.2"), page_size=500)
+        review_inbox.review_rows(user, indicator_id("11.2"), page_size=500)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(statements) <= 16, statements
@@ -136,12 +138,12 @@ def test_the_inbox_costs_a_fixed_number_of_queries(krs_db):
 )
 def test_only_the_owning_bureau_opens_an_inbox(krs_db, username, code):
     with pytest.raises(NotAllowed) as refused:
-        review.review_rows(login_as(username), indicator_id(code))
+        review_inbox.review_rows(login_as(username), indicator_id(code))
     assert thai(refused.value.message)
 
 
 def test_the_kpi_office_reads_every_inbox(krs_db):
-    page = review.review_rows(login_as("kpi"), indicator_id("1.2"))
+    page = review_inbox.review_rows(login_as("kpi"), indicator_id("1.2"))
     assert page.total == 245 and not page.may_decide and "กพร." in page.period_reason
 
 
@@ -158,19 +160,19 @@ def test_the_kpi_office_reads_every_inbox(krs_db):
 )
 def test_crafted_filters_are_refused(krs_db, crafted):
     with pytest.raises(ServiceError):
-        review.review_rows(login_as("finance"), indicator_id("11.3"), **crafted)
+        review_inbox.review_rows(login_as("finance"), indicator_id("11.3"), **crafted)
 
 
 def test_crafted_ids_are_refused(krs_db):
     user = login_as("finance")
     with pytest.raises(NotFound):
-        review.review_rows(user, 10**9)
+        review_inbox.review_rows(user, 10**9)
     with pytest.raises(NotFound):
-        review.review_rows(user, indicator_id("11.3"), round_id=10**9)
+        review_inbox.review_rows(user, indicator_id("11.3"), round_id=10**9)
     with pytest.raises(NotFound):
-        review.certify(user, district_id("spm07"), indicator_id("11.3"), "1")
+        decisions.certify(user, district_id("spm07"), indicator_id("11.3"), "1")
     with pytest.raises(NotFound):
-        review.certify(user, 10**9, indicator_id("11.3"), current_round_id())
+        decisions.certify(user, 10**9, indicator_id("11.3"), current_round_id())
 
 
 # ---------------------------------------------------------------- detail
@@ -179,7 +181,7 @@ def test_crafted_ids_are_refused(krs_db):
 def test_the_detail_shows_values_criteria_score_history_and_actions(krs_db):
     _user, district, round_id = report_11_3("0")
     entry.enter_value(login_as("spm07"), round_id, variable_id("11.3", "1"), "1")
-    detail = review.review_detail(login_as("finance"), district, indicator_id("11.3"), round_id)
+    detail = review_detail.review_detail(login_as("finance"), district, indicator_id("11.3"), round_id)
     assert detail.district_code == "spm07" and detail.indicator_code == "11.3"
     assert [(v.key, v.value_text, v.central) for v in detail.variables] == [("1", "1", False)]
     assert detail.criteria == ["20", "40", "60", "80", "100"]
@@ -191,8 +193,8 @@ def test_the_detail_shows_values_criteria_score_history_and_actions(krs_db):
     assert all(h.who == "ผู้รับผิดชอบตัวชี้วัด สพม. เขต 7" and h.action == "enter_value" for h in detail.history)
     assert detail.actions.can_certify and detail.actions.can_refuse and not detail.actions.can_undo
     assert thai(detail.actions.undo_reason)
-    review.certify(login_as("finance"), district, indicator_id("11.3"), round_id)
-    after = review.review_detail(login_as("finance"), district, indicator_id("11.3"), round_id)
+    decisions.certify(login_as("finance"), district, indicator_id("11.3"), round_id)
+    after = review_detail.review_detail(login_as("finance"), district, indicator_id("11.3"), round_id)
     assert after.actions.can_undo and not after.actions.can_certify
     assert [d.action for d in after.decisions] == ["certify"] and after.certified_text
 
@@ -207,7 +209,7 @@ def test_the_detail_view_shows_the_whole_thread(krs_db):
 @pytest.mark.parametrize("username", ["spm07", "spm08", "testing"])
 def test_the_detail_is_refused_to_others(krs_db, username):
     with pytest.raises(NotAllowed):
-        review.review_detail(login_as(username), district_id("spm07"), indicator_id("11.3"))
+        review_detail.review_detail(login_as(username), district_id("spm07"), indicator_id("11.3"))
 
 
 # ---------------------------------------------------------------- certify
@@ -216,7 +218,7 @@ def test_the_detail_is_refused_to_others(krs_db, username):
 def test_the_bureau_certifies_a_reported_result_and_it_locks(krs_db, changes):
     district_user, district, round_id = report_11_3()
     finance = login_as("finance")
-    outcome = review.certify(finance, district, indicator_id("11.3"), round_id)
+    outcome = decisions.certify(finance, district, indicator_id("11.3"), round_id)
     assert outcome.status == "certified" and outcome.score_text == "5.0000" and thai(outcome.message)
     result = result_of(district, "11.3", round_id)
     assert result.status == "certified" and result.score == 5.0 and result.result == 100.0
@@ -227,20 +229,22 @@ def test_the_bureau_certifies_a_reported_result_and_it_locks(krs_db, changes):
     locked = entry.enter_value(district_user, round_id, variable_id("11.3", "1"), "0")
     assert not locked.ok and "รับรอง" in locked.message
     with pytest.raises(ServiceError) as again:
-        review.certify(finance, district, indicator_id("11.3"), round_id)
+        decisions.certify(finance, district, indicator_id("11.3"), round_id)
     assert "รับรองแล้ว" in again.value.message
 
 
 def test_a_district_cannot_certify_even_its_own_result(krs_db):
     district_user, district, round_id = report_11_3()
     with pytest.raises(NotAllowed) as refused:
-        review.certify(district_user, district, indicator_id("11.3"), round_id)
-    assert refused.value.message == review.NOT_A_REVIEWER
+        decisions.certify(district_user, district, indicator_id("11.3"), round_id)
+    assert refused.value.message == access.NOT_A_REVIEWER
     for call in (
-        lambda: review.refuse(district_user, district, indicator_id("11.3"), round_id, "x", None),
-        lambda: review.undo_certification(district_user, district, indicator_id("11.3"), round_id, "x"),
-        lambda: review.bulk_certify(district_user, indicator_id("11.3"), round_id, [district]),
-        lambda: review.remind(district_user, indicator_id("11.3"), round_id, "x", clock.utcnow() + timedelta(days=1)),
+        lambda: decisions.refuse(district_user, district, indicator_id("11.3"), round_id, "x", None),
+        lambda: decisions.undo_certification(district_user, district, indicator_id("11.3"), round_id, "x"),
+        lambda: decisions.bulk_certify(district_user, indicator_id("11.3"), round_id, [district]),
+        lambda: reminders.remind(
+            district_user, indicator_id("11.3"), round_id, "x", clock.utcnow() + timedelta(days=1)
+        ),
     ):
         with pytest.raises(NotAllowed):
             call()
@@ -251,10 +255,10 @@ def test_a_bureau_cannot_certify_another_bureaus_indicator(krs_db):
     _user, district, round_id = report_11_3()
     testing = login_as("testing")
     with pytest.raises(NotAllowed) as refused:
-        review.certify(testing, district, indicator_id("11.3"), round_id)
+        decisions.certify(testing, district, indicator_id("11.3"), round_id)
     assert "สำนัก" in refused.value.message
     with pytest.raises(NotAllowed):
-        review.refuse(testing, district, indicator_id("11.3"), round_id, "ผิด", None)
+        decisions.refuse(testing, district, indicator_id("11.3"), round_id, "ผิด", None)
     assert result_of(district, "11.3", round_id).status == "awaiting"
     assert audit_count("certify") == 0 and audit_count("refuse") == 0
 
@@ -262,7 +266,7 @@ def test_a_bureau_cannot_certify_another_bureaus_indicator(krs_db):
 def test_a_result_not_reported_cannot_be_certified(krs_db):
     round_id = current_round_id()
     with pytest.raises(ServiceError) as refused:
-        review.certify(login_as("finance"), district_id("spm07"), indicator_id("11.3"), round_id)
+        decisions.certify(login_as("finance"), district_id("spm07"), indicator_id("11.3"), round_id)
     assert "ไม่ครบ" in refused.value.message
     assert result_of(district_id("spm07"), "11.3", round_id).status == "not_reported"
 
@@ -271,20 +275,20 @@ def test_after_the_certification_deadline_the_bureau_cannot_certify_but_the_kpi_
     _user, district, round_id = report_11_3()
     kpi = login_as("kpi")
     with pytest.raises(ServiceError) as early:
-        review.certify(kpi, district, indicator_id("11.3"), round_id)
+        decisions.certify(kpi, district, indicator_id("11.3"), round_id)
     assert "กพร." in early.value.message
     clock.shift_for_tests(timedelta(days=11))
     with pytest.raises(ServiceError) as late:
-        review.certify(login_as("finance"), district, indicator_id("11.3"), round_id)
+        decisions.certify(login_as("finance"), district, indicator_id("11.3"), round_id)
     assert "พ้นกำหนด" in late.value.message
-    assert review.certify(kpi, district, indicator_id("11.3"), round_id).status == "certified"
+    assert decisions.certify(kpi, district, indicator_id("11.3"), round_id).status == "certified"
     assert result_of(district, "11.3", round_id).certified_by == kpi.id
 
 
 def test_a_refused_result_can_be_certified_after_an_evidence_only_answer(krs_db):
     round_id = current_round_id()
     refused = districts_with_status("11.3", round_id, "not_certified")[0]
-    outcome = review.certify(login_as("finance"), refused, indicator_id("11.3"), round_id)
+    outcome = decisions.certify(login_as("finance"), refused, indicator_id("11.3"), round_id)
     assert outcome.status == "certified"
     assert result_of(refused, "11.3", round_id).correction_deadline is None
 
@@ -296,7 +300,7 @@ def test_a_refused_result_can_be_certified_after_an_evidence_only_answer(krs_db)
 def test_refusing_needs_a_reason(krs_db, reason):
     _user, district, round_id = report_11_3()
     with pytest.raises(ServiceError) as refused:
-        review.refuse(login_as("finance"), district, indicator_id("11.3"), round_id, reason, None)
+        decisions.refuse(login_as("finance"), district, indicator_id("11.3"), round_id, reason, None)
     assert thai(refused.value.message)
     assert result_of(district, "11.3", round_id).status == "awaiting"
     assert audit_count("refuse") == 0 and audit_count("post_message") == 0
@@ -305,7 +309,7 @@ def test_refusing_needs_a_reason(krs_db, reason):
 def test_a_refusal_is_posted_in_the_thread_and_raises_the_districts_badge(krs_db, changes):
     district_user, district, round_id = report_11_3()
     deadline = clock.utcnow() + timedelta(days=2)
-    outcome = review.refuse(
+    outcome = decisions.refuse(
         login_as("finance"), district, indicator_id("11.3"), round_id, "แนบหลักฐานไม่ครบ", deadline, faulty=["1"]
     )
     assert outcome.status == "not_certified" and outcome.score_text == "1.0000"
@@ -327,7 +331,7 @@ def test_faulty_items_must_belong_to_the_result(krs_db):
     finance = login_as("finance")
     for faulty in (["z"], ["file:999999"], "1", [1]):
         with pytest.raises(ServiceError):
-            review.refuse(finance, district, indicator_id("11.3"), round_id, "ผิด", None, faulty=faulty)
+            decisions.refuse(finance, district, indicator_id("11.3"), round_id, "ผิด", None, faulty=faulty)
     assert result_of(district, "11.3", round_id).status == "awaiting"
 
 
@@ -335,7 +339,7 @@ def test_faulty_items_must_belong_to_the_result(krs_db):
 def test_a_correction_deadline_must_be_in_the_certification_period(krs_db, offset):
     _user, district, round_id = report_11_3()
     with pytest.raises(ServiceError) as refused:
-        review.refuse(login_as("finance"), district, indicator_id("11.3"), round_id, "ผิด", clock.utcnow() + offset)
+        decisions.refuse(login_as("finance"), district, indicator_id("11.3"), round_id, "ผิด", clock.utcnow() + offset)
     assert "กำหนดเวลาแก้ไข" in refused.value.message
     assert result_of(district, "11.3", round_id).status == "awaiting"
 
@@ -344,19 +348,19 @@ def test_crafted_deadlines_are_refused_and_dates_mean_the_end_of_a_thai_day(krs_
     _user, district, round_id = report_11_3()
     finance = login_as("finance")
     with pytest.raises(ServiceError):
-        review.refuse(finance, district, indicator_id("11.3"), round_id, "ผิด", "2030-01-01")
+        decisions.refuse(finance, district, indicator_id("11.3"), round_id, "ผิด", "2030-01-01")
     day = (clock.utcnow() + timedelta(days=3)).date()
-    review.refuse(finance, district, indicator_id("11.3"), round_id, "ผิด", day)
+    decisions.refuse(finance, district, indicator_id("11.3"), round_id, "ผิด", day)
     stored = result_of(district, "11.3", round_id).correction_deadline
     assert clock.to_bangkok(stored).date() == day and clock.to_bangkok(stored).hour == 23
     aware = (clock.utcnow() + timedelta(days=2)).replace(tzinfo=UTC)
-    review.refuse(finance, district, indicator_id("11.3"), round_id, "ผิดอีก", aware)
+    decisions.refuse(finance, district, indicator_id("11.3"), round_id, "ผิดอีก", aware)
     assert result_of(district, "11.3", round_id).correction_deadline == aware.replace(tzinfo=None)
 
 
 def test_a_correction_goes_back_to_awaiting_and_raises_the_bureaus_badge(krs_db):
     district_user, district, round_id = report_11_3()
-    review.refuse(
+    decisions.refuse(
         login_as("finance"), district, indicator_id("11.3"), round_id, "ผิด", clock.utcnow() + timedelta(days=6)
     )
     clock.shift_for_tests(timedelta(days=5))  # past the district deadline, inside the correction deadline
@@ -367,7 +371,7 @@ def test_a_correction_goes_back_to_awaiting_and_raises_the_bureaus_badge(krs_db)
     assert last.sender_side == "district" and last.body == entry.CORRECTED_MESSAGE
     with session_scope() as session:
         assert (district, indicator_id("11.3")) in threads.badges_for_bureau(session, [indicator_id("11.3")])
-    page = review.review_rows(login_as("finance"), indicator_id("11.3"), new_only=True)
+    page = review_inbox.review_rows(login_as("finance"), indicator_id("11.3"), new_only=True)
     assert "spm07" in [r.district_code for r in page.rows]
 
 
@@ -379,7 +383,7 @@ def test_an_ordinary_change_posts_no_correction_message(krs_db):
 
 def test_a_final_refusal_locks_the_district_out(krs_db):
     district_user, district, round_id = report_11_3()
-    review.refuse(login_as("finance"), district, indicator_id("11.3"), round_id, "ข้อมูลเท็จ", None)
+    decisions.refuse(login_as("finance"), district, indicator_id("11.3"), round_id, "ข้อมูลเท็จ", None)
     assert "ไม่เปิดให้แก้ไข" in messages_of(district, "11.3")[-1].body
     refused = entry.enter_value(district_user, round_id, variable_id("11.3", "1"), "0")
     assert not refused.ok and "ไม่เปิดให้แก้ไข" in refused.message
@@ -387,7 +391,7 @@ def test_a_final_refusal_locks_the_district_out(krs_db):
 
 def test_no_correction_after_the_correction_deadline(krs_db):
     district_user, district, round_id = report_11_3()
-    review.refuse(
+    decisions.refuse(
         login_as("finance"), district, indicator_id("11.3"), round_id, "ผิด", clock.utcnow() + timedelta(days=1)
     )
     clock.shift_for_tests(timedelta(days=4))  # past both the correction and the district deadline
@@ -399,12 +403,12 @@ def test_no_correction_after_the_correction_deadline(krs_db):
 def test_refusing_a_certified_or_unreported_result_is_refused(krs_db):
     _user, district, round_id = report_11_3()
     finance = login_as("finance")
-    review.certify(finance, district, indicator_id("11.3"), round_id)
+    decisions.certify(finance, district, indicator_id("11.3"), round_id)
     with pytest.raises(ServiceError) as certified:
-        review.refuse(finance, district, indicator_id("11.3"), round_id, "ผิด", None)
+        decisions.refuse(finance, district, indicator_id("11.3"), round_id, "ผิด", None)
     assert "ยกเลิกการรับรองก่อน" in certified.value.message
     with pytest.raises(ServiceError) as unreported:
-        review.refuse(finance, district_id("spm07"), indicator_id("11.6"), round_id, "ผิด", None)
+        decisions.refuse(finance, district_id("spm07"), indicator_id("11.6"), round_id, "ผิด", None)
     assert "แจ้งเตือน" in unreported.value.message
 
 
@@ -412,8 +416,8 @@ def test_after_the_certification_deadline_the_bureau_cannot_refuse(krs_db):
     _user, district, round_id = report_11_3()
     clock.shift_for_tests(timedelta(days=11))
     with pytest.raises(ServiceError):
-        review.refuse(login_as("finance"), district, indicator_id("11.3"), round_id, "ผิด", None)
-    outcome = review.refuse(login_as("kpi"), district, indicator_id("11.3"), round_id, "สำนักไม่ดำเนินการ", None)
+        decisions.refuse(login_as("finance"), district, indicator_id("11.3"), round_id, "ผิด", None)
+    outcome = decisions.refuse(login_as("kpi"), district, indicator_id("11.3"), round_id, "สำนักไม่ดำเนินการ", None)
     assert outcome.status == "not_certified"
 
 
@@ -423,11 +427,11 @@ def test_after_the_certification_deadline_the_bureau_cannot_refuse(krs_db):
 def test_undo_before_the_certification_deadline(krs_db, changes):
     district_user, district, round_id = report_11_3()
     finance = login_as("finance")
-    review.certify(finance, district, indicator_id("11.3"), round_id)
+    decisions.certify(finance, district, indicator_id("11.3"), round_id)
     with pytest.raises(ServiceError) as no_reason:
-        review.undo_certification(finance, district, indicator_id("11.3"), round_id, " ")
+        decisions.undo_certification(finance, district, indicator_id("11.3"), round_id, " ")
     assert "กรุณาระบุ" in no_reason.value.message
-    outcome = review.undo_certification(finance, district, indicator_id("11.3"), round_id, "รับรองผิดเขต")
+    outcome = decisions.undo_certification(finance, district, indicator_id("11.3"), round_id, "รับรองผิดเขต")
     assert outcome.status == "awaiting"
     result = result_of(district, "11.3", round_id)
     assert result.status == "awaiting" and result.certified_by is None
@@ -438,10 +442,10 @@ def test_undo_before_the_certification_deadline(krs_db, changes):
 
 def test_no_undo_after_the_certification_deadline(krs_db):
     _user, district, round_id = report_11_3()
-    review.certify(login_as("finance"), district, indicator_id("11.3"), round_id)
+    decisions.certify(login_as("finance"), district, indicator_id("11.3"), round_id)
     clock.shift_for_tests(timedelta(days=11))
     with pytest.raises(ServiceError) as refused:
-        review.undo_certification(login_as("finance"), district, indicator_id("11.3"), round_id, "ขอแก้")
+        decisions.undo_certification(login_as("finance"), district, indicator_id("11.3"), round_id, "ขอแก้")
     assert "พ้นกำหนด" in refused.value.message
     assert result_of(district, "11.3", round_id).status == "certified"
     assert audit_count("undo_certification") == 0
@@ -450,7 +454,7 @@ def test_no_undo_after_the_certification_deadline(krs_db):
 def test_undo_needs_a_certified_result(krs_db):
     _user, district, round_id = report_11_3()
     with pytest.raises(ServiceError):
-        review.undo_certification(login_as("finance"), district, indicator_id("11.3"), round_id, "ขอแก้")
+        decisions.undo_certification(login_as("finance"), district, indicator_id("11.3"), round_id, "ขอแก้")
 
 
 # ---------------------------------------------------------------- every role, before and after the deadline
@@ -463,10 +467,10 @@ OK = "ok"
 def _act(action: str, user, district: int, round_id: int):
     ind = indicator_id("11.3")
     if action == "certify":
-        return review.certify(user, district, ind, round_id)
+        return decisions.certify(user, district, ind, round_id)
     if action == "refuse":
-        return review.refuse(user, district, ind, round_id, "หลักฐานไม่ครบ", None)
-    return review.undo_certification(user, district, ind, round_id, "รับรองผิด")
+        return decisions.refuse(user, district, ind, round_id, "หลักฐานไม่ครบ", None)
+    return decisions.undo_certification(user, district, ind, round_id, "รับรองผิด")
 
 
 @pytest.mark.parametrize(
@@ -500,7 +504,7 @@ def _act(action: str, user, district: int, round_id: int):
 def test_who_may_decide_when(krs_db, action, username, when, expected):
     _user, district, round_id = report_11_3()
     if action == "undo":
-        review.certify(login_as("finance"), district, indicator_id("11.3"), round_id)
+        decisions.certify(login_as("finance"), district, indicator_id("11.3"), round_id)
     before = result_of(district, "11.3", round_id).status
     user = login_as(username)
     clock.shift_for_tests(when)
@@ -525,7 +529,7 @@ def test_bulk_certify_takes_the_complete_awaiting_ones_and_skips_the_rest(krs_db
     unreported = districts_with_status("11.3", round_id, "not_reported")[:2]
     refused = districts_with_status("11.3", round_id, "not_certified")[:1]
     selection = awaiting + certified + unreported + refused + [10**9, awaiting[0]]
-    count = review.bulk_certify(login_as("finance"), indicator_id("11.3"), round_id, selection)
+    count = decisions.bulk_certify(login_as("finance"), indicator_id("11.3"), round_id, selection)
     assert count == len(awaiting)
     for d in awaiting:
         assert result_of(d, "11.3", round_id).status == "certified"
@@ -543,13 +547,13 @@ def test_bulk_certify_refuses_crafted_input_and_late_calls(krs_db):
     finance = login_as("finance")
     for crafted in ("1,2", [True], ["3"], None):
         with pytest.raises(ServiceError):
-            review.bulk_certify(finance, indicator_id("11.3"), round_id, crafted)
+            decisions.bulk_certify(finance, indicator_id("11.3"), round_id, crafted)
     with pytest.raises(NotAllowed):
-        review.bulk_certify(login_as("testing"), indicator_id("11.3"), round_id, [1])
+        decisions.bulk_certify(login_as("testing"), indicator_id("11.3"), round_id, [1])
     clock.shift_for_tests(timedelta(days=11))
     awaiting = districts_with_status("11.3", round_id, "awaiting")
     with pytest.raises(ServiceError):
-        review.bulk_certify(finance, indicator_id("11.3"), round_id, awaiting)
+        decisions.bulk_certify(finance, indicator_id("11.3"), round_id, awaiting)
     assert districts_with_status("11.3", round_id, "awaiting") == awaiting
 
 
@@ -562,10 +566,10 @@ def test_remind_every_district_that_has_not_reported(krs_db, changes):
     spm07 = district_id("spm07")
     assert spm07 in unreported
     deadline = clock.utcnow() + timedelta(days=2)
-    count = review.remind(login_as("finance"), indicator_id("11.3"), round_id, "กรุณารายงานผล", deadline)
+    count = reminders.remind(login_as("finance"), indicator_id("11.3"), round_id, "กรุณารายงานผล", deadline)
     assert count == len(unreported)
     body = messages_of(spm07, "11.3")[-1].body
-    assert body.startswith("แจ้งเตือน: กรุณารายงานผล") and review.deadline_text(deadline) in body
+    assert body.startswith("แจ้งเตือน: กรุณารายงานผล") and clock.deadline_text(deadline) in body
     row = next(r for r in entry.entry_page(login_as("spm07")).indicators if r.code == "11.3")
     assert row.new_badge
     reported = districts_with_status("11.3", round_id, "awaiting")[0]
@@ -576,13 +580,13 @@ def test_remind_every_district_that_has_not_reported(krs_db, changes):
 def test_remind_chosen_districts(krs_db):
     round_id = current_round_id()
     chosen = [district_id("spm07"), district_id("spm08")]
-    count = review.remind(
+    count = reminders.remind(
         login_as("finance"), indicator_id("11.3"), round_id, "", clock.utcnow() + timedelta(days=1), chosen
     )
     assert count == 2
     assert "11.3" in messages_of(chosen[1], "11.3")[-1].body
     with pytest.raises(NotFound):
-        review.remind(
+        reminders.remind(
             login_as("finance"), indicator_id("11.3"), round_id, "x", clock.utcnow() + timedelta(days=1), [10**9]
         )
 
@@ -592,7 +596,7 @@ def test_a_reminder_needs_a_future_deadline(krs_db):
     before = audit_count("post_message")
     for deadline in (None, clock.utcnow() - timedelta(hours=1), "พรุ่งนี้"):
         with pytest.raises(ServiceError):
-            review.remind(login_as("finance"), indicator_id("11.3"), round_id, "x", deadline)
+            reminders.remind(login_as("finance"), indicator_id("11.3"), round_id, "x", deadline)
     assert audit_count("post_message") == before
 
 
@@ -600,5 +604,5 @@ def test_no_reminders_in_a_closed_round(krs_db):
     with session_scope() as session:
         closed = session.exec(select(Round).where(Round.closed == True)).first().id  # noqa: E712
     with pytest.raises(ServiceError):
-        review.remind(login_as("finance"), indicator_id("11.3"), closed, "x", clock.utcnow() + timedelta(days=1))
+        reminders.remind(login_as("finance"), indicator_id("11.3"), closed, "x", clock.utcnow() + timedelta(days=1))
     assert round_row(closed).closed

@@ -13,7 +13,7 @@ from krs_app.db.models import District, Message, Result
 from krs_app.domain.numbers import format_score
 from krs_app.domain.status import Status, public_score
 from krs_app.live import bus
-from krs_app.services import clock, entry, review, rounds
+from krs_app.services import clock, decisions, entry, rounds
 from krs_app.services.catalogue import load_catalogue
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from tests.services.helpers import (
@@ -35,7 +35,7 @@ def status_counts(round_id: int) -> dict[str, int]:
         rows = session.exec(
             select(Result.status, func.count(Result.id)).where(Result.round_id == round_id).group_by(Result.status)
         )
-        return dict(rows)
+        return dict(rows.all())
 
 
 def assessed_count(round_id: int) -> int:
@@ -115,12 +115,12 @@ def test_a_closed_round_is_read_only_for_districts_and_bureaus(krs_db):
     assert not refused.ok and "ปิด" in refused.message
     awaiting = districts_with_status("11.3", round_id, "awaiting")[0]
     with pytest.raises(ServiceError) as late:
-        review.certify(login_as("finance"), awaiting, indicator_id("11.3"), round_id)
+        decisions.certify(login_as("finance"), awaiting, indicator_id("11.3"), round_id)
     assert "ปิด" in late.value.message
     # The KPI office acts on what the bureau left waiting.
-    assert review.certify(login_as("kpi"), awaiting, indicator_id("11.3"), round_id).status == "certified"
+    assert decisions.certify(login_as("kpi"), awaiting, indicator_id("11.3"), round_id).status == "certified"
     with pytest.raises(ServiceError):
-        review.refuse(
+        decisions.refuse(
             login_as("kpi"), awaiting, indicator_id("11.3"), round_id, "x", clock.utcnow() + timedelta(days=1)
         )
 

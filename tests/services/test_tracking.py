@@ -109,7 +109,7 @@ def test_the_xlsx_export(krs_db):
 
 
 def test_formula_like_text_is_written_as_text():
-    from krs_app.domain.spreadsheet import neutralise_formula
+    from krs_app.domain.export_cells import neutralise_formula
 
     assert neutralise_formula("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert neutralise_formula("สพม. เขต 7") == "สพม. เขต 7"
