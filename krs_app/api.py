@@ -94,7 +94,9 @@ async def download_evidence(request: Request) -> Response:
         download.path,
         media_type=download.content_type,
         headers={
-            "Content-Disposition": content_disposition(download.file_name, fallback=f"evidence-{file_id}"),
+            "Content-Disposition": content_disposition(
+                download.file_name, fallback=f"evidence-{file_id}.{download.file_name.rsplit('.', 1)[-1]}"
+            ),
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, no-store",
         },

@@ -79,12 +79,14 @@ def inline_script_hashes(html: bytes) -> list[str]:
 def content_disposition(file_name: str, fallback: str = "download") -> str:
     """`attachment` with an ASCII filename and the real name as an RFC 5987 filename*.
 
-    Every byte outside RFC 5987's attr-char is percent-encoded (quotes, ';', '/', CR/LF
-    never reach the header as they are).
+    The ASCII name is the real one when it is plain ASCII, else `fallback`; every byte of the
+    real name outside RFC 5987's attr-char is percent-encoded (quotes, ';', '/', CR/LF never
+    reach the header as they are).
     """
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", file_name).strip("._") or fallback
+    plain = re.fullmatch(r"[A-Za-z0-9._ -]+", file_name) is not None
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", file_name if plain else fallback).strip("._")
     if not re.search(r"[A-Za-z0-9]", ascii_name):
-        ascii_name = fallback
+        ascii_name = "download"
     encoded = quote(file_name, safe="!#$&+^`|~-._")  # RFC 5987 attr-char minus ALPHA/DIGIT
     return f"attachment; filename=\"{ascii_name[:150]}\"; filename*=UTF-8''{encoded}"
 

@@ -63,7 +63,7 @@ def require_bureau_of(session: Session, user: CurrentUser, indicator_id: int) ->
 
 
 def require_round(session: Session, round_id: object) -> Round:
-    if not isinstance(round_id, int) or isinstance(round_id, bool):
+    if as_row_id(round_id) is None:
         raise NotFound("ไม่พบรอบการรายงาน")
     round_ = session.get(Round, round_id)
     if round_ is None:

@@ -135,7 +135,12 @@ class Tab:
 
 
 def run(coro):
-    return asyncio.run(coro)
+    """Run a coroutine to its end on a loop of its own (in a worker thread, so it works beside
+    Playwright's sync API, which keeps a loop running in the test's thread)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _one_shot(base_url: str, token: str | None, path: str, events: list[tuple[str, str, dict]]) -> Tab:

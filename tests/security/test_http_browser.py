@@ -70,7 +70,8 @@ def test_login_and_data_entry_work_with_the_csp_on(http_app, http_db, http_page)
 
 
 @pytest.mark.parametrize(
-    ("username", "path", "selector"), [("finance", "/review", "#review-indicator"), ("kpi", "/report", "#report-table")]
+    ("username", "path", "selector"),
+    [("finance", "/review", "#review-indicator"), ("kpi", "/report", "#report-districts")],
 )
 def test_the_bureau_and_kpi_pages_work_with_the_csp_on(http_app, http_page, username, path, selector):
     page = http_page()
@@ -229,3 +230,25 @@ def test_stored_xss_shows_as_text_on_the_bureau_page(http_app, http_page, xss_wo
     page.wait_for_url("**/review**")
     open_review_row(page, "11.3", xss_world["code"])
     _assert_shown_as_text_and_not_run(page, selector, texts or [xss_world["reason"]])
+
+
+# --- closed is closed: the windows of a closed round offer no input -------------------------------
+
+
+def test_a_closed_rounds_windows_offer_no_input(http_app, http_db, http_page):
+    closed = http_db.closed_round()
+    page = http_page()
+    login(page, http_app.url, "spm07")
+    _wait_for_entry(page)
+    page.select_option("#round-select", str(closed))
+    page.wait_for_function(f"document.querySelector('#round-select').value === '{closed}'")
+    page.wait_for_timeout(1500)
+    opener = page.wait_for_selector("[id^=comments-open-]")
+    opener.click()
+    page.wait_for_selector("#comment-closed")
+    assert page.query_selector("#comment-input") is None and page.query_selector("#comment-send") is None
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(500)
+    page.click("[id^=evidence-open-]")
+    page.wait_for_selector("#evidence-closed")
+    assert page.query_selector("#evidence-file") is None and page.query_selector("#evidence-submit") is None

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import re
+import time
 import uuid
 from urllib.parse import quote, unquote
 
@@ -33,7 +34,7 @@ def cookie(token: str | None) -> dict[str, str]:
 
 
 def upload(url, token, indicator, body=PDF, name="หลักฐาน.pdf", description="หลักฐาน", round_id=None, extra=None):
-    params = f"indicator={indicator}" + (f"&round={round_id}" if round_id else "")
+    params = f"indicator={quote(str(indicator))}" + (f"&round={round_id}" if round_id else "")
     headers = {
         "X-KRS-Upload": "1",
         "X-Filename": quote(name),
@@ -120,8 +121,7 @@ def test_a_foreign_origin_cannot_read_an_offices_file_with_its_cookie(http_app, 
         f"{http_app.url}/api/evidence/{files['file']}",
         headers={"Origin": origin, **cookie(http_tokens["spm07"])},
     )
-    assert "access-control-allow-origin" not in headers
-    assert "access-control-allow-credentials" not in headers
+    assert "access-control-allow-origin" not in headers  # so the browser hands the page nothing
     preflight = http(
         "OPTIONS",
         f"{http_app.url}/api/evidence/{files['file']}",
@@ -336,7 +336,7 @@ def test_exports_refuse_the_wrong_caller_and_bad_ids(http_app, http_db, http_tok
     status, _, body = http("GET", url, headers=cookie(http_tokens.get(who) if who else None))
     assert status == expected
     assert THAI.search(body.decode("utf-8", "replace"))
-    assert (b"district_code" not in body and "ตัวชี้วัด".encode() not in body[:200]) or status == 404
+    assert b"district_code" not in body and b"spm08" not in body and "รอการรับรองผล".encode() not in body
 
 
 def test_a_small_route_refuses_a_large_body(http_app, http_tokens):
@@ -359,7 +359,9 @@ def _xlsx_with_entity() -> bytes:
         for item in source.infolist():
             data = source.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"?>", b'?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', 1)
+                head, mark, rest = data.partition(b"?>")
+                entity = b'<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                data = head + mark + entity + rest if mark else entity + data
             target.writestr(item, data)
     return out.getvalue()
 
@@ -434,7 +436,9 @@ def test_no_exported_cell_starts_a_formula(http_app, http_db, http_tokens, hosti
     assert status == 200
     cells = _cells_of(kind, body)
     text = " ".join(cells)
-    assert "HYPERLINK" in text or "SUM(1,2)" in text or "calc" in text, "the hostile names are in the export"
+    assert any(name in text for name in ("HYPERLINK", "SUM(1,2)", "calc", "-2+3")), (
+        "the hostile names are in the export"
+    )
     dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@")]
     assert dangerous == []
 
@@ -443,9 +447,9 @@ def test_no_exported_cell_starts_a_formula(http_app, http_db, http_tokens, hosti
 
 
 def test_an_anonymous_flood_of_frontend_error_reports_is_capped(http_app, http_tokens):
-    from tests.security.http_tab import NAMES
+    from reflex.state import FrontendEventExceptionState
 
-    handler = f"{NAMES['root']}.frontend_event_exception_state.handle_frontend_exception"
+    handler = f"{FrontendEventExceptionState.get_full_name()}.handle_frontend_exception"
     log = http_app.data_dir / "server.log"
     marker = f"FLOOD-{uuid.uuid4().hex[:8]}"
     start = log.stat().st_size if log.exists() else 0
@@ -473,11 +477,13 @@ def test_an_anonymous_flood_of_frontend_error_reports_is_capped(http_app, http_t
                     namespace="/_event",
                 )
             await tab.settle(quiet=1.0, limit=30)
+            sent = time.monotonic()
         # a legitimate tab is served right after
         async with Tab(http_app.url, http_tokens["spm07"], "/entry") as tab:
-            return tab
+            return tab, time.monotonic() - sent
 
-    tab = run(flood())
+    tab, seconds = run(flood())
+    print(f"legitimate tab served {seconds:.2f} s after a flood of 50 x 900 KB + 20 reports")
     assert tab.var("entry", "indicators")
     logged = log.read_text(errors="replace")[start:] if log.exists() else ""
     assert logged.count(f"{marker} big") == 0, "oversized reports never reach the log"
@@ -506,7 +512,7 @@ def test_parallel_downloads_by_an_attacker_do_not_stall_the_owner(http_app, http
             )
         )
 
-    answers = asyncio.run(attacker())
+    answers = run(attacker())
     assert all(status == 404 for status, _, _ in answers)
     owner = http("GET", f"{http_app.url}/api/evidence/{files['file']}", headers=cookie(http_tokens["spm07"]))
     assert owner[0] == 200 and owner[2] == PDF
