@@ -9,8 +9,8 @@
     if (fraction !== null) bar.value = Math.round(fraction * 100);
   }
 
-  // Upload the chosen file with its description; resolves to {ok, message}.
-  window.krsUpload = function (indicatorId, roundId, maxBytes) {
+  // Upload the chosen file with its description to `url` (routes.EVIDENCE_UPLOAD); resolves to {ok, message}.
+  window.krsUpload = function (url, indicatorId, roundId, maxBytes) {
     return new Promise(function (resolve) {
       var input = document.getElementById("evidence-file");
       var descriptionBox = document.getElementById("evidence-description");
@@ -23,7 +23,7 @@
         return;
       }
       var xhr = new XMLHttpRequest();
-      xhr.open("POST", "/api/evidence?indicator=" + encodeURIComponent(indicatorId) + "&round=" + encodeURIComponent(roundId || ""));
+      xhr.open("POST", url + "?indicator=" + encodeURIComponent(indicatorId) + "&round=" + encodeURIComponent(roundId || ""));
       xhr.setRequestHeader("X-KRS-Upload", "1");
       xhr.setRequestHeader("X-Filename", encodeURIComponent(file.name));
       xhr.setRequestHeader("X-Description", encodeURIComponent(description));

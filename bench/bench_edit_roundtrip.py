@@ -34,187 +34,47 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT_ROOT))
+import _harness  # first: this checkout on sys.path
+from _harness import Started, http_ok, percentile, start_app, start_demo
+from _reflex_client import (
+    EVENT_PATH,
+    MESSAGE,
+    NAMESPACE,
+    Names,
+    Socket,
+    delta_of,
+    redirect_in,
+    router_data,
+    state_names,
+)
 
-# Socket.IO endpoint of Reflex: engine.io path and namespace are both "/_event"
-# (reflex_base.constants.Endpoint.EVENT), the message name is "event" both ways.
-EVENT_PATH = "/_event"
-NAMESPACE = "/_event"
-MESSAGE = "event"
-
-# Fallback names, as Reflex derives them (module path + class name, snake-cased, "." between
-# parent and child state); the live ones are computed from the state classes when importable.
-FALLBACK_NAMES = {
-    "root": "reflex___state____state",
-    "session": "reflex___state____state.krs_app___state___session____session_state",
-    "entry": "reflex___state____state.krs_app___state___session____session_state"
-    ".krs_app___state___entry____entry_state",
-    "login": "reflex___state____state.krs_app___state___session____session_state"
-    ".krs_app___state___login____login_state",
-    "field_marker": "_rx_state_",
-}
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(p / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-def http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=3) as response:
-            return response.status == 200
-    except Exception:  # noqa: BLE001
-        return False
-
-
-def wait_for(url: str, process: subprocess.Popen | None, log: Path | None, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            tail = log.read_text(errors="replace")[-4000:] if log else ""
-            raise RuntimeError(f"the process serving {url} exited early:\n{tail}")
-        if http_ok(url):
-            return
-        time.sleep(0.5)
-    tail = log.read_text(errors="replace")[-4000:] if log else ""
-    raise RuntimeError(f"nothing answered at {url} within {timeout:.0f}s:\n{tail}")
-
-
-class Started:
-    """A child process group this script started, stopped by its own id."""
-
-    def __init__(self, name: str, process: subprocess.Popen, log: Path):
-        self.name = name
-        self.process = process
-        self.log = log
-
-    def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=20)
-        except ProcessLookupError:
-            pass
-        except Exception:  # noqa: BLE001
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-            except Exception:  # noqa: BLE001
-                pass
-
-
-def child_env(data_dir: Path, port: int) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        KRS_DATA_DIR=str(data_dir),
-        KRS_DEMO="1",
-        KRS_PORT=str(port),
-        KRS_SECRET="bench-secret",
-        REFLEX_USE_NPM="1",
-        REFLEX_TELEMETRY_ENABLED="false",
-        PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""),
-    )
-    env.pop("KRS_DATABASE_URL", None)
-    env.pop("REFLEX_REDIS_URL", None)
-    env.pop("KRS_API_URL", None)
-    return env
-
-
-# `reflex run --env prod --backend-only` refuses to start here because rxconfig.py pins
-# frontend_port; this is the same code path the CLI takes after that check.
-BACKEND_ONLY_LAUNCHER = """
-from krs_app.server import use_uvicorn
-use_uvicorn()  # the server `krs run` uses
-import sys
-from reflex_base import constants
-from reflex_base.environment import environment
-from reflex.reflex import _run
-environment.REFLEX_COMPILE_CONTEXT.set(constants.CompileContext.RUN)
-environment.REFLEX_BACKEND_ONLY.set(True)
-environment.REFLEX_FRONTEND_ONLY.set(False)
-_run(env=constants.Env.PROD, running_mode=constants.RunningMode.BACKEND_ONLY, backend_port=int(sys.argv[1]))
-"""
-
-
-def start_app(work_dir: Path, full: bool, start_timeout: float) -> tuple[Started, str, Path]:
-    data_dir = work_dir / "data"
-    data_dir.mkdir()
-    port = free_port()
-    log = work_dir / "app.log"
-    if full:
-        command = [sys.executable, "-m", "krs_app.cli", "run", "--demo"]
-    else:
-        command = [sys.executable, "-c", BACKEND_ONLY_LAUNCHER, str(port)]
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=child_env(data_dir, port),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    started = Started("app", process, log)
-    url = f"http://localhost:{port}"
-    try:
-        wait_for(url + "/ping", process, log, start_timeout)
-        if full:
-            wait_for(url + "/login", process, log, 120)
-    except BaseException:
-        started.stop()
-        raise
-    return started, url, data_dir
+# --------------------------------------------------------------------------- the floor process
 
 
 def start_floor(work_dir: Path) -> tuple[Started, str, Path]:
-    port = free_port()
+    port = _harness.free_port()
     db = work_dir / "floor.db"
     log = work_dir / "floor.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--serve-floor", str(port), str(db)],
-            cwd=PROJECT_ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    started = Started("floor", process, log)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/ping", process, log, 60)
-    except BaseException:
-        started.stop()
-        raise
+    started = start_app(
+        [sys.executable, str(Path(__file__).resolve()), "--serve-floor", str(port), str(db)],
+        env=dict(os.environ),
+        log=log,
+        ping_url=url + "/ping",
+        timeout=60,
+        name="floor",
+    )
     return started, url, db
 
 
@@ -281,134 +141,6 @@ def serve_floor(port: int, db_path: str) -> None:
 
 
 # --------------------------------------------------------------------------- protocol
-
-
-@dataclass
-class Names:
-    root: str
-    session: str
-    entry: str
-    login: str
-    field_marker: str
-    source: str
-
-    @property
-    def hydrate(self) -> str:
-        return f"{self.root}.hydrate_and_load"
-
-    @property
-    def save_cell(self) -> str:
-        return f"{self.entry}.save_cell"
-
-    @property
-    def submit(self) -> str:
-        return f"{self.login}.submit"
-
-    @property
-    def cookie_var(self) -> str:
-        """Client-storage key of SessionState.session_token (the krs_session cookie)."""
-        return f"{self.session}.session_token{self.field_marker}"
-
-    def var(self, name: str) -> str:
-        return name + self.field_marker
-
-
-def state_names() -> Names:
-    """Full state names as Reflex formats them, from the app's own state classes."""
-    try:
-        import reflex as rx
-        from reflex_base.constants.state import FIELD_MARKER
-
-        from krs_app.state.entry import EntryState
-        from krs_app.state.login import LoginState
-        from krs_app.state.session import SessionState
-
-        return Names(
-            root=rx.State.get_full_name(),
-            session=SessionState.get_full_name(),
-            entry=EntryState.get_full_name(),
-            login=LoginState.get_full_name(),
-            field_marker=FIELD_MARKER,
-            source="state classes",
-        )
-    except Exception:  # noqa: BLE001
-        return Names(**FALLBACK_NAMES, source="built-in fallback")
-
-
-def router_data(path: str) -> dict[str, str]:
-    """What the frontend's withRouterData puts on every event."""
-    return {"pathname": path, "asPath": path}
-
-
-class Socket:
-    """One browser tab: a Socket.IO connection to /_event with its own client token."""
-
-    def __init__(self, base_url: str):
-        import socketio
-
-        self.base_url = base_url.rstrip("/")
-        self.client = socketio.AsyncClient(reconnection=False)
-        self.client_token = str(uuid.uuid4())
-        self.queue: asyncio.Queue[tuple[float, Any]] = asyncio.Queue()
-
-        async def on_message(data):
-            await self.queue.put((time.perf_counter(), data))
-
-        self.client.on(MESSAGE, on_message, namespace=NAMESPACE)
-
-    async def connect(self, first_event: dict | None, cookie: str | None = None) -> None:
-        headers = {"Cookie": f"krs_session={cookie}"} if cookie else {}
-        # The frontend puts its hydrate event in the CONNECT packet's auth ({"event": ...});
-        # the backend links ?token=<client token> to this sid and processes that event first.
-        await self.client.connect(
-            f"{self.base_url}?token={self.client_token}",
-            socketio_path=EVENT_PATH,
-            namespaces=[NAMESPACE],
-            transports=["websocket"],
-            headers=headers,
-            auth={"event": first_event} if first_event else None,
-            wait_timeout=30,
-        )
-
-    async def send(self, event: dict) -> float:
-        start = time.perf_counter()
-        await self.client.emit(MESSAGE, event, namespace=NAMESPACE)
-        return start
-
-    async def next(self, timeout: float) -> tuple[float, Any]:
-        return await asyncio.wait_for(self.queue.get(), timeout)
-
-    async def drain(self, quiet: float) -> int:
-        """Swallow messages until none came for `quiet` seconds; how many were swallowed."""
-        count = 0
-        while True:
-            try:
-                await asyncio.wait_for(self.queue.get(), quiet)
-                count += 1
-            except TimeoutError:
-                return count
-
-    async def close(self) -> None:
-        try:
-            await self.client.disconnect()
-        except Exception:  # noqa: BLE001
-            pass
-
-
-def delta_of(message: Any) -> dict:
-    """A StateUpdate as sent: {"delta": {full state name: {var + "_rx_state_": value}}, "events": [...]}."""
-    if not isinstance(message, dict):
-        return {}
-    return message.get("delta") or {}
-
-
-def redirect_in(message: Any) -> str | None:
-    """The path of an rx.redirect the backend asks the browser to follow, if any."""
-    events = (message.get("events") or []) if isinstance(message, dict) else []
-    for event in events:
-        if isinstance(event, dict) and event.get("name") == "_redirect":
-            return str((event.get("payload") or {}).get("path"))
-    return None
 
 
 async def login_over_websocket(base_url: str, names: Names, username: str, password: str, timeout: float) -> str:
@@ -730,7 +462,11 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error("--data-dir goes with --url")
             print("starting the app (production backend, demo data, fresh data dir) ...", file=sys.stderr)
             t0 = time.monotonic()
-            app, base_url, data_dir = start_app(work_dir, args.full, args.start_timeout)
+            data_dir = work_dir / "data"
+            data_dir.mkdir()
+            app, base_url = start_demo(
+                data_dir, work_dir / "app.log", full=args.full, secret="bench-secret", timeout=args.start_timeout
+            )
             started.append(app)
             args.app_mode = (
                 "started here: krs run --demo, full production app"

@@ -6,7 +6,7 @@ What is timed (one run):
   of an awaiting 11.x result when the app has a bureau-side certify event handler, else a
   message in spm07's thread of that indicator (PanelState.open_comments + send_comment).
   N watcher tabs of spm07 (all hydrated on /entry, so each is a registered viewer of
-  "district:<spm07's id>") wait for the live delta (krs_app.state.live): the clock of each
+  "district:<spm07's id>") wait for the live delta (krs_app.live.dispatch): the clock of each
   watcher stops when the first frame arrives whose EntryState.indicators row shows the
   change (status "certified", or new_badge true). Between message runs a spm07 tab opens
   the badge (PanelState.open_badge), which is itself a live change (new_badge false) and is
@@ -30,7 +30,7 @@ Profiles:
 Watcher and idle tabs speak Engine.IO v4 / Socket.IO v5 directly over an aiohttp websocket
 (the receive time is taken when the frame is read, and frames are parsed only after the
 window, so the 500 clients' JSON parsing does not delay each other's clock); the two
-control tabs use python-socketio (bench_edit_roundtrip.Socket). Everything is on this
+control tabs use python-socketio (_reflex_client.Socket). Everything is on this
 machine and 127.0.0.1; clients and server share the 2 cores.
 
     python bench/bench_live_fanout.py                          # embedded, N = 100 and 500
@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import inspect
 import json
 import os
@@ -53,7 +54,6 @@ import secrets
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -63,42 +63,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import contextlib
-
-from bench_edit_roundtrip import (
-    EVENT_PATH,
-    NAMESPACE,
-    PROJECT_ROOT,
-    Socket,
-    Started,
-    child_env,
-    free_port,
-    percentile,
-    redirect_in,
-    router_data,
-    state_names,
-    wait_for,
-)
-
-LAUNCHER = """
-import os
-import sys
-from reflex_base import constants
-if len(sys.argv) > 2 and sys.argv[2] == "uvicorn":
-    # The app's production server (krs_app.server): uvicorn with wsproto websockets.
-    from krs_app.server import use_uvicorn
-
-    use_uvicorn()
-from reflex_base.environment import environment
-from reflex.reflex import _run
-environment.REFLEX_COMPILE_CONTEXT.set(constants.CompileContext.RUN)
-environment.REFLEX_BACKEND_ONLY.set(True)
-environment.REFLEX_FRONTEND_ONLY.set(False)
-_run(env=constants.Env.PROD, running_mode=constants.RunningMode.BACKEND_ONLY,
-     backend_port=int(sys.argv[1]), backend_host="127.0.0.1")
-"""
+from _harness import PROJECT_ROOT, Started, backend_only, demo_env, free_port, percentile, start_app
+from _reflex_client import EVENT_PATH, NAMESPACE, Socket, redirect_in, router_data, state_names
 
 PASSWORD = "krs2562"
 DISTRICT = "spm07"
@@ -299,26 +265,17 @@ def redis_used_memory(url: str | None) -> int | None:
         client.close()
 
 
-def start_app(
+def start_fanout_app(
     work_dir: Path, env: dict[str, str], port: int, app_dir: Path, timeout: float, server: str = "granian"
 ) -> Started:
-    logfile = work_dir / "app.log"
-    with open(logfile, "w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-c", LAUNCHER, str(port), server],
-            cwd=app_dir,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    started = Started("app", process, logfile)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/ping", process, logfile, timeout)
-    except BaseException:
-        started.stop()
-        raise
-    return started
+    return start_app(
+        backend_only(port, server, host="127.0.0.1"),
+        env=env,
+        log=work_dir / "app.log",
+        ping_url=f"http://127.0.0.1:{port}/ping",
+        timeout=timeout,
+        cwd=app_dir,
+    )
 
 
 # --------------------------------------------------------------------------- protocol
@@ -1290,7 +1247,7 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         data_dir = work_dir / "data"
         data_dir.mkdir()
-        env = child_env(data_dir, port)
+        env = demo_env(data_dir, port, "bench-secret")
         parts = []
         redis_url = None
         if args.postgres:
@@ -1324,7 +1281,7 @@ def main(argv: list[str] | None = None) -> int:
 
             prepare_database()
         log(f"starting the app ({profile}) on 127.0.0.1:{port} ...")
-        app = start_app(work_dir, env, port, Path(args.app_dir).resolve(), args.start_timeout, args.server)
+        app = start_fanout_app(work_dir, env, port, Path(args.app_dir).resolve(), args.start_timeout, args.server)
         log(f"app up after {time.monotonic() - t0:.1f}s; processes {process_tree(app.process.pid)}")
         res.add("stop the app", app.stop)
         fan = Fanout(args, port, app, redis_url)

@@ -12,11 +12,9 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import _harness  # noqa: F401  (puts this checkout on sys.path)
 
 from krs_app.domain.indicators import (
     Direction,
@@ -28,11 +26,7 @@ from krs_app.domain.indicators import (
 )
 from krs_app.domain.scoring import evaluate, weighted_overall
 from krs_app.seed.indicators import INDICATORS, IndicatorSeed, VariableSeed
-
-
-def parse_months(text: str) -> frozenset[int]:
-    """As krs_app.services.catalogue.parse_months: "3,6,9,12" -> {3, 6, 9, 12}."""
-    return frozenset(int(part) for part in text.split(",") if part.strip())
+from krs_app.services.catalogue import parse_months
 
 
 def variable_spec(seed: VariableSeed) -> VariableSpec:

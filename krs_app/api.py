@@ -16,44 +16,42 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from krs_app import routes
 from krs_app.api_central import routes as central_routes
+from krs_app.api_common import (
+    BAD_REQUEST,
+    LOGIN_FIRST,
+    UPLOAD_HEADER,
+    error_status,
+    plain_text,
+    refuse,
+    request_user,
+)
 from krs_app.db.engine import get_engine
 from krs_app.http_security import content_disposition
-from krs_app.routes import SESSION_COOKIE
-from krs_app.services import auth
 from krs_app.services import evidence as evidence_service
 from krs_app.services import tracking as tracking_service
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from krs_app.settings import get_settings
 
-UPLOAD_HEADER = "x-krs-upload"
-
-
-def _user(request: Request):
-    return auth.user_for_token(request.cookies.get(SESSION_COOKIE))
-
-
-def _refuse(message: str, status: int) -> JSONResponse:
-    return JSONResponse({"ok": False, "message": message}, status_code=status)
-
 
 async def upload_evidence(request: Request) -> Response:
     """POST the raw file body; description and name in headers. The size limit is enforced while streaming."""
     if request.headers.get(UPLOAD_HEADER) != "1":
-        return _refuse("คำขอไม่ถูกต้อง", 400)
-    user = _user(request)
+        return refuse(BAD_REQUEST, 400)
+    user = request_user(request)
     if user is None:
-        return _refuse("กรุณาเข้าสู่ระบบ", 401)
+        return refuse(LOGIN_FIRST, 401)
     limit = get_settings().upload_max_bytes
     declared = request.headers.get("content-length")
     too_big = f"ไฟล์มีขนาดเกิน {limit / (1024 * 1024):g} MB ที่ระบบรับได้"
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        return _refuse(too_big, 413)
+        return refuse(too_big, 413)
     try:
         indicator_id = int(request.query_params.get("indicator", ""))
         round_id = int(request.query_params.get("round", "")) if request.query_params.get("round") else None
     except ValueError:
-        return _refuse("คำขอไม่ถูกต้อง", 400)
+        return refuse(BAD_REQUEST, 400)
     description = unquote(request.headers.get("x-description", ""))
     name = unquote(request.headers.get("x-filename", ""))
     staged = evidence_service.new_staging_path()
@@ -70,12 +68,8 @@ async def upload_evidence(request: Request) -> Response:
         file_id = evidence_service.attach_evidence(
             user, indicator_id, round_id, description, name, staged, size, digest.hexdigest()
         )
-    except NotAllowed as error:
-        return _refuse(error.message, 403)
-    except NotFound as error:
-        return _refuse(error.message, 404)
     except ServiceError as error:
-        return _refuse(error.message, 413 if error.message == too_big else 422)
+        return refuse(error.message, error_status(error, other=413 if error.message == too_big else 422))
     finally:
         if staged.exists():
             staged.unlink()
@@ -85,11 +79,11 @@ async def upload_evidence(request: Request) -> Response:
 async def download_evidence(request: Request) -> Response:
     try:
         file_id = int(request.path_params["file_id"])
-        download = evidence_service.evidence_for_download(_user(request), file_id)
+        download = evidence_service.evidence_for_download(request_user(request), file_id)
     except (ValueError, NotFound, NotAllowed):
-        return Response("ไม่พบไฟล์", status_code=404, media_type="text/plain; charset=utf-8")
+        return plain_text("ไม่พบไฟล์", 404)
     if not download.path.exists():
-        return Response("ไม่พบไฟล์", status_code=404, media_type="text/plain; charset=utf-8")
+        return plain_text("ไม่พบไฟล์", 404)
     return FileResponse(
         download.path,
         media_type=download.content_type,
@@ -105,14 +99,14 @@ async def download_evidence(request: Request) -> Response:
 
 async def tracking_download(request: Request) -> Response:
     """ติดตามการรับรองผล as CSV (UTF-8 with BOM, for Excel) or .xlsx: KPI office only."""
-    user = _user(request)
+    user = request_user(request)
     if user is None or not user.is_kpi_office:
-        return Response("ไม่มีสิทธิ์", status_code=403, media_type="text/plain; charset=utf-8")
+        return plain_text("ไม่มีสิทธิ์", 403)
     raw_round = request.query_params.get("round", "")
     round_id = int(raw_round) if raw_round.isdigit() else None
     kind = request.path_params["kind"]
     if kind not in ("csv", "xlsx"):
-        return Response("ไม่พบ", status_code=404, media_type="text/plain; charset=utf-8")
+        return plain_text("ไม่พบ", 404)
     try:
         if kind == "xlsx":
             body = tracking_service.tracking_xlsx(user, round_id)
@@ -120,8 +114,8 @@ async def tracking_download(request: Request) -> Response:
         else:
             body = tracking_service.tracking_csv(user, round_id)
             media = "text/csv; charset=utf-8"
-    except (NotFound, NotAllowed, ServiceError) as error:
-        return Response(error.message, status_code=404, media_type="text/plain; charset=utf-8")
+    except ServiceError as error:  # NotFound and NotAllowed too: the tracking files answer 404 either way
+        return plain_text(error.message, 404)
     disposition = content_disposition(f"ติดตามการรับรองผล.{kind}", fallback=f"tracking.{kind}")
     return Response(
         body, media_type=media, headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"}
@@ -169,9 +163,9 @@ async def readyz(_request: Request) -> Response:
 
 api = Starlette(
     routes=[
-        Route("/api/evidence", upload_evidence, methods=["POST"]),
-        Route("/api/evidence/{file_id}", download_evidence, methods=["GET"]),
-        Route("/api/tracking.{kind:str}", tracking_download, methods=["GET"]),
+        Route(routes.EVIDENCE_UPLOAD, upload_evidence, methods=["POST"]),
+        Route(routes.EVIDENCE_DOWNLOAD, download_evidence, methods=["GET"]),
+        Route(routes.TRACKING_DOWNLOAD, tracking_download, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *central_routes,

@@ -21,29 +21,31 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from krs_app import routes as paths
+from krs_app.api_common import (
+    BAD_REQUEST,
+    LOGIN_FIRST,
+    UPLOAD_HEADER,
+    error_status,
+    plain_text,
+    refuse,
+    request_user,
+)
 from krs_app.http_security import content_disposition
-from krs_app.routes import SESSION_COOKIE
-from krs_app.services import auth, central_grid, central_import
-from krs_app.services.errors import NotAllowed, NotFound, ServiceError
+from krs_app.services import central_grid, central_import
+from krs_app.services.errors import ServiceError
 
-UPLOAD_HEADER = "x-krs-upload"
 MAX_IMPORT_BYTES = central_import.MAX_IMPORT_BYTES
 TOO_BIG = f"ไฟล์มีขนาดเกิน {MAX_IMPORT_BYTES // (1024 * 1024)} MB ที่ระบบรับได้"
-BAD_REQUEST = "คำขอไม่ถูกต้อง"
-LOGIN_FIRST = "กรุณาเข้าสู่ระบบ"
 NO_STORE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
 
-def _user(request: Request):
-    return auth.user_for_token(request.cookies.get(SESSION_COOKIE))
-
-
 def _refuse(message: str, status: int) -> JSONResponse:
-    return JSONResponse({"ok": False, "message": message}, status_code=status, headers=NO_STORE)
+    return refuse(message, status, NO_STORE)
 
 
 def _text(message: str, status: int) -> Response:
-    return Response(message, status_code=status, media_type="text/plain; charset=utf-8", headers=NO_STORE)
+    return plain_text(message, status, NO_STORE)
 
 
 def _id_param(request: Request, name: str, *, required: bool) -> int | None:
@@ -61,7 +63,7 @@ def _id_param(request: Request, name: str, *, required: bool) -> int | None:
 async def central_import_preview(request: Request) -> Response:
     if request.headers.get(UPLOAD_HEADER) != "1":
         return _refuse(BAD_REQUEST, 400)
-    user = await run_in_threadpool(_user, request)
+    user = await run_in_threadpool(request_user, request)
     if user is None:
         return _refuse(LOGIN_FIRST, 401)
     declared = request.headers.get("content-length")
@@ -82,12 +84,8 @@ async def central_import_preview(request: Request) -> Response:
         preview = await run_in_threadpool(
             central_import.preview_import, user, indicator_id, round_id, filename, bytes(body)
         )
-    except NotAllowed as error:
-        return _refuse(error.message, 403)
-    except NotFound as error:
-        return _refuse(error.message, 404)
     except ServiceError as error:
-        return _refuse(error.message, 422)
+        return _refuse(error.message, error_status(error))
     message = (
         f"ตรวจสอบไฟล์แล้ว: จะเปลี่ยนแปลง {len(preview.changes):,} เขต ({preview.value_count:,} ค่า), "
         f"ไม่นำเข้า {len(preview.refused):,} แถว, ไม่เปลี่ยนแปลง {preview.unchanged:,} แถว"
@@ -96,7 +94,7 @@ async def central_import_preview(request: Request) -> Response:
 
 
 async def central_template(request: Request) -> Response:
-    user = await run_in_threadpool(_user, request)
+    user = await run_in_threadpool(request_user, request)
     if user is None:
         return _text(LOGIN_FIRST, 401)
     try:
@@ -111,12 +109,8 @@ async def central_template(request: Request) -> Response:
 
     try:
         code, content = await run_in_threadpool(build)
-    except NotAllowed as error:
-        return _text(error.message, 403)
-    except NotFound as error:
-        return _text(error.message, 404)
     except ServiceError as error:
-        return _text(error.message, 422)
+        return _text(error.message, error_status(error))
     disposition = content_disposition(f"ข้อมูลส่วนกลาง ตัวชี้วัด {code}.csv", fallback=f"central-{code}.csv")
     return Response(
         content, media_type="text/csv; charset=utf-8", headers={**NO_STORE, "Content-Disposition": disposition}
@@ -124,6 +118,6 @@ async def central_template(request: Request) -> Response:
 
 
 routes: list[Route] = [
-    Route("/api/central-import", central_import_preview, methods=["POST"]),
-    Route("/api/central-template", central_template, methods=["GET"]),
+    Route(paths.CENTRAL_IMPORT, central_import_preview, methods=["POST"]),
+    Route(paths.CENTRAL_TEMPLATE, central_template, methods=["GET"]),
 ]

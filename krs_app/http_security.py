@@ -29,6 +29,7 @@ import re
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
+from krs_app import routes
 from krs_app.settings import get_settings, own_origins
 
 BODY_LIMIT_BYTES = 64 * 1024
@@ -92,9 +93,9 @@ def content_disposition(file_name: str, fallback: str = "download") -> str:
 
 
 def body_limit(path: str) -> int:
-    if path == "/api/evidence":
+    if path == routes.EVIDENCE_UPLOAD:
         return get_settings().upload_max_bytes + UPLOAD_MARGIN_BYTES
-    if path == "/api/central-import":
+    if path == routes.CENTRAL_IMPORT:
         from krs_app.api_central import MAX_IMPORT_BYTES
 
         return MAX_IMPORT_BYTES + UPLOAD_MARGIN_BYTES

@@ -1,16 +1,67 @@
-"""Route constants and each role's home page."""
+"""Route constants and URL builders for every page and API path, and each role's home page.
 
+Imports nothing above domain/: pages, components, states, services and api*.py all build
+their URLs here, so a path is written once.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from krs_app.domain.roles import Role
+
+# ---------------------------------------------------------------- pages
+
+HOME = "/"
 LOGIN = "/login"
 ENTRY = "/entry"  # บันทึกข้อมูล (district)
 REVIEW = "/review"  # the bureau's inbox
 REPORT = "/report"  # the KPI office's report
 CENTRAL = "/central"  # ข้อมูลส่วนกลาง (bureau: central variables, import)
-HOME = "/"
 
 ROLE_HOME = {
-    "district": ENTRY,
-    "bureau": REVIEW,
-    "kpi_office": REPORT,
+    Role.DISTRICT: ENTRY,
+    Role.BUREAU: REVIEW,
+    Role.KPI_OFFICE: REPORT,
 }
 
+# ---------------------------------------------------------------- API (api.py, api_central.py)
+
+EVIDENCE_UPLOAD = "/api/evidence"  # POST ?indicator=<id>&round=<id>, the raw file as the body
+EVIDENCE_DOWNLOAD = "/api/evidence/{file_id}"  # GET, the route pattern
+TRACKING_DOWNLOAD = "/api/tracking.{kind:str}"  # GET ?round=<id>, kind csv | xlsx: the route pattern
+TRACKING_CSV = "/api/tracking.csv"
+TRACKING_XLSX = "/api/tracking.xlsx"
+CENTRAL_IMPORT = "/api/central-import"  # POST ?indicator=<id>&round=<id>, the raw file as the body
+CENTRAL_TEMPLATE = "/api/central-template"  # GET ?indicator=<id>&round=<id>
+
 SESSION_COOKIE = "krs_session"  # the browser keeps only a random session token under this name
+
+
+def evidence_download(file_id: int) -> str:
+    """The authenticated download of one evidence file."""
+    return EVIDENCE_DOWNLOAD.format(file_id=file_id)
+
+
+def central_import(indicator_id: int, round_id: int) -> str:
+    """Where the central-data page posts a file to preview its import."""
+    return f"{CENTRAL_IMPORT}?{_query(indicator=indicator_id, round=round_id)}"
+
+
+def central_template(indicator_id: int, round_id: int) -> str:
+    """The CSV template with the current central values of one indicator and round."""
+    return f"{CENTRAL_TEMPLATE}?{_query(indicator=indicator_id, round=round_id)}"
+
+
+def tracking_csv(round_id):
+    """ติดตามการรับรองผล as CSV for one round (a str, or a page's Var: the sum is then a Var)."""
+    return TRACKING_CSV + "?round=" + round_id
+
+
+def tracking_xlsx(round_id):
+    """ติดตามการรับรองผล as .xlsx for one round (a str, or a page's Var)."""
+    return TRACKING_XLSX + "?round=" + round_id
+
+
+def _query(**params: object) -> str:
+    return urlencode(params)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import os
+from collections.abc import Callable
 
 from krs_app.settings import get_settings
 
@@ -49,3 +51,16 @@ def freeze_startup_objects() -> None:
     except (TypeError, ValueError):
         logger.warning("KRS_GC_THRESHOLD=%r is not one to three whole numbers; keeping %s", configured, GC_THRESHOLDS)
         gc.set_threshold(*GC_THRESHOLDS)
+
+
+async def run_every(period_seconds: float, job: Callable[[], object], what: str) -> None:
+    """Run a blocking job in a worker thread now and then every period, for ever.
+
+    A failing run (whatever it raises, an ImportError included) is logged with its traceback
+    and the job runs again next period; only cancellation (shutdown) ends the loop."""
+    while True:
+        try:
+            await asyncio.to_thread(job)
+        except Exception:
+            logger.exception("%s failed; trying again in %s s", what, period_seconds)
+        await asyncio.sleep(period_seconds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app import styles
 from krs_app.services.threads import MessageRow
 from krs_app.state.panel import PanelState
 
@@ -14,7 +15,8 @@ def _message_row(row: MessageRow) -> rx.Component:
         rx.el.td(row.round_label),
         rx.el.td(row.sent_text),
         rx.el.td(
-            rx.el.div(row.sender_office), rx.el.div(row.sender_name, style={"color": "#6b7280", "fontSize": "0.85em"})
+            rx.el.div(row.sender_office),
+            rx.el.div(row.sender_name, style={"color": styles.TEXT_MUTED, "fontSize": "0.85em"}),
         ),
         rx.el.td(row.opened_text),
         class_name=rx.cond(row.mine, "message-mine", "message-theirs"),
@@ -59,7 +61,7 @@ def _open_comment_form() -> rx.Component:
             rx.text_area(id="comment-input", name="comment", max_length=2000, rows="3", width="100%"),
             rx.cond(
                 PanelState.comment_error,
-                rx.text(PanelState.comment_error, color="#b91c1c", size="1", id="comment-error", role="alert"),
+                rx.text(PanelState.comment_error, color=styles.TEXT_ERROR, size="1", id="comment-error", role="alert"),
             ),
             rx.button("ส่งความคิดเห็น", id="comment-send", type="submit"),
             width="100%",

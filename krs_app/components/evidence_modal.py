@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
+from krs_app import routes, styles
 from krs_app.services.evidence import EvidenceRow
 from krs_app.state.panel import PanelState
 
@@ -12,9 +15,9 @@ def _file_row(row: EvidenceRow) -> rx.Component:
     return rx.el.tr(
         rx.el.td(
             rx.el.a(row.description, href=row.download_url, target="_blank", rel="noopener"),
-            rx.el.div(row.file_name + " · " + row.size_text, style={"color": "#6b7280", "fontSize": "0.8em"}),
+            rx.el.div(row.file_name + " · " + row.size_text, style={"color": styles.TEXT_MUTED, "fontSize": "0.8em"}),
             rx.el.details(
-                rx.el.summary("SHA-256", style={"fontSize": "0.75em", "color": "#6b7280", "cursor": "pointer"}),
+                rx.el.summary("SHA-256", style={"fontSize": "0.75em", "color": styles.TEXT_MUTED, "cursor": "pointer"}),
                 rx.el.code(row.sha256, style={"fontSize": "0.7em", "wordBreak": "break-all"}),
             ),
         ),
@@ -62,7 +65,7 @@ def evidence_list() -> rx.Component:
                 rx.el.tbody(rx.foreach(PanelState.files, _file_row)),
                 class_name="krs-table",
             ),
-            rx.text("ยังไม่มีเอกสารแนบ", size="2", color="#6b7280"),
+            rx.text("ยังไม่มีเอกสารแนบ", size="2", color=styles.TEXT_MUTED),
         ),
         id="evidence-list",
         width="100%",
@@ -78,7 +81,7 @@ def _attach_form() -> rx.Component:
                 name="evidence-file",
                 accept=".pdf,.png,.jpg,.jpeg,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.csv,.txt,.zip",
             ),
-            rx.text("หรือลากไฟล์มาวางที่นี่", size="1", color="#6b7280"),
+            rx.text("หรือลากไฟล์มาวางที่นี่", size="1", color=styles.TEXT_MUTED),
             rx.text("", id="evidence-chosen", size="1", weight="medium"),
             id="evidence-drop",
             class_name="krs-drop",
@@ -98,6 +101,8 @@ def _attach_form() -> rx.Component:
             id="evidence-submit",
             on_click=rx.call_script(
                 "window.krsUpload("
+                + json.dumps(routes.EVIDENCE_UPLOAD)
+                + ", "
                 + PanelState.indicator_key.to_string()
                 + ", "
                 + PanelState.round_key.to_string()

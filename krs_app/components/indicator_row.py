@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app import styles
 from krs_app.components.status_icon import status_icon
 from krs_app.components.value_cell import value_cell
-from krs_app.services.entry import IndicatorRow, VariableRow
+from krs_app.services.views import IndicatorRow, VariableRow
 from krs_app.state.entry import EntryState
 from krs_app.state.panel import PanelState
 
 
 def _variable_line(row: IndicatorRow, variable: VariableRow) -> rx.Component:
     return rx.grid(
-        rx.text(variable.key + ".", size="2", color="#374151"),
-        rx.text(variable.label, size="2", color="#374151"),
+        rx.text(variable.key + ".", size="2", color=styles.TEXT_LABEL),
+        rx.text(variable.label, size="2", color=styles.TEXT_LABEL),
         value_cell(row, variable),
-        rx.text(variable.unit, size="1", color="#4b5563"),
+        rx.text(variable.unit, size="1", color=styles.TEXT_SECONDARY),
         class_name="krs-variable",
     )
 
@@ -72,12 +73,12 @@ def _actions(row: IndicatorRow) -> rx.Component:
 def indicator_row(row: IndicatorRow) -> rx.Component:
     return rx.box(
         rx.grid(
-            rx.text(row.code, weight="bold", size="3", color="#1f4e8c"),
+            rx.text(row.code, weight="bold", size="3", color=styles.BRAND_BLUE),
             rx.vstack(
                 rx.text(row.name, weight="medium", size="3"),
                 rx.hstack(
-                    rx.text("น้ำหนัก " + row.weight, size="1", color="#6b7280"),
-                    rx.cond(row.hint, rx.text(row.hint, size="1", color="#1d4ed8", id="hint-" + row.code_id)),
+                    rx.text("น้ำหนัก " + row.weight, size="1", color=styles.TEXT_MUTED),
+                    rx.cond(row.hint, rx.text(row.hint, size="1", color=styles.TEXT_HINT, id="hint-" + row.code_id)),
                     spacing="3",
                     wrap="wrap",
                 ),
@@ -85,7 +86,7 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
             ),
             rx.hstack(
                 rx.text(row.score_text, id="score-" + row.code_id, class_name="krs-num", weight="bold", size="3"),
-                rx.text("ร้อยละ", size="2", color="#4b5563"),
+                rx.text("ร้อยละ", size="2", color=styles.TEXT_SECONDARY),
                 rx.text(row.percent_text, id="percent-" + row.code_id, class_name="krs-num", size="3"),
                 spacing="2",
                 align="baseline",
@@ -113,7 +114,12 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
         rx.cond(
             ~row.editable & (row.lock_reason != ""),
             rx.text(
-                rx.icon("lock", size=12), " ", row.lock_reason, size="1", color="#6b7280", id="locked-" + row.code_id
+                rx.icon("lock", size=12),
+                " ",
+                row.lock_reason,
+                size="1",
+                color=styles.TEXT_MUTED,
+                id="locked-" + row.code_id,
             ),
         ),
         rx.foreach(row.variables, lambda variable: _variable_line(row, variable)),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app import routes
+from krs_app import routes, styles
+from krs_app.domain.roles import Role
 from krs_app.state.session import SessionState
 
 
@@ -15,21 +16,18 @@ def _nav_link(label: str, href: str, element_id: str) -> rx.Component:
 def _navigation() -> rx.Component:
     return rx.match(
         SessionState.user_role,
-        ("district", _nav_link("บันทึกข้อมูล", routes.ENTRY, "nav-entry")),
+        (Role.DISTRICT, _nav_link("บันทึกข้อมูล", routes.ENTRY, "nav-entry")),
         (
-            "bureau",
+            Role.BUREAU,
             rx.hstack(
                 _nav_link("ตรวจสอบและรับรองผล", routes.REVIEW, "nav-review"),
-                _nav_link("ข้อมูลส่วนกลาง", "/central", "nav-central"),
+                _nav_link("ข้อมูลส่วนกลาง", routes.CENTRAL, "nav-central"),
                 spacing="3",
             ),
         ),
-        ("kpi_office", _nav_link("รายงานผล / ติดตามการรับรองผล", routes.REPORT, "nav-report")),
+        (Role.KPI_OFFICE, _nav_link("รายงานผล / ติดตามการรับรองผล", routes.REPORT, "nav-report")),
         rx.fragment(),
     )
-
-
-HEADER_BLUE = "#1f4e8c"
 
 
 def header() -> rx.Component:
@@ -63,7 +61,7 @@ def header() -> rx.Component:
         gap="2",
         padding_x="1.25em",
         padding_y="0.75em",
-        background=HEADER_BLUE,
+        background=styles.BRAND_BLUE,
         width="100%",
     )
 
@@ -73,5 +71,5 @@ def page_shell(*children: rx.Component) -> rx.Component:
         header(),
         rx.box(*children, padding=["0.75em", "1em", "1.5em"], max_width="1200px", margin_x="auto"),
         min_height="100vh",
-        background="#f4f6f9",
+        background=styles.PAGE_BACKGROUND,
     )

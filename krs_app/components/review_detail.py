@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app import styles
 from krs_app.components.comment_thread import comment_form, comment_list
 from krs_app.components.evidence_modal import evidence_list
 from krs_app.components.status_icon import status_icon
@@ -49,10 +50,10 @@ def _score_box() -> rx.Component:
         ),
         rx.text("สูตร: " + D.formula_text + "  =  " + D.formula_with_values, size="2"),
         rx.text("เกณฑ์ระดับ 1–5: " + D.criteria.join(" / ") + " (" + D.direction_text + ")", size="2"),
-        rx.text(D.score_explanation, size="2", color="#374151"),
-        rx.cond(D.reason, rx.text("เหตุผลที่ไม่รับรอง: " + D.reason, size="2", color="#b91c1c")),
+        rx.text(D.score_explanation, size="2", color=styles.TEXT_LABEL),
+        rx.cond(D.reason, rx.text("เหตุผลที่ไม่รับรอง: " + D.reason, size="2", color=styles.TEXT_ERROR)),
         rx.cond(D.correction_deadline_text, rx.text("แก้ไขได้ถึง " + D.correction_deadline_text, size="2")),
-        rx.cond(D.certified_text, rx.text(D.certified_text, size="2", color="#15803d")),
+        rx.cond(D.certified_text, rx.text(D.certified_text, size="2", color=styles.TEXT_SUCCESS)),
         spacing="1",
         width="100%",
     )
@@ -82,7 +83,7 @@ def _decisions() -> rx.Component:
         ),
         rx.cond(
             ~D.actions.can_certify & (D.actions.certify_reason != ""),
-            rx.text(D.actions.certify_reason, size="1", color="#6b7280", id="certify-reason"),
+            rx.text(D.actions.certify_reason, size="1", color=styles.TEXT_MUTED, id="certify-reason"),
         ),
         rx.cond(
             ReviewState.refuse_open,
@@ -97,7 +98,7 @@ def _decisions() -> rx.Component:
                         size="2",
                     ),
                     rx.el.input(type="date", id="refuse-deadline", name="deadline", class_name="krs-select"),
-                    rx.text("ทำเครื่องหมายตัวแปรที่ไม่ถูกต้องในตารางด้านบนได้", size="1", color="#6b7280"),
+                    rx.text("ทำเครื่องหมายตัวแปรที่ไม่ถูกต้องในตารางด้านบนได้", size="1", color=styles.TEXT_MUTED),
                     rx.hstack(
                         rx.button("ยืนยันไม่รับรอง", id="refuse-confirm", type="submit", color_scheme="red"),
                         rx.button(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app import styles
+
 # status -> (lucide icon, colour)
 STATUS_LOOK = {
-    "not_reported": ("circle-dashed", "#6b7280"),
-    "awaiting": ("hourglass", "#b45309"),
-    "not_certified": ("octagon-x", "#b91c1c"),
-    "certified": ("circle-check", "#15803d"),
+    "not_reported": ("circle-dashed", styles.STATUS_NOT_REPORTED),
+    "awaiting": ("hourglass", styles.STATUS_AWAITING),
+    "not_certified": ("octagon-x", styles.STATUS_NOT_CERTIFIED),
+    "certified": ("circle-check", styles.STATUS_CERTIFIED),
 }
 
 
@@ -19,7 +21,7 @@ def status_icon(status: rx.Var, label: rx.Var, help_text: rx.Var, element_id: rx
         *[(key, rx.icon(name, color=colour, size=18)) for key, (name, colour) in STATUS_LOOK.items()],
         rx.icon("circle", size=18),
     )
-    colour = rx.match(status, *[(key, look[1]) for key, look in STATUS_LOOK.items()], "#6b7280")
+    colour = rx.match(status, *[(key, look[1]) for key, look in STATUS_LOOK.items()], styles.STATUS_NOT_REPORTED)
     return rx.tooltip(
         rx.hstack(
             icon,

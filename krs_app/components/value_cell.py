@@ -4,32 +4,27 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app.services.entry import IndicatorRow, VariableRow
+from krs_app import styles
+from krs_app.components.number_cell import number_cell
+from krs_app.services.views import IndicatorRow, VariableRow
 from krs_app.state.entry import EntryState
-
-# Enter leaves the cell, which saves it like leaving it with the mouse or Tab.
-_BLUR_ON_ENTER = rx.Var("((event) => { if (event.key === 'Enter') { event.target.blur(); } })")
 
 
 def _input(row: IndicatorRow, variable: VariableRow) -> rx.Component:
     error = EntryState.cell_errors[variable.element_id]
     return rx.vstack(
-        rx.el.input(
-            id=variable.element_id,
-            key=variable.element_id + "|" + variable.value_text,
-            default_value=variable.value_text,
-            input_mode="decimal",
-            auto_complete="off",
-            read_only=~row.editable,
-            title=rx.cond(row.editable, "กรอกแล้วกด Enter หรือออกจากช่องเพื่อบันทึก", row.lock_reason),
-            aria_label=variable.label,
+        number_cell(
+            variable.element_id,
+            variable.value_text,
+            editable=row.editable,
+            lock_reason=row.lock_reason,
+            label=variable.label,
+            error=error,
             on_blur=lambda value: EntryState.save_cell(variable.id, variable.element_id, value),
-            custom_attrs={"onKeyDown": _BLUR_ON_ENTER, "aria-invalid": rx.cond(error, "true", "false")},
-            class_name=rx.cond(row.editable, "krs-cell", "krs-cell krs-cell-locked"),
         ),
         rx.cond(
             error,
-            rx.text(error, color="#b91c1c", size="1", id="error-" + variable.element_id, role="alert"),
+            rx.text(error, color=styles.TEXT_ERROR, size="1", id="error-" + variable.element_id, role="alert"),
         ),
         spacing="1",
         align="end",
@@ -43,11 +38,11 @@ def value_cell(row: IndicatorRow, variable: VariableRow) -> rx.Component:
         (
             "central",
             rx.hstack(
-                rx.text("ใช้ข้อมูลส่วนกลาง", size="2", color="#1f4e8c"),
+                rx.text("ใช้ข้อมูลส่วนกลาง", size="2", color=styles.BRAND_BLUE),
                 rx.text(variable.value_text, size="2", weight="bold", id=variable.element_id, class_name="krs-num"),
                 spacing="2",
                 justify="end",
             ),
         ),
-        rx.text("ยังไม่ต้องรายงานในรอบนี้", size="2", color="#6b7280", id=variable.element_id),
+        rx.text("ยังไม่ต้องรายงานในรอบนี้", size="2", color=styles.TEXT_MUTED, id=variable.element_id),
     )

@@ -75,7 +75,7 @@ class MemoryViewerRegistry:
             return sum(len(v) for v in self._viewers.values())
 
     def mark_stale(self, tokens: Iterable[str]) -> None:
-        """These tabs were sent newer data than their stored state holds (see state.live)."""
+        """These tabs were sent newer data than their stored state holds (see live.dispatch)."""
         with self._lock:
             self._stale.update(tokens)
 

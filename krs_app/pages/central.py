@@ -5,26 +5,25 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app import routes
-from krs_app.components.layout import page_shell
+from krs_app import routes, styles
+from krs_app.components.number_cell import number_cell
+from krs_app.components.round_select import round_select
 from krs_app.components.status_icon import status_icon
+from krs_app.pages.page import page
 from krs_app.services.central_import import MAX_IMPORT_BYTES
-from krs_app.services.central_menu import IndicatorOption
-from krs_app.services.round_options import RoundOption
-from krs_app.state.central import (
-    CentralState,
+from krs_app.services.views import (
     GridCell,
     GridColumn,
     GridRow,
+    IndicatorOption,
     PreviewChange,
     PreviewRefusal,
 )
+from krs_app.state.central import CentralState
+from krs_app.state.central_import import CentralImportState
 
-# Enter leaves the cell, which saves it like leaving it with the mouse or Tab (as on the entry page).
-_BLUR_ON_ENTER = rx.Var("((event) => { if (event.key === 'Enter') { event.target.blur(); } })")
 
-
-def _option(option: RoundOption | IndicatorOption) -> rx.Component:
+def _option(option: IndicatorOption) -> rx.Component:
     return rx.el.option(option.label, value=option.id)
 
 
@@ -32,12 +31,14 @@ def _selectors() -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.heading("ข้อมูลส่วนกลาง", size="5"),
-            rx.text('กรอกตัวแปรที่ "ใช้ข้อมูลส่วนกลาง" ให้ทุกเขตพื้นที่ ทีละช่องหรือนำเข้าจากไฟล์', size="2", color="#4b5563"),
+            rx.text(
+                'กรอกตัวแปรที่ "ใช้ข้อมูลส่วนกลาง" ให้ทุกเขตพื้นที่ ทีละช่องหรือนำเข้าจากไฟล์', size="2", color=styles.TEXT_SECONDARY
+            ),
             spacing="1",
         ),
         rx.hstack(
             rx.vstack(
-                rx.text("ตัวชี้วัด", size="1", color="#374151"),
+                rx.text("ตัวชี้วัด", size="1", color=styles.TEXT_LABEL),
                 rx.el.select(
                     rx.foreach(CentralState.indicators, _option),
                     id="central-indicator",
@@ -50,15 +51,8 @@ def _selectors() -> rx.Component:
                 spacing="1",
             ),
             rx.vstack(
-                rx.text("รอบการรายงาน", size="1", color="#374151"),
-                rx.el.select(
-                    rx.foreach(CentralState.rounds, _option),
-                    id="round-select",
-                    value=CentralState.round_id,
-                    on_change=CentralState.change_round,
-                    class_name="krs-select",
-                    aria_label="รอบการรายงาน",
-                ),
+                rx.text("รอบการรายงาน", size="1", color=styles.TEXT_LABEL),
+                round_select(CentralState.rounds, CentralState.round_id, CentralState.change_round),
                 spacing="1",
             ),
             spacing="3",
@@ -86,18 +80,15 @@ def _column_head(column: GridColumn) -> rx.Component:
 def _cell(row: GridRow, cell: GridCell) -> rx.Component:
     error = CentralState.cell_errors[cell.element_id]
     return rx.el.td(
-        rx.el.input(
-            id=cell.element_id,
-            key=cell.element_id + "|" + cell.value_text,
-            default_value=cell.value_text,
-            input_mode="numeric",
-            auto_complete="off",
-            read_only=~row.editable,
-            title=rx.cond(row.editable, "กรอกแล้วกด Enter หรือออกจากช่องเพื่อบันทึก", row.lock_reason),
-            aria_label=row.district_name + " ข้อ " + cell.key,
+        number_cell(
+            cell.element_id,
+            cell.value_text,
+            editable=row.editable,
+            lock_reason=row.lock_reason,
+            label=row.district_name + " ข้อ " + cell.key,
+            error=error,
             on_blur=lambda value: CentralState.save_cell(row.district_id, cell.variable_id, cell.element_id, value),
-            custom_attrs={"onKeyDown": _BLUR_ON_ENTER, "aria-invalid": rx.cond(error, "true", "false")},
-            class_name=rx.cond(row.editable, "krs-cell", "krs-cell krs-cell-locked"),
+            input_mode="numeric",
             style={"width": "7em"},
         ),
         rx.cond(
@@ -106,7 +97,7 @@ def _cell(row: GridRow, cell: GridCell) -> rx.Component:
                 error,
                 id="error-" + cell.element_id,
                 role="alert",
-                style={"color": "#b91c1c", "fontSize": "0.8em", "maxWidth": "14em", "marginLeft": "auto"},
+                style={"color": styles.TEXT_ERROR, "fontSize": "0.8em", "maxWidth": "14em", "marginLeft": "auto"},
             ),
         ),
         style={"textAlign": "right"},
@@ -129,7 +120,7 @@ def _grid_row(row: GridRow) -> rx.Component:
                 ~row.editable,
                 rx.el.div(
                     row.lock_reason,
-                    style={"color": "#6b7280", "fontSize": "0.8em"},
+                    style={"color": styles.TEXT_MUTED, "fontSize": "0.8em"},
                     id="central-lock-" + row.district_code,
                 ),
             ),
@@ -140,7 +131,9 @@ def _grid_row(row: GridRow) -> rx.Component:
 
 def _legend_line(column: GridColumn) -> rx.Component:
     return rx.text(
-        column.key + ". " + column.label + " (" + column.unit + ") — ใช้ข้อมูลส่วนกลาง", size="1", color="#4b5563"
+        column.key + ". " + column.label + " (" + column.unit + ") — ใช้ข้อมูลส่วนกลาง",
+        size="1",
+        color=styles.TEXT_SECONDARY,
     )
 
 
@@ -161,7 +154,7 @@ def _grid() -> rx.Component:
                 rx.text(
                     CentralState.rows.length().to_string() + " / " + CentralState.total_rows.to_string() + " เขต",
                     size="1",
-                    color="#6b7280",
+                    color=styles.TEXT_MUTED,
                     id="central-count",
                 ),
                 align="center",
@@ -192,7 +185,7 @@ def _grid() -> rx.Component:
         ),
         rx.cond(
             (CentralState.rows.length() == 0) & (CentralState.total_rows > 0),
-            rx.text("ไม่พบเขตพื้นที่ที่ตรงกับคำค้น", size="2", color="#6b7280", padding="0.5em"),
+            rx.text("ไม่พบเขตพื้นที่ที่ตรงกับคำค้น", size="2", color=styles.TEXT_MUTED, padding="0.5em"),
         ),
         class_name="krs-indicator",
     )
@@ -214,35 +207,39 @@ def _refused_row(refusal: PreviewRefusal) -> rx.Component:
     return rx.el.tr(
         rx.el.td(refusal.line),
         rx.el.td(rx.el.code(refusal.district_code)),
-        rx.el.td(refusal.reason, style={"color": "#b91c1c"}),
+        rx.el.td(refusal.reason, style={"color": styles.TEXT_ERROR}),
     )
 
 
 def _preview() -> rx.Component:
     return rx.vstack(
         rx.callout(
-            CentralState.preview_message, icon="file-check", size="1", color_scheme="blue", id="central-preview-message"
+            CentralImportState.preview_message,
+            icon="file-check",
+            size="1",
+            color_scheme="blue",
+            id="central-preview-message",
         ),
-        rx.text("ไฟล์: " + CentralState.preview_filename, size="2", color="#374151"),
-        rx.foreach(CentralState.preview_problems, lambda p: rx.text(p, size="1", color="#b45309")),
+        rx.text("ไฟล์: " + CentralImportState.preview_filename, size="2", color=styles.TEXT_LABEL),
+        rx.foreach(CentralImportState.preview_problems, lambda p: rx.text(p, size="1", color=styles.TEXT_WARNING)),
         rx.text("รายการที่จะเปลี่ยนแปลง (ค่าเดิม → ค่าใหม่)", weight="bold", size="2"),
         rx.cond(
-            CentralState.preview_changes.length() > 0,
+            CentralImportState.preview_changes.length() > 0,
             rx.el.table(
                 rx.el.thead(rx.el.tr(rx.el.th("แถว"), rx.el.th("รหัส"), rx.el.th("เขตพื้นที่"), rx.el.th("การเปลี่ยนแปลง"))),
-                rx.el.tbody(rx.foreach(CentralState.preview_changes, _change_row)),
+                rx.el.tbody(rx.foreach(CentralImportState.preview_changes, _change_row)),
                 class_name="krs-table",
                 id="central-preview-changes",
             ),
-            rx.text("ไม่มีข้อมูลที่ต้องเปลี่ยนแปลง", size="2", color="#6b7280", id="central-preview-changes"),
+            rx.text("ไม่มีข้อมูลที่ต้องเปลี่ยนแปลง", size="2", color=styles.TEXT_MUTED, id="central-preview-changes"),
         ),
         rx.cond(
-            CentralState.preview_refused.length() > 0,
+            CentralImportState.preview_refused.length() > 0,
             rx.vstack(
-                rx.text("แถวที่ไม่นำเข้า", weight="bold", size="2", color="#b91c1c"),
+                rx.text("แถวที่ไม่นำเข้า", weight="bold", size="2", color=styles.TEXT_ERROR),
                 rx.el.table(
                     rx.el.thead(rx.el.tr(rx.el.th("แถว"), rx.el.th("รหัส"), rx.el.th("เหตุผล"))),
-                    rx.el.tbody(rx.foreach(CentralState.preview_refused, _refused_row)),
+                    rx.el.tbody(rx.foreach(CentralImportState.preview_refused, _refused_row)),
                     class_name="krs-table",
                     id="central-preview-refused",
                 ),
@@ -256,7 +253,7 @@ def _preview() -> rx.Component:
                 "ยืนยันนำเข้า",
                 id="central-apply",
                 on_click=CentralState.apply_import,
-                disabled=CentralState.preview_value_count == 0,
+                disabled=CentralImportState.preview_value_count == 0,
             ),
             rx.button(
                 "ยกเลิก", id="central-cancel", variant="soft", color_scheme="gray", on_click=CentralState.cancel_import
@@ -276,7 +273,7 @@ def _import_card() -> rx.Component:
             "คอลัมน์แรกเป็นรหัสเขตพื้นที่ (เช่น spm07) คอลัมน์ถัดไปมีหัวเป็นข้อของตัวแปร (a, b, ...) "
             "ช่องว่างคือไม่เปลี่ยนค่าเดิม ระบบจะแสดงรายการให้ตรวจสอบก่อนยืนยันนำเข้า",
             size="1",
-            color="#4b5563",
+            color=styles.TEXT_SECONDARY,
         ),
         rx.hstack(
             rx.el.a(
@@ -305,23 +302,24 @@ def _import_card() -> rx.Component:
             wrap="wrap",
         ),
         rx.cond(
-            CentralState.import_message,
+            CentralImportState.import_message,
             rx.callout(
-                CentralState.import_message,
+                CentralImportState.import_message,
                 size="1",
                 id="central-import-message",
-                color_scheme=rx.cond(CentralState.import_ok, "green", "red"),
+                color_scheme=rx.cond(CentralImportState.import_ok, "green", "red"),
                 margin_top="0.5em",
             ),
         ),
-        rx.cond(CentralState.preview_shown, rx.box(_preview(), padding_top="0.75em")),
+        rx.cond(CentralImportState.preview_shown, rx.box(_preview(), padding_top="0.75em")),
         class_name="krs-indicator",
         id="central-import",
     )
 
 
+@page(routes.CENTRAL, "ข้อมูลส่วนกลาง", on_load=CentralState.load)
 def central_page() -> rx.Component:
-    return page_shell(
+    return rx.fragment(
         rx.el.a("← กลับหน้าหลัก", href=routes.HOME, style={"fontSize": "0.9em"}),
         _selectors(),
         rx.cond(

@@ -4,49 +4,45 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app import routes, styles
 from krs_app.components.comment_thread import comment_modal
 from krs_app.components.evidence_modal import evidence_modal
 from krs_app.components.indicator_row import indicator_row
-from krs_app.components.layout import page_shell
-from krs_app.services.round_options import RoundOption
+from krs_app.components.round_select import round_select
+from krs_app.pages.page import page
 from krs_app.state.entry import EntryState
-
-
-def _round_option(option: RoundOption) -> rx.Component:
-    return rx.el.option(option.label, value=option.id)
 
 
 def _round_bar() -> rx.Component:
     return rx.flex(
         rx.hstack(
             rx.heading("บันทึกข้อมูล", size="5"),
-            rx.el.select(
-                rx.foreach(EntryState.rounds, _round_option),
-                id="round-select",
-                value=EntryState.round_id,
-                on_change=EntryState.change_round,
-                class_name="krs-select",
-                aria_label="รอบการรายงาน",
-            ),
+            round_select(EntryState.rounds, EntryState.round_id, EntryState.change_round),
             align="center",
             spacing="3",
             wrap="wrap",
         ),
         rx.hstack(
             rx.vstack(
-                rx.text("กำหนดส่งข้อมูล " + EntryState.deadline_text, size="2", color="#374151"),
-                rx.text(EntryState.countdown_text, size="2", weight="bold", color="#b45309", id="deadline-countdown"),
+                rx.text("กำหนดส่งข้อมูล " + EntryState.deadline_text, size="2", color=styles.TEXT_LABEL),
+                rx.text(
+                    EntryState.countdown_text,
+                    size="2",
+                    weight="bold",
+                    color=styles.TEXT_WARNING,
+                    id="deadline-countdown",
+                ),
                 spacing="0",
                 align="end",
             ),
             rx.vstack(
-                rx.text("คะแนนเฉลี่ยถ่วงน้ำหนัก (ประเมินตนเอง)", size="1", color="#374151"),
+                rx.text("คะแนนเฉลี่ยถ่วงน้ำหนัก (ประเมินตนเอง)", size="1", color=styles.TEXT_LABEL),
                 rx.text(
                     EntryState.overall_text,
                     id="overall-score",
                     size="6",
                     weight="bold",
-                    color="#1f4e8c",
+                    color=styles.BRAND_BLUE,
                     class_name="krs-num",
                 ),
                 spacing="0",
@@ -63,8 +59,9 @@ def _round_bar() -> rx.Component:
     )
 
 
+@page(routes.ENTRY, "บันทึกข้อมูล", on_load=EntryState.load)
 def entry_page() -> rx.Component:
-    return page_shell(
+    return rx.fragment(
         _round_bar(),
         rx.cond(EntryState.notice, rx.callout(EntryState.notice, icon="info", size="1")),
         rx.cond(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app.components.layout import HEADER_BLUE
-from krs_app.state.login import DemoAccount, LoginState
+from krs_app import routes, styles
+from krs_app.pages.page import page
+from krs_app.services.views import DemoAccount
+from krs_app.state.login import LoginState
 
 
 def _demo_account(account: DemoAccount) -> rx.Component:
@@ -26,13 +28,16 @@ def _demo_account(account: DemoAccount) -> rx.Component:
     )
 
 
+@page(routes.LOGIN, "เข้าสู่ระบบ", on_load=LoginState.load, layout=None)
 def login_page() -> rx.Component:
     return rx.center(
         rx.card(
             rx.vstack(
-                rx.heading("KRS System", size="7", color=HEADER_BLUE),
+                rx.heading("KRS System", size="7", color=styles.BRAND_BLUE),
                 rx.text(
-                    "ระบบรายงานผลการประเมินส่วนราชการตามมาตรการปรับปรุงประสิทธิภาพในการปฏิบัติราชการ", size="2", color="#4b5563"
+                    "ระบบรายงานผลการประเมินส่วนราชการตามมาตรการปรับปรุงประสิทธิภาพในการปฏิบัติราชการ",
+                    size="2",
+                    color=styles.TEXT_SECONDARY,
                 ),
                 rx.form(
                     rx.vstack(
@@ -94,5 +99,5 @@ def login_page() -> rx.Component:
             size="3",
         ),
         min_height="100vh",
-        background="#eef2f7",
+        background=styles.LOGIN_BACKGROUND,
     )

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app.components.layout import page_shell
+from krs_app import routes, styles
+from krs_app.components.round_select import round_select
 from krs_app.components.summary_table import summary_table
+from krs_app.pages.page import page
 from krs_app.services.report import DistrictScoreRow
-from krs_app.services.round_options import RoundOption
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
 from krs_app.state.home import KpiHomeState
-
-
-def _round_option(option: RoundOption) -> rx.Component:
-    return rx.el.option(option.label, value=option.id)
 
 
 def _district_row(row: DistrictScoreRow) -> rx.Component:
@@ -82,7 +79,7 @@ def _counts_cells(counts) -> list[rx.Component]:
             counts.overdue,
             class_name="krs-num",
             style={
-                "color": rx.cond(counts.overdue > 0, "#b91c1c", "inherit"),
+                "color": rx.cond(counts.overdue > 0, styles.TEXT_ERROR, "inherit"),
                 "fontWeight": rx.cond(counts.overdue > 0, "700", "400"),
             },
         ),
@@ -113,7 +110,7 @@ def _bureau_tracking(bureau: BureauTracking) -> rx.Component:
             rx.el.td(rx.text(bureau.name, weight="bold", size="2")),
             *_counts_cells(bureau.counts),
             id="tracking-" + bureau.short_name,
-            style={"background": rx.cond(bureau.late, "#fef2f2", "#f9fafb")},
+            style={"background": rx.cond(bureau.late, styles.ROW_LATE_BACKGROUND, styles.ROW_GROUP_BACKGROUND)},
         ),
         rx.foreach(bureau.indicators, _indicator_tracking),
     )
@@ -123,8 +120,8 @@ def _tracking() -> rx.Component:
     return rx.vstack(
         rx.flex(
             rx.text("กำหนดรับรองผล " + KpiHomeState.deadline_text + " · " + KpiHomeState.countdown_text, size="2"),
-            rx.el.a("ดาวน์โหลด CSV", href="/api/tracking.csv?round=" + KpiHomeState.round_id, id="tracking-csv"),
-            rx.el.a("ดาวน์โหลด Excel", href="/api/tracking.xlsx?round=" + KpiHomeState.round_id, id="tracking-xlsx"),
+            rx.el.a("ดาวน์โหลด CSV", href=routes.tracking_csv(KpiHomeState.round_id), id="tracking-csv"),
+            rx.el.a("ดาวน์โหลด Excel", href=routes.tracking_xlsx(KpiHomeState.round_id), id="tracking-xlsx"),
             rx.alert_dialog.root(
                 rx.alert_dialog.trigger(
                     rx.button(
@@ -154,7 +151,7 @@ def _tracking() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        rx.text(KpiHomeState.overdue_rule, size="1", color="#6b7280"),
+        rx.text(KpiHomeState.overdue_rule, size="1", color=styles.TEXT_MUTED),
         rx.box(
             rx.el.table(
                 rx.el.thead(
@@ -207,17 +204,12 @@ def _tracking() -> rx.Component:
     )
 
 
+@page(routes.REPORT, "รายงานผล", on_load=KpiHomeState.load)
 def report_page() -> rx.Component:
-    return page_shell(
+    return rx.fragment(
         rx.flex(
             rx.heading("รายงานผล", size="5"),
-            rx.el.select(
-                rx.foreach(KpiHomeState.rounds, _round_option),
-                id="round-select",
-                value=KpiHomeState.round_id,
-                on_change=KpiHomeState.change_round,
-                class_name="krs-select",
-            ),
+            round_select(KpiHomeState.rounds, KpiHomeState.round_id, KpiHomeState.change_round),
             gap="3",
             align="center",
             padding_y="0.75em",

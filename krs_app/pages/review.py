@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app.components.layout import page_shell
+from krs_app import routes, styles
 from krs_app.components.review_detail import review_detail_dialog
+from krs_app.components.round_select import round_select
 from krs_app.components.status_icon import status_icon
 from krs_app.components.summary_table import summary_table
+from krs_app.pages.page import page
 from krs_app.services.review_inbox import ReviewColumn, ReviewRow
-from krs_app.services.round_options import RoundOption
-from krs_app.state.review import IndicatorOption, ReviewState
+from krs_app.services.views import IndicatorOption
+from krs_app.state.review import ReviewState
 
 STATUS_HELP = "คลิกเพื่อเปิดดูรายละเอียด หลักฐาน และความคิดเห็น"
 
 
-def _option(option: IndicatorOption | RoundOption) -> rx.Component:
+def _option(option: IndicatorOption) -> rx.Component:
     return rx.el.option(option.label, value=option.id)
 
 
@@ -30,17 +32,12 @@ def _toolbar() -> rx.Component:
             aria_label="ตัวชี้วัด",
             style={"maxWidth": "32em"},
         ),
-        rx.el.select(
-            rx.foreach(ReviewState.rounds, _option),
-            id="round-select",
-            value=ReviewState.round_id,
-            on_change=ReviewState.choose_round,
-            class_name="krs-select",
-            aria_label="รอบการรายงาน",
-        ),
+        round_select(ReviewState.rounds, ReviewState.round_id, ReviewState.choose_round),
         rx.vstack(
             rx.text("กำหนดรับรองผล " + ReviewState.deadline_text, size="2"),
-            rx.text(ReviewState.countdown_text, size="2", weight="bold", color="#b45309", id="review-countdown"),
+            rx.text(
+                ReviewState.countdown_text, size="2", weight="bold", color=styles.TEXT_WARNING, id="review-countdown"
+            ),
             spacing="0",
         ),
         gap="3",
@@ -162,7 +159,7 @@ def _bulk_bar() -> rx.Component:
         ),
         rx.cond(
             ~ReviewState.may_decide & (ReviewState.period_reason != ""),
-            rx.text(ReviewState.period_reason, size="1", color="#6b7280"),
+            rx.text(ReviewState.period_reason, size="1", color=styles.TEXT_MUTED),
         ),
         gap="2",
         align="center",
@@ -186,7 +183,9 @@ def _remind_dialog() -> rx.Component:
                     ),
                     rx.text("ภายในวันที่", size="2"),
                     rx.el.input(type="date", name="remind_deadline", id="remind-deadline", class_name="krs-select"),
-                    rx.cond(ReviewState.remind_error, rx.text(ReviewState.remind_error, color="#b91c1c", size="1")),
+                    rx.cond(
+                        ReviewState.remind_error, rx.text(ReviewState.remind_error, color=styles.TEXT_ERROR, size="1")
+                    ),
                     rx.hstack(
                         rx.button("ส่งแจ้งเตือน", type="submit", id="remind-send"),
                         rx.dialog.close(rx.button("ยกเลิก", type="button", variant="soft", color_scheme="gray")),
@@ -235,7 +234,9 @@ def _row(row: ReviewRow) -> rx.Component:
                 class_name="krs-link",
                 title=STATUS_HELP,
             ),
-            rx.el.div(row.level_label + " · " + row.district_code, style={"fontSize": "0.75em", "color": "#6b7280"}),
+            rx.el.div(
+                row.level_label + " · " + row.district_code, style={"fontSize": "0.75em", "color": styles.TEXT_MUTED}
+            ),
         ),
         rx.foreach(row.cells, _value_cell),
         rx.el.td(row.result_text, class_name="krs-num"),
@@ -324,8 +325,9 @@ def _table() -> rx.Component:
     )
 
 
+@page(routes.REVIEW, "ตรวจสอบและรับรองผล", on_load=ReviewState.load)
 def review_page() -> rx.Component:
-    return page_shell(
+    return rx.fragment(
         rx.heading("ตรวจสอบและรับรองผล", size="5", padding_top="0.75em"),
         _toolbar(),
         rx.cond(

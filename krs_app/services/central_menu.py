@@ -10,13 +10,8 @@ from krs_app.domain.indicators import VariableSource
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, load_catalogue
 from krs_app.services.errors import NotAllowed
-from krs_app.services.round_options import RoundOption, round_options
-
-
-@dataclass
-class IndicatorOption:
-    id: str
-    label: str  # "11.2 โครงการพัฒนาระบบ..."
+from krs_app.services.round_options import round_options
+from krs_app.services.views import IndicatorOption, RoundOption
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
@@ -30,9 +30,10 @@ from krs_app.services.catalogue import get_round, load_catalogue, load_entry
 from krs_app.services.clock import to_bangkok, utcnow
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from krs_app.services.results import find_result, refresh_result, values_by_key
-from krs_app.services.round_options import RoundOption, round_options
+from krs_app.services.round_options import round_options
 from krs_app.services.threads import add_message, badges_for_district
 from krs_app.services.values import EnterOutcome, write_value
+from krs_app.services.views import IndicatorRow, RoundOption, VariableRow
 
 CELL_INPUT = "input"
 CELL_CENTRAL = "central"
@@ -44,38 +45,6 @@ def _shared(text: str) -> str:
     """One string object for equal texts: every open page keeps its rows, so repeated texts
     (element ids, scores, hints) are stored once per process rather than once per browser tab."""
     return sys.intern(text)
-
-
-@dataclass(slots=True)
-class VariableRow:
-    id: int
-    key: str
-    label: str
-    unit: str
-    mode: str  # input | central | not_required
-    value_text: str
-    element_id: str
-
-
-@dataclass(slots=True)
-class IndicatorRow:
-    id: int
-    code: str
-    code_id: str
-    name: str
-    weight: str
-    score_text: str
-    percent_text: str
-    status: str
-    status_label: str
-    status_help: str
-    hint: str
-    editable: bool
-    lock_reason: str
-    refusal_reason: str
-    new_badge: bool
-    evidence_count: int
-    variables: list[VariableRow] = field(default_factory=list)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from krs_app import routes
 from krs_app.db.engine import session_scope
 from krs_app.db.models import EvidenceFile, Round, User
 from krs_app.domain.evidence_rules import check_evidence, human_size
@@ -171,7 +172,7 @@ def list_evidence(user: CurrentUser, district_id: int, indicator_id: int) -> lis
                     else "ยังไม่ลงทะเบียนรับ"
                 ),
                 sha256=f.sha256,
-                download_url=f"/api/evidence/{f.id}",  # TODO routes: use the URL builder once routes.py has one
+                download_url=routes.evidence_download(f.id),
                 can_withdraw=side == SIDE_DISTRICT and f.received_at is None and f.round_id not in closed,
                 can_register=user.is_bureau and f.received_at is None and f.round_id not in closed,
             )

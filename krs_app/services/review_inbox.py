@@ -27,7 +27,8 @@ from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import CatalogueEntry, get_round, load_entry
 from krs_app.services.clock import deadline_text, utcnow
 from krs_app.services.errors import ServiceError
-from krs_app.services.round_options import RoundOption, round_options
+from krs_app.services.round_options import round_options
+from krs_app.services.views import RoundOption
 
 SORT_KEYS = ("code", "name", "status", "score")
 STATUS_ORDER = {Status.AWAITING: 0, Status.NOT_CERTIFIED: 1, Status.NOT_REPORTED: 2, Status.CERTIFIED: 3}

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlmodel import Session
 
 from krs_app.db.engine import session_scope
 from krs_app.services.catalogue import current_round, rounds_newest_first
-
-
-@dataclass(slots=True)
-class RoundOption:
-    id: str
-    label: str
+from krs_app.services.views import RoundOption
 
 
 def round_options(session: Session) -> list[RoundOption]:

@@ -7,65 +7,21 @@ Every handler asks the services again with the logged-in user; the ids the brows
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import reflex as rx
 
+from krs_app import routes
+from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY, bureau_key
+from krs_app.live.targets import refreshed, watch
 from krs_app.services import central_grid, central_import_apply, central_menu
-from krs_app.services.central_menu import IndicatorOption
 from krs_app.services.errors import ServiceError
-from krs_app.services.round_options import RoundOption
+from krs_app.services.views import GridCell, GridColumn, GridRow, IndicatorOption, RoundOption
+from krs_app.state.central_import import CentralImportState
 from krs_app.state.feedback import cell_errors_after, cell_key, error_message
-from krs_app.state.live import watch
 from krs_app.state.session import SessionState
 
-CENTRAL_ROLES = ("bureau", "kpi_office")
-MAX_SHOWN_ITEMS = 5000  # preview lines kept for display (the service caps a file at 5,000 rows)
-
-
-@dataclass
-class GridCell:
-    variable_id: int
-    key: str
-    value_text: str
-    element_id: str  # central-{district code}-{variable key}
-
-
-@dataclass
-class GridRow:
-    district_id: int
-    district_code: str
-    district_name: str
-    level_label: str
-    status: str
-    status_label: str
-    editable: bool
-    lock_reason: str
-    cells: list[GridCell] = field(default_factory=list)
-
-
-@dataclass
-class GridColumn:
-    key: str
-    label: str
-    unit: str
-
-
-@dataclass
-class PreviewChange:
-    line: int
-    district_code: str
-    district_name: str
-    summary: str  # "a: 10 → 12; b: - → 20"
-
-
-@dataclass
-class PreviewRefusal:
-    line: int
-    district_code: str
-    reason: str
+CENTRAL_ROLES = (Role.BUREAU, Role.KPI_OFFICE)
 
 
 def _grid_rows(grid: central_grid.CentralGrid) -> list[GridRow]:
@@ -93,17 +49,7 @@ def _grid_rows(grid: central_grid.CentralGrid) -> list[GridRow]:
     ]
 
 
-def _text(value: object, limit: int = 300) -> str:
-    return ("" if value is None else str(value))[:limit]
-
-
-def _int(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0
-
-
+@refreshed
 class CentralState(SessionState):
     rounds: list[RoundOption] = []
     indicators: list[IndicatorOption] = []
@@ -120,18 +66,7 @@ class CentralState(SessionState):
     notice: str = ""
     notice_ok: bool = True
     import_url: str = ""
-    template_url: str = ""
-    # the import preview
-    preview_shown: bool = False
-    preview_filename: str = ""
-    preview_message: str = ""
-    preview_changes: list[PreviewChange] = []
-    preview_refused: list[PreviewRefusal] = []
-    preview_problems: list[str] = []
-    preview_value_count: int = 0
-    import_message: str = ""
-    import_ok: bool = False
-    _token: str = ""
+    template_url: str = ""  # the import preview is in CentralImportState (state.central_import)
     _all_rows: list[GridRow] = []
 
     # ------------------------------------------------------------ helpers
@@ -151,16 +86,6 @@ class CentralState(SessionState):
         self.rows = [
             row for row in self._all_rows if needle in row.district_code.lower() or needle in row.district_name.lower()
         ]
-
-    def _clear_preview(self) -> None:
-        self._token = ""
-        self.preview_shown = False
-        self.preview_filename = ""
-        self.preview_message = ""
-        self.preview_changes = []
-        self.preview_refused = []
-        self.preview_problems = []
-        self.preview_value_count = 0
 
     def _load_menu(self, user) -> None:
         round_id = int(self.round_id) if self.round_id.isdigit() else None
@@ -193,9 +118,8 @@ class CentralState(SessionState):
         self.columns = [GridColumn(key=c.key, label=c.label, unit=c.unit) for c in grid.columns]
         self._all_rows = _grid_rows(grid)
         self.total_rows = len(self._all_rows)
-        query = f"indicator={grid.indicator_id}&round={grid.round_id}"
-        self.import_url = f"/api/central-import?{query}"
-        self.template_url = f"/api/central-template?{query}"
+        self.import_url = routes.central_import(grid.indicator_id, grid.round_id)
+        self.template_url = routes.central_template(grid.indicator_id, grid.round_id)
         self._apply_filter()
 
     def _grid(self, user, memo=None):
@@ -209,7 +133,7 @@ class CentralState(SessionState):
         )
 
     def _reload(self, user) -> None:
-        watch(self, KPI_KEY if user.role == "kpi_office" else bureau_key(user.bureau_id))
+        watch(self, KPI_KEY if user.role == Role.KPI_OFFICE else bureau_key(user.bureau_id))
         self._load_menu(user)
         self._load_grid(user)
 
@@ -227,47 +151,48 @@ class CentralState(SessionState):
         except ServiceError:
             return
 
-    def _fresh_page(self, user) -> None:
+    async def _fresh_page(self, user) -> None:
         """A fresh grid, no errors, no pending import."""
         self.cell_errors = {}
         self.notice = ""
-        self.import_message = ""
-        self._clear_preview()
+        imports = await self.get_state(CentralImportState)
+        imports.import_message = ""
+        imports._clear()
         try:
             self._reload(user)
         except ServiceError as error:
             self.notice, self.notice_ok = error.message, False
 
-    def _start_over(self, user):
+    async def _start_over(self, user):
         """After a change of indicator or round: a fresh page, and the chosen file dropped."""
-        self._fresh_page(user)
+        await self._fresh_page(user)
         return rx.set_value("central-file", "")
 
     # ------------------------------------------------------------ page events
 
     @rx.event
-    def load(self):
+    async def load(self):
         user = self._central_user()
         if user is None:
             return self._away()
-        self._fresh_page(user)
+        await self._fresh_page(user)
         return None
 
     @rx.event
-    def change_indicator(self, indicator_id: str):
+    async def change_indicator(self, indicator_id: str):
         user = self._central_user()
         if user is None:
             return self._away()
         self.indicator_id = str(indicator_id)[:12]
-        return self._start_over(user)
+        return await self._start_over(user)
 
     @rx.event
-    def change_round(self, round_id: str):
+    async def change_round(self, round_id: str):
         user = self._central_user()
         if user is None:
             return self._away()
         self.round_id = str(round_id)[:12] if str(round_id).isdigit() else ""
-        return self._start_over(user)
+        return await self._start_over(user)
 
     @rx.event
     def set_filter(self, text: str):
@@ -301,71 +226,31 @@ class CentralState(SessionState):
     # ------------------------------------------------------------ import
 
     @rx.event
-    def preview_received(self, result: dict):
-        """The answer of POST /api/central-import (window.krsPostFile): show what importing would do.
-
-        The token is signed by the server for this user; apply_import checks it again, so
-        nothing the browser changes here can write anything the preview did not allow.
-        """
+    async def preview_received(self, result: dict):
+        """The answer of POST /api/central-import (window.krsPostFile): show what importing would do."""
         user = self._central_user()
         if user is None:
             return self._away()
-        self._clear_preview()
-        result = result if isinstance(result, dict) else {}
-        if not result.get("ok") or not isinstance(result.get("token"), str):
-            self.import_ok = False
-            self.import_message = _text(result.get("message")) or "ตรวจสอบไฟล์ไม่สำเร็จ"
-            return None
-        if str(result.get("indicator_id")) != self.indicator_id or str(result.get("round_id")) != self.round_id:
-            self.import_ok = False
-            self.import_message = "ไฟล์ที่ตรวจสอบเป็นของตัวชี้วัดหรือรอบอื่น กรุณาตรวจสอบไฟล์อีกครั้ง"
-            return None
-        changes = result.get("changes") if isinstance(result.get("changes"), list) else []
-        refused = result.get("refused") if isinstance(result.get("refused"), list) else []
-        problems = result.get("problems") if isinstance(result.get("problems"), list) else []
-        self.preview_changes = [
-            PreviewChange(
-                line=_int(item.get("line")),
-                district_code=_text(item.get("district_code"), 30),
-                district_name=_text(item.get("district_name"), 200),
-                summary=_text(item.get("summary"), 500),
-            )
-            for item in changes[:MAX_SHOWN_ITEMS]
-            if isinstance(item, dict)
-        ]
-        self.preview_refused = [
-            PreviewRefusal(
-                line=_int(item.get("line")),
-                district_code=_text(item.get("district_code"), 30),
-                reason=_text(item.get("reason"), 300),
-            )
-            for item in refused[:MAX_SHOWN_ITEMS]
-            if isinstance(item, dict)
-        ]
-        self.preview_problems = [_text(p) for p in problems[:100]]
-        self.preview_value_count = _int(result.get("value_count"))
-        self.preview_filename = _text(result.get("filename"), 200)
-        self.preview_message = _text(result.get("message"))
-        self.preview_shown = True
-        self.import_message = ""
-        self._token = result["token"][:4_000_000]
+        imports = await self.get_state(CentralImportState)
+        imports._show(result, self.indicator_id, self.round_id)
         return None
 
     @rx.event
-    def apply_import(self):
+    async def apply_import(self):
         user = self._central_user()
         if user is None:
             return self._away()
-        if not self._token:
-            self.import_ok, self.import_message = False, "กรุณาตรวจสอบไฟล์ก่อนนำเข้า"
+        imports = await self.get_state(CentralImportState)
+        if not imports._token:
+            imports._refuse("กรุณาตรวจสอบไฟล์ก่อนนำเข้า")
             return None
         try:
-            outcome = central_import_apply.apply_import(user, self._token)
+            outcome = central_import_apply.apply_import(user, imports._token)
         except ServiceError as error:
-            self.import_ok, self.import_message = False, error.message
+            imports._refuse(error.message)
             return None
-        self._clear_preview()
-        self.import_ok, self.import_message = True, outcome.message
+        imports._clear()
+        imports.import_ok, imports.import_message = True, outcome.message
         self.cell_errors = {}
         try:
             self._load_grid(user)
@@ -374,10 +259,11 @@ class CentralState(SessionState):
         return rx.set_value("central-file", "")
 
     @rx.event
-    def cancel_import(self):
+    async def cancel_import(self):
         user = self._central_user()
         if user is None:
             return self._away()
-        self._clear_preview()
-        self.import_ok, self.import_message = False, ""
+        imports = await self.get_state(CentralImportState)
+        imports._clear()
+        imports.import_ok, imports.import_message = False, ""
         return rx.set_value("central-file", "")

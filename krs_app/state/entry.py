@@ -6,17 +6,19 @@ from typing import Any
 
 import reflex as rx
 
+from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import district_key
+from krs_app.live.targets import pushed, take_stale, watch
 from krs_app.services import entry
-from krs_app.services.entry import IndicatorRow
 from krs_app.services.errors import ServiceError
-from krs_app.services.round_options import RoundOption
+from krs_app.services.views import IndicatorRow, RoundOption
 from krs_app.state.feedback import cell_errors_after, cell_key, error_message
-from krs_app.state.live import take_stale, watch
+from krs_app.state.panel import set_host_refresh
 from krs_app.state.session import SessionState
 
 
+@pushed
 class EntryState(SessionState):
     district_name: str = ""
     round_id: str = ""
@@ -63,7 +65,7 @@ class EntryState(SessionState):
 
     @rx.event
     def load(self):
-        user = self._user_with_role("district")
+        user = self._user_with_role(Role.DISTRICT)
         if user is None:
             return self._away()
         self.cell_errors = {}
@@ -81,7 +83,7 @@ class EntryState(SessionState):
     @rx.event
     def refresh(self):
         """Reload the rows (after a file, a message or a change from the other side)."""
-        user = self._user_with_role("district")
+        user = self._user_with_role(Role.DISTRICT)
         if user is None:
             return self._away()
         take_stale(self)
@@ -90,7 +92,7 @@ class EntryState(SessionState):
 
     @rx.event
     def change_round(self, round_id: str):
-        user = self._user_with_role("district")
+        user = self._user_with_role(Role.DISTRICT)
         if user is None:
             return self._away()
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
@@ -108,7 +110,7 @@ class EntryState(SessionState):
     @rx.event
     def save_cell(self, variable_id: int, element_id: str, text: str):
         """A cell was left (blur or Enter): store its value through the service."""
-        user = self._user_with_role("district")
+        user = self._user_with_role(Role.DISTRICT)
         if user is None:
             return self._away()
         self._catch_up(user)
@@ -128,7 +130,7 @@ class EntryState(SessionState):
     @classmethod
     def _live_delta(cls, change: Change, context: str, memo) -> dict[str, Any] | None:
         """What every tab of the changed district showing the round `context` (see _watch) is
-        sent: the same values for all of them, computed once per change (state.live)."""
+        sent: the same values for all of them, computed once per change (live.dispatch)."""
         if not context.isdigit():
             return None
         round_id = int(context)
@@ -145,3 +147,7 @@ class EntryState(SessionState):
             "overall_text": page.overall_text,
             "indicators": page.indicators,
         }
+
+
+# The evidence and message windows opened from this page reload its rows after a change there.
+set_host_refresh(Role.DISTRICT, EntryState.refresh)

@@ -6,22 +6,24 @@ from datetime import date
 
 import reflex as rx
 
-from krs_app.db.engine import session_scope
+from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY
-from krs_app.services import overview, report, rounds, tracking
-from krs_app.services.catalogue import district_id_for_code, load_catalogue
+from krs_app.live.targets import refreshed, watch
+from krs_app.services import lookups, overview, report, rounds, tracking
+from krs_app.services.catalogue import district_id_for_code
 from krs_app.services.errors import ServiceError
 from krs_app.services.overview import IndicatorSummary
 from krs_app.services.report import DistrictScoreRow
-from krs_app.services.round_options import RoundOption, round_options_for
+from krs_app.services.round_options import round_options_for
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
-from krs_app.state.live import watch
+from krs_app.services.views import RoundOption
 from krs_app.state.session import SessionState
 
 __all__ = ["BureauTracking", "DistrictScoreRow", "IndicatorSummary", "IndicatorTracking", "KpiHomeState"]
 
 
+@refreshed
 class KpiHomeState(SessionState):
     round_id: str = ""
     round_label: str = ""
@@ -63,12 +65,11 @@ class KpiHomeState(SessionState):
         self.countdown_text = follow.countdown_text
         self.overdue_rule = follow.overdue_rule
         self.bureaus = follow.bureaus
-        with session_scope() as session:
-            self.indicator_codes = [e.spec.code for e in load_catalogue(session)]
+        self.indicator_codes = lookups.indicator_codes()
 
     @rx.event
     def load(self):
-        user = self._user_with_role("kpi_office")
+        user = self._user_with_role(Role.KPI_OFFICE)
         if user is None:
             return self._away()
         watch(self, KPI_KEY)
@@ -77,7 +78,7 @@ class KpiHomeState(SessionState):
 
     @rx.event
     def change_round(self, round_id: str):
-        user = self._user_with_role("kpi_office")
+        user = self._user_with_role(Role.KPI_OFFICE)
         if user is None:
             return self._away()
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
@@ -95,7 +96,7 @@ class KpiHomeState(SessionState):
     @rx.event
     def close_round(self):
         """ปิดรอบ: fix unreported results at 1.00000; idempotent; audited by the service."""
-        user = self._user_with_role("kpi_office")
+        user = self._user_with_role(Role.KPI_OFFICE)
         if user is None:
             return self._away()
         try:
@@ -117,15 +118,14 @@ class KpiHomeState(SessionState):
     @rx.event
     def extend(self, form_data: dict):
         """ขยายเวลา: a lock exception for one district × indicator."""
-        user = self._user_with_role("kpi_office")
+        user = self._user_with_role(Role.KPI_OFFICE)
         if user is None:
             return self._away()
         form = form_data if isinstance(form_data, dict) else {}
         try:
             district_id = district_id_for_code(str(form.get("district_code", "")))
             code = str(form.get("indicator_code", ""))
-            with session_scope() as session:
-                indicator_id = next((e.indicator.id for e in load_catalogue(session) if e.spec.code == code), None)
+            indicator_id = lookups.indicator_id_for_code(code)
             if indicator_id is None:
                 raise ServiceError("ไม่พบตัวชี้วัดนี้")
             text = str(form.get("until", "")).strip()
@@ -144,6 +144,6 @@ class KpiHomeState(SessionState):
         return None
 
     def _live_refresh(self, change: Change, memo=None) -> None:
-        user = self._user_with_role("kpi_office")
+        user = self._user_with_role(Role.KPI_OFFICE)
         if user is not None and (not self.round_id or change.round_id == int(self.round_id)):
             self._reload(user)

@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import reflex as rx
 
 from krs_app import routes
 from krs_app.services import auth
+from krs_app.services.demo_accounts import login_demo_accounts
 from krs_app.services.errors import ServiceError
-from krs_app.settings import get_settings
+from krs_app.services.views import DemoAccount
 from krs_app.state.session import SessionState
-
-
-@dataclass
-class DemoAccount:
-    username: str
-    password: str
-    who: str
-
-
-def _demo_accounts() -> list[DemoAccount]:
-    if not get_settings().demo:
-        return []
-    from krs_app.seed.demo import DEMO_BUREAU, DEMO_DISTRICT, DEMO_KPI_OFFICE, DEMO_PASSWORD
-
-    return [
-        DemoAccount(DEMO_DISTRICT, DEMO_PASSWORD, "สพท.: สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา เขต 7"),
-        DemoAccount(DEMO_BUREAU, DEMO_PASSWORD, "สำนัก: สำนักการคลังและสินทรัพย์"),
-        DemoAccount(DEMO_KPI_OFFICE, DEMO_PASSWORD, "กพร.: ผู้ดูแลระบบ"),
-    ]
 
 
 class LoginState(SessionState):
@@ -41,7 +21,7 @@ class LoginState(SessionState):
     @rx.event
     def load(self):
         self.error = ""
-        self.demo_accounts = _demo_accounts()
+        self.demo_accounts = login_demo_accounts()
         user = self._user()
         if user is not None:
             return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))
@@ -58,7 +38,7 @@ class LoginState(SessionState):
     @rx.event
     def fill_demo(self, username: str):
         """Demo mode only: one click fills a demo account in."""
-        for account in _demo_accounts():
+        for account in login_demo_accounts():
             if account.username == username:
                 self.username = account.username
                 self.password = account.password

@@ -2,14 +2,15 @@
 
 Used from the district's entry page and the bureau's review page. Which district
 and indicator are open is kept in backend-only vars; every call is authorized again
-by the services from the logged-in user.
+by the services from the logged-in user. After a change made here (a file, a message, an
+opening) the host page reloads its rows: each host state hands the panel its refresh event
+(set_host_refresh), so the panel imports no page state.
 """
 
 from __future__ import annotations
 
-import contextlib
-
 import reflex as rx
+from reflex.event import EventHandler
 
 from krs_app.services import catalogue, evidence, threads
 from krs_app.services.errors import ServiceError
@@ -17,6 +18,14 @@ from krs_app.services.evidence import EvidenceRow
 from krs_app.services.threads import MessageRow
 from krs_app.settings import get_settings
 from krs_app.state.session import SessionState
+
+# The host page of the panel for each role (the page a user of that role opens it from).
+_host_refresh: dict[str, EventHandler] = {}
+
+
+def set_host_refresh(role: str, refresh: EventHandler) -> None:
+    """A page state hosting the panel for users of `role` gives it the event reloading its rows."""
+    _host_refresh[role] = refresh
 
 
 class PanelState(SessionState):
@@ -81,14 +90,19 @@ class PanelState(SessionState):
         user = self._target(indicator_id, district_id, title, round_id)
         if user is None:
             return self._away()
+        self._show_comments(user)
+        return None
+
+    def _show_comments(self, user) -> bool:
+        """Open the thread window on the target's messages (or say why it cannot be read)."""
         self.comment_error = ""
         try:
             self._load_messages(user)
         except ServiceError as error:
             self.comment_error = error.message
-            return None
+            return False
         self.comments_open = True
-        return None
+        return True
 
     @rx.event
     def load_for(self, indicator_id: int, district_id: int, round_id: str):
@@ -96,6 +110,10 @@ class PanelState(SessionState):
         user = self._target(indicator_id, district_id, self.title, round_id)
         if user is None:
             return self._away()
+        self._show_files_and_messages(user)
+        return None
+
+    def _show_files_and_messages(self, user) -> None:
         self.evidence_message = ""
         self.comment_error = ""
         try:
@@ -103,27 +121,37 @@ class PanelState(SessionState):
             self._load_messages(user)
         except ServiceError as error:
             self.evidence_message = error.message
-        return None
 
     @rx.event
     def mark_seen(self, indicator_id: int, district_id: int, round_id: str):
         """The new-data badge inside a detail view: record the opening and reload."""
-        user = self._target(indicator_id, district_id, self.title)
+        user = self._target(indicator_id, district_id, self.title, round_id)
         if user is None:
             return self._away()
-        with contextlib.suppress(ServiceError):
-            threads.mark_opened(user, self._district_id, self._indicator_id)
-        return [PanelState.load_for(indicator_id, district_id, round_id), PanelState.refresh_page]
+        refused = self._mark_opened(user)
+        self._show_files_and_messages(user)
+        if refused and not self.evidence_message:
+            self.evidence_message = refused
+        return PanelState.refresh_page
 
     @rx.event
     def open_badge(self, indicator_id: int, district_id: int, round_id: str, title: str):
         """มีข้อมูลใหม่: record the opening (the evidence the manual asks for), then show the thread."""
-        user = self._target(indicator_id, district_id, title)
+        user = self._target(indicator_id, district_id, title, round_id)
         if user is None:
             return self._away()
-        with contextlib.suppress(ServiceError):
+        refused = self._mark_opened(user)
+        if self._show_comments(user) and refused:
+            self.comment_error = refused  # the thread shows, and says the opening was not recorded
+        return PanelState.refresh_page
+
+    def _mark_opened(self, user) -> str:
+        """Record the opening of the target's new items; the service's message if it refuses."""
+        try:
             threads.mark_opened(user, self._district_id, self._indicator_id)
-        return [PanelState.open_comments(indicator_id, district_id, round_id, title), PanelState.refresh_page]
+        except ServiceError as error:
+            return error.message
+        return ""
 
     @rx.event
     def set_evidence_open(self, value: bool):
@@ -186,12 +214,4 @@ class PanelState(SessionState):
     @rx.event
     def refresh_page(self):
         """Ask the page underneath to reload its rows (badges, evidence counts)."""
-        from krs_app.state.entry import EntryState
-
-        if self.user_role == "district":
-            return EntryState.refresh
-        from krs_app.state.review import ReviewState
-
-        if self.user_role == "bureau":
-            return ReviewState.refresh
-        return None
+        return _host_refresh.get(self.user_role)

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass
 from datetime import date
 
 import reflex as rx
 
-from krs_app.db.engine import session_scope
+from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import bureau_key
-from krs_app.services import decisions, overview, reminders, review_detail, review_inbox, threads
-from krs_app.services.catalogue import load_catalogue
+from krs_app.live.targets import refreshed, watch
+from krs_app.services import decisions, lookups, overview, reminders, review_detail, review_inbox, threads
 from krs_app.services.errors import ServiceError
 from krs_app.services.review_detail import AllowedActions, ReviewDetail
 from krs_app.services.review_inbox import ReviewColumn, ReviewRow
-from krs_app.services.round_options import RoundOption
+from krs_app.services.views import IndicatorOption, RoundOption
 from krs_app.state.feedback import error_message
-from krs_app.state.live import watch
-from krs_app.state.panel import PanelState
+from krs_app.state.panel import PanelState, set_host_refresh
 from krs_app.state.session import SessionState
-
-
-@dataclass
-class IndicatorOption:
-    id: str
-    label: str
 
 
 def _empty_detail() -> ReviewDetail:
@@ -71,6 +62,7 @@ def _parse_date(text: str) -> date | None:
         raise ServiceError("รูปแบบวันที่ไม่ถูกต้อง") from None
 
 
+@refreshed
 class ReviewState(SessionState):
     indicator_options: list[IndicatorOption] = []
     indicator_id: str = ""
@@ -112,12 +104,10 @@ class ReviewState(SessionState):
     # ------------------------------------------------------------------ loading
 
     def _user_or_none(self):
-        return self._user_with_role("bureau")
+        return self._user_with_role(Role.BUREAU)
 
     def _reload(self, user) -> None:
-        with session_scope() as session:
-            entries = load_catalogue(session, user.bureau_id)
-        self.indicator_options = [IndicatorOption(str(e.indicator.id), f"{e.spec.code} {e.spec.name}") for e in entries]
+        self.indicator_options = lookups.bureau_indicator_options(user)
         ids = [option.id for option in self.indicator_options]
         if self.indicator_id not in ids and ids:
             self.indicator_id = ids[0]
@@ -294,8 +284,11 @@ class ReviewState(SessionState):
         user = self._user_or_none()
         if user is None:
             return self._away()
-        with contextlib.suppress(ServiceError, ValueError, TypeError):
+        try:
             threads.mark_opened(user, int(district_id), int(self.indicator_id))
+        except (ServiceError, ValueError, TypeError) as error:
+            # The result still opens; the page says the opening was not recorded, and why.
+            self.notice, self.notice_ok = error_message(error), False
         self._reload(user)
         return ReviewState.open_detail(district_id)
 
@@ -398,3 +391,7 @@ class ReviewState(SessionState):
         self.notice, self.notice_ok = f"ส่งแจ้งเตือนแล้ว {count} เขตพื้นที่", True
         self._reload(user)
         return None
+
+
+# The evidence and message windows opened from this page reload its rows after a change there.
+set_host_refresh(Role.BUREAU, ReviewState.refresh)

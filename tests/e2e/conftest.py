@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from bench._harness import start_demo
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -26,27 +21,6 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 START_TIMEOUT = float(os.environ.get("KRS_E2E_START_TIMEOUT", "1200"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited early:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=3) as response:
-                if response.status == 200:
-                    return
-        except Exception:  # noqa: BLE001
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"the app did not answer at {url}:\n{log.read_text()[-4000:]}")
 
 
 class RunningApp:
@@ -60,41 +34,12 @@ def app_server():
     """`krs run --demo` on a free port with a fresh data directory."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    port = _free_port()
     data_dir = Path(tempfile.mkdtemp(prefix="krs-e2e-"))
-    log = data_dir / "server.log"
-    env = dict(os.environ)
-    env.update(
-        KRS_DATA_DIR=str(data_dir),
-        KRS_DEMO="1",
-        KRS_PORT=str(port),
-        KRS_SECRET="e2e-secret",
-        REFLEX_USE_NPM="1",
-        REFLEX_TELEMETRY_ENABLED="false",
-        PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""),
-    )
-    env.pop("KRS_DATABASE_URL", None)
-    env.pop("REFLEX_REDIS_URL", None)
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "krs_app.cli", "run", "--demo"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://localhost:{port}"
+    app, url = start_demo(data_dir, data_dir / "server.log", full=True, secret="e2e-secret", timeout=START_TIMEOUT)
     try:
-        _wait_for(url + "/ping", process, log, START_TIMEOUT)
-        _wait_for(url + "/login", process, log, 120)
         yield RunningApp(url, data_dir)
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except Exception:  # noqa: BLE001
-            os.killpg(process.pid, signal.SIGKILL)
+        app.stop()
 
 
 @pytest.fixture(scope="session")

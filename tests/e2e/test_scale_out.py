@@ -8,9 +8,6 @@ Skipped (with the reason) when PostgreSQL or Redis is not reachable.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -18,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from bench._harness import FULL_APP, backend_only, demo_env, free_port, start_app
 from tests.e2e.balancer import Balancer
-from tests.e2e.conftest import CHROMIUM, PROJECT_ROOT, _free_port, _wait_for, open_review_row, wait_status
+from tests.e2e.conftest import CHROMIUM, open_review_row, wait_status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.scale_out]
 
@@ -53,67 +51,41 @@ def two_processes():
     import redis
 
     redis.Redis.from_url(f"{REDIS_URL}/{redis_db}").flushdb()
-    front, first, second = _free_port(), _free_port(), _free_port()
+    front, first, second = free_port(), free_port(), free_port()
     data_dir = Path(tempfile.mkdtemp(prefix="krs-scale-"))
-    env = dict(os.environ)
-    env.update(
-        KRS_DATA_DIR=str(data_dir),
+    env = demo_env(
+        data_dir,
+        first,
+        "scale-secret",
         KRS_DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}",
         REFLEX_REDIS_URL=f"{REDIS_URL}/{redis_db}",
-        KRS_DEMO="1",
-        KRS_SECRET="scale-secret",
         KRS_API_URL=f"http://localhost:{front}",  # browsers reach both processes through the balancer
         KRS_WORKERS="1",
-        REFLEX_USE_NPM="1",
-        REFLEX_TELEMETRY_ENABLED="false",
-        PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""),
     )
     processes = []
-    logs = []
     try:
-        log1 = data_dir / "app1.log"
-        logs.append(log1)
-        with open(log1, "w") as out:
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "krs_app.cli", "run", "--demo"],
-                    cwd=PROJECT_ROOT,
-                    env={**env, "KRS_PORT": str(first)},
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+        processes.append(
+            start_app(
+                FULL_APP, env=env, log=data_dir / "app1.log", ping_url=f"http://localhost:{first}/ping", timeout=1200
             )
-        _wait_for(f"http://localhost:{first}/ping", processes[0], log1, 1200)
-        log2 = data_dir / "app2.log"
-        logs.append(log2)
-        backend_only = (
-            "from reflex_base import constants; from reflex.reflex import _run; "
-            f"_run(env=constants.Env.PROD, running_mode=constants.RunningMode.BACKEND_ONLY, backend_port={second})"
         )
-        with open(log2, "w") as out:
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-c", backend_only],
-                    cwd=PROJECT_ROOT,
-                    env={**env, "KRS_PORT": str(second)},
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+        # The second process: the backend only (Reflex's own server), the frontend stays with the first.
+        processes.append(
+            start_app(
+                backend_only(second, server="granian"),
+                env={**env, "KRS_PORT": str(second)},
+                log=data_dir / "app2.log",
+                ping_url=f"http://localhost:{second}/ping",
+                timeout=300,
             )
-        _wait_for(f"http://localhost:{second}/ping", processes[1], log2, 300)
+        )
         balancer = Balancer(front, [first, second])
         balancer.start()
         yield f"http://localhost:{front}", balancer
         balancer.stop()
     finally:
-        for process in processes:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=20)
-            except Exception:  # noqa: BLE001
-                os.killpg(process.pid, signal.SIGKILL)
+        for process in reversed(processes):
+            process.stop()
         with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 

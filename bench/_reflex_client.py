@@ -1,0 +1,158 @@
+"""A scripted browser tab on Reflex's websocket (python-socketio AsyncClient), and the app's
+state names as Reflex formats them: what the websocket benchmarks share (bench/README.md,
+"Driving the Reflex websocket"). Imported as `_reflex_client` beside the benchmark scripts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+# Socket.IO endpoint of Reflex: engine.io path and namespace are both "/_event"
+# (reflex_base.constants.Endpoint.EVENT), the message name is "event" both ways.
+EVENT_PATH = "/_event"
+NAMESPACE = "/_event"
+MESSAGE = "event"
+
+# Fallback names, as Reflex derives them (module path + class name, snake-cased, "." between
+# parent and child state); the live ones are computed from the state classes when importable.
+FALLBACK_NAMES = {
+    "root": "reflex___state____state",
+    "session": "reflex___state____state.krs_app___state___session____session_state",
+    "entry": "reflex___state____state.krs_app___state___session____session_state"
+    ".krs_app___state___entry____entry_state",
+    "login": "reflex___state____state.krs_app___state___session____session_state"
+    ".krs_app___state___login____login_state",
+    "field_marker": "_rx_state_",
+}
+
+
+@dataclass
+class Names:
+    root: str
+    session: str
+    entry: str
+    login: str
+    field_marker: str
+    source: str
+
+    @property
+    def hydrate(self) -> str:
+        return f"{self.root}.hydrate_and_load"
+
+    @property
+    def save_cell(self) -> str:
+        return f"{self.entry}.save_cell"
+
+    @property
+    def submit(self) -> str:
+        return f"{self.login}.submit"
+
+    @property
+    def cookie_var(self) -> str:
+        """Client-storage key of SessionState.session_token (the krs_session cookie)."""
+        return f"{self.session}.session_token{self.field_marker}"
+
+    def var(self, name: str) -> str:
+        return name + self.field_marker
+
+
+def state_names() -> Names:
+    """Full state names as Reflex formats them, from the app's own state classes."""
+    try:
+        import reflex as rx
+        from reflex_base.constants.state import FIELD_MARKER
+
+        from krs_app.state.entry import EntryState
+        from krs_app.state.login import LoginState
+        from krs_app.state.session import SessionState
+
+        return Names(
+            root=rx.State.get_full_name(),
+            session=SessionState.get_full_name(),
+            entry=EntryState.get_full_name(),
+            login=LoginState.get_full_name(),
+            field_marker=FIELD_MARKER,
+            source="state classes",
+        )
+    except Exception:  # noqa: BLE001
+        return Names(**FALLBACK_NAMES, source="built-in fallback")
+
+
+def router_data(path: str) -> dict[str, str]:
+    """What the frontend's withRouterData puts on every event."""
+    return {"pathname": path, "asPath": path}
+
+
+class Socket:
+    """One browser tab: a Socket.IO connection to /_event with its own client token."""
+
+    def __init__(self, base_url: str):
+        import socketio
+
+        self.base_url = base_url.rstrip("/")
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.client_token = str(uuid.uuid4())
+        self.queue: asyncio.Queue[tuple[float, Any]] = asyncio.Queue()
+
+        async def on_message(data):
+            await self.queue.put((time.perf_counter(), data))
+
+        self.client.on(MESSAGE, on_message, namespace=NAMESPACE)
+
+    async def connect(self, first_event: dict | None, cookie: str | None = None) -> None:
+        headers = {"Cookie": f"krs_session={cookie}"} if cookie else {}
+        # The frontend puts its hydrate event in the CONNECT packet's auth ({"event": ...});
+        # the backend links ?token=<client token> to this sid and processes that event first.
+        await self.client.connect(
+            f"{self.base_url}?token={self.client_token}",
+            socketio_path=EVENT_PATH,
+            namespaces=[NAMESPACE],
+            transports=["websocket"],
+            headers=headers,
+            auth={"event": first_event} if first_event else None,
+            wait_timeout=30,
+        )
+
+    async def send(self, event: dict) -> float:
+        start = time.perf_counter()
+        await self.client.emit(MESSAGE, event, namespace=NAMESPACE)
+        return start
+
+    async def next(self, timeout: float) -> tuple[float, Any]:
+        return await asyncio.wait_for(self.queue.get(), timeout)
+
+    async def drain(self, quiet: float) -> int:
+        """Swallow messages until none came for `quiet` seconds; how many were swallowed."""
+        count = 0
+        while True:
+            try:
+                await asyncio.wait_for(self.queue.get(), quiet)
+                count += 1
+            except TimeoutError:
+                return count
+
+    async def close(self) -> None:
+        try:
+            await self.client.disconnect()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def delta_of(message: Any) -> dict:
+    """A StateUpdate as sent: {"delta": {full state name: {var + "_rx_state_": value}}, "events": [...]}."""
+    if not isinstance(message, dict):
+        return {}
+    return message.get("delta") or {}
+
+
+def redirect_in(message: Any) -> str | None:
+    """The path of an rx.redirect the backend asks the browser to follow, if any."""
+    events = (message.get("events") or []) if isinstance(message, dict) else []
+    for event in events:
+        if isinstance(event, dict) and event.get("name") == "_redirect":
+            return str((event.get("payload") or {}).get("path"))
+    return None

@@ -1,0 +1,43 @@
+"""What every HTTP route beside the websocket shares (api.py, api_central.py): the user behind
+the session cookie, the refusal bodies, and the one mapping of service errors to HTTP statuses.
+
+A header every answer should carry belongs here too, so the routes stay as they are.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from krs_app.routes import SESSION_COOKIE
+from krs_app.services import auth
+from krs_app.services.errors import NotAllowed, NotFound, ServiceError
+
+UPLOAD_HEADER = "x-krs-upload"  # uploads carry X-KRS-Upload: 1 (a page's script sets it, a plain form cannot)
+BAD_REQUEST = "คำขอไม่ถูกต้อง"
+LOGIN_FIRST = "กรุณาเข้าสู่ระบบ"
+PLAIN_TEXT = "text/plain; charset=utf-8"
+
+
+def request_user(request: Request) -> auth.CurrentUser | None:
+    """The logged-in user behind the request's session cookie, or None."""
+    return auth.user_for_token(request.cookies.get(SESSION_COOKIE))
+
+
+def refuse(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
+    """A refusal as JSON {"ok": false, "message": ...}, for the page's script to show."""
+    return JSONResponse({"ok": False, "message": message}, status_code=status, headers=headers)
+
+
+def plain_text(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    """A refusal as plain text, for a link the browser opens itself (downloads)."""
+    return Response(message, status_code=status, media_type=PLAIN_TEXT, headers=headers)
+
+
+def error_status(error: ServiceError, other: int = 422) -> int:
+    """The HTTP status of a refused use-case: not allowed 403, not found 404, any other `other`."""
+    if isinstance(error, NotAllowed):
+        return 403
+    if isinstance(error, NotFound):
+        return 404
+    return other

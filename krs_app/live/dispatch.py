@@ -1,0 +1,255 @@
+"""Live updates: after a service commits, refresh the browsers watching it.
+
+Services announce a Change on the bus (live.bus). Here, once per app process, a listener
+turns each Change into watch keys (the district, the bureau owning the indicator, the KPI
+office) and looks up the registered browser tabs (live.registry). Only the tabs watching the
+change are touched, in one of the two ways their state registered for (live.targets):
+
+- Pushed (the district's entry page, the page with many viewers: every staff member of a
+  district, on every process): the new values are computed once per district and round,
+  sent as one encoded packet to all those tabs, and each tab is marked stale instead of
+  having its stored state loaded and rewritten (with Redis that is a read, a lock and a
+  write per tab). A stale tab reloads its rows at its next event (EntryState._catch_up),
+  so nothing it sends afterwards can take the screen back. Sessions are checked for all
+  the tabs in one query.
+- Refreshed (review, KPI and central-data pages: few viewers, each with their own filters):
+  each tab's stored state is loaded and its `_live_refresh(change, memo)` called.
+
+With Redis (several app processes) a change is published to every process, and each
+refreshes only the browsers connected to it. The app object is handed in by
+start_live_updates(app); the Reflex internals used are in live.reflex_adapter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import threading
+from typing import Any
+
+from krs_app.live import bus
+from krs_app.live.reflex_adapter import Connections, field_delta, refresh_stored_state, send_delta
+from krs_app.live.registry import KPI_KEY, Viewer, bureau_key, district_key, get_registry
+from krs_app.live.targets import pushed_class, refreshed_class
+from krs_app.services import auth, lookups
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "krs:live-changes"
+
+
+def keys_for(change: bus.Change) -> list[str]:
+    keys = [district_key(change.district_id), KPI_KEY]
+    owner = lookups.indicator_bureau(change.indicator_id)
+    if owner is not None:
+        keys.append(bureau_key(owner))
+    elif change.indicator_id is None:
+        keys.append("bureau:*")
+    return keys
+
+
+class RefreshMemo:
+    """One dispatch's cache: what every viewer of a change would load identically
+    (the user behind a session token, a district's changed rows) is loaded once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[Any, Any] = {}
+        self._key_locks: dict[Any, threading.Lock] = {}
+        self.warm = False
+
+    def get(self, key: Any, compute):
+        with self._lock:
+            if key in self._values:
+                return self._values[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            value = compute()
+            with self._lock:
+                self._values[key] = value
+            return value
+
+
+def _delta_signature(delta: dict) -> tuple:
+    """Equal for deltas holding the same values: shared objects by identity, plain values by value."""
+    items = []
+    for state_name, fields in delta.items():
+        for key, value in fields.items():
+            plain = value is None or isinstance(value, (str, int, float, bool))
+            items.append((state_name, key, value if plain else ("id", id(value))))
+    return tuple(sorted(items, key=repr))
+
+
+def _add_to_group(groups: dict, delta: dict, tokens: list[str]) -> None:
+    groups.setdefault(_delta_signature(delta), (delta, []))[1].extend(tokens)
+
+
+async def _refresh_one(
+    app: Any, viewer: Viewer, change: bus.Change, memo: RefreshMemo, groups: dict, connections: Connections
+) -> None:
+    """Update one viewer's server-side state; collect its delta to be sent with the same ones."""
+    cls = refreshed_class(viewer.state)
+    if cls is None:
+        return
+    token = viewer.token
+    if not await connections.is_connected(token):
+        get_registry().remove_token(token)
+        return
+
+    async def refresh(state) -> None:
+        if memo.warm:
+            state._live_refresh(change, memo)
+        else:
+            await asyncio.to_thread(state._live_refresh, change, memo)
+
+    try:
+        delta = await refresh_stored_state(app, token, cls, refresh)
+        if delta:
+            _add_to_group(groups, delta, [token])
+    except Exception:
+        logger.exception("live refresh failed for %s", token)
+
+
+def _push_groups(
+    change: bus.Change, viewers: list[Viewer], memo: RefreshMemo, groups: dict, connected, prune_disconnected: bool
+) -> list[str]:
+    """Group the pushed tabs by the values they are sent; returns the tabs to mark stale.
+
+    Runs in a worker thread (database reads). A closed tab is forgotten when this process
+    knows every connection (embedded); a tab that reconnects registers again on load."""
+    registry = get_registry()
+    sessions = auth.live_district_sessions({v.session for v in viewers}, change.district_id)
+    stale: list[str] = []
+    by_context: dict[tuple[str, str], list[str]] = {}
+    for viewer in viewers:
+        if viewer.token not in connected:
+            if prune_disconnected:
+                registry.remove_token(viewer.token)
+            continue
+        if viewer.session not in sessions:
+            registry.remove_token(viewer.token)  # logged out or idle too long: no more pushes
+            continue
+        by_context.setdefault((viewer.state, viewer.context), []).append(viewer.token)
+    for (state_name, context), tokens in by_context.items():
+        cls = pushed_class(state_name)
+        values = cls._live_delta(change, context, memo) if cls is not None else None
+        if not values:
+            continue
+        _add_to_group(groups, field_delta(state_name, values), tokens)
+        stale.extend(tokens)
+    return stale
+
+
+async def dispatch(app: Any, change: bus.Change, local_only: bool = False) -> None:
+    """Update the tabs watching this change (only those connected here when `local_only`)."""
+    connections = Connections(app)
+    viewers = [v for v in get_registry().viewers(keys_for(change)) if v.token != change.origin]
+    if local_only and connections.known:
+        viewers = [v for v in viewers if connections.is_local(v.token)]
+    if not viewers:
+        return
+    memo = RefreshMemo()
+    groups: dict = {}
+    pushed = [v for v in viewers if pushed_class(v.state) is not None]
+    refreshed = [v for v in viewers if pushed_class(v.state) is None]
+    if pushed:
+        connected = connections.connected_here() if connections.known else {v.token for v in pushed}
+        stale = await asyncio.to_thread(
+            _push_groups, change, pushed, memo, groups, connected, connections.known and not local_only
+        )
+        if stale:
+            # Before sending: a tab's event that starts after this reloads first (EntryState._catch_up).
+            await asyncio.to_thread(get_registry().mark_stale, stale)
+    if refreshed:
+        # The first viewer of each page loads what the others share (in a thread: database
+        # work); the rest only assign it, on the event loop.
+        first: dict[str, Viewer] = {}
+        for viewer in refreshed:
+            first.setdefault(viewer.state, viewer)
+        await asyncio.gather(*(_refresh_one(app, v, change, memo, groups, connections) for v in first.values()))
+        memo.warm = True
+        done = set(first.values())
+        await asyncio.gather(
+            *(_refresh_one(app, v, change, memo, groups, connections) for v in refreshed if v not in done)
+        )
+    for delta, tokens in groups.values():
+        await send_delta(app, delta, tokens)
+
+
+class _LiveUpdates:
+    """This process's listener: the app, its event loop, and (with Redis) the publisher."""
+
+    def __init__(self, app: Any, loop: asyncio.AbstractEventLoop, redis_pub=None) -> None:
+        self.app = app
+        self.loop = loop
+        self.redis_pub = redis_pub
+        self.tasks: set[asyncio.Task] = set()
+
+    def on_change(self, change: bus.Change) -> None:
+        """Bus listener: may be called from the event loop or from a worker thread."""
+        if self.redis_pub is not None:
+            self.redis_pub.publish(CHANNEL, json.dumps(dataclasses.asdict(change)))
+            return
+        self.schedule(change, local_only=False)
+
+    def schedule(self, change: bus.Change, local_only: bool) -> None:
+        loop = self.loop
+        if loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._track(loop.create_task(dispatch(self.app, change, local_only)))
+        else:
+            asyncio.run_coroutine_threadsafe(dispatch(self.app, change, local_only), loop)
+
+    def _track(self, task: asyncio.Task) -> None:
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def listen(self, url: str) -> None:
+        """Each process dispatches, to the tabs connected to it, every change published."""
+        import redis.asyncio as aioredis
+
+        client = aioredis.Redis.from_url(url)
+        async with client.pubsub() as pubsub:
+            await pubsub.subscribe(CHANNEL)
+            async for message in pubsub.listen():
+                if message.get("type") != "message":
+                    continue
+                try:
+                    change = bus.Change(**json.loads(message["data"]))
+                except Exception:
+                    logger.exception("bad live change message")
+                    continue
+                self._track(asyncio.get_running_loop().create_task(dispatch(self.app, change, True)))
+
+
+_running: _LiveUpdates | None = None
+
+
+def start_live_updates(app: Any) -> None:
+    """Call once per process from a lifespan task of `app`, inside the running loop."""
+    global _running
+    from krs_app.settings import get_settings
+
+    if _running is not None:
+        bus.unsubscribe(_running.on_change)
+    loop = asyncio.get_running_loop()
+    url = get_settings().redis_url
+    redis_pub = None
+    if url:
+        import redis
+
+        redis_pub = redis.Redis.from_url(url)
+    _running = _LiveUpdates(app, loop, redis_pub)
+    if url:
+        _running._track(loop.create_task(_running.listen(url)))
+    bus.subscribe(_running.on_change)

@@ -1,0 +1,90 @@
+"""Every use of a Reflex internal by the live layer, in one place.
+
+Written against Reflex 0.10.1 (reflex and reflex-base 0.10.1, as installed in .venv). None of
+these names is a documented API: when Reflex is upgraded, read each function below against
+the new source (reflex/app.py EventNamespace, reflex/utils/token_manager.py,
+reflex/istate/manager/, reflex/state.py BaseState._get_resolved_delta/_clean, StateUpdate,
+reflex_base/constants/state.py FIELD_MARKER) and run tests/e2e/test_live_updates.py and
+tests/e2e/test_scale_out.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Container, Iterable
+from typing import Any
+
+import reflex as rx
+from reflex.state import StateUpdate
+from reflex_base.constants.state import FIELD_MARKER
+
+Delta = dict[str, dict[str, Any]]
+
+
+def field_delta(state_name: str, values: dict[str, Any]) -> Delta:
+    """A delta setting these plain fields of one state, as the browser expects it."""
+    return {state_name: {name + FIELD_MARKER: value for name, value in values.items()}}
+
+
+class Connections:
+    """Which browser tabs are connected to this app process (its socket.io namespace)."""
+
+    def __init__(self, app: Any) -> None:
+        self._namespace = app.event_namespace
+
+    @property
+    def known(self) -> bool:
+        """Whether this process knows its connections at all (not before the socket starts)."""
+        return self._namespace is not None
+
+    def _manager(self):
+        return self._namespace._token_manager
+
+    async def is_connected(self, token: str) -> bool:
+        """Connected to any process (with Redis the token manager knows every process's tabs)."""
+        if self._namespace is None:
+            return True
+        return await self._manager().is_token_connected(token)
+
+    def connected_here(self) -> Container[str]:
+        """The tabs whose socket this process holds (or, when unknown, nothing to rule out)."""
+        return self._manager().token_to_socket
+
+    def is_local(self, token: str) -> bool:
+        """Whether this tab's socket is held by this process (read afresh: the id changes on fork)."""
+        manager = self._manager()
+        record = manager.token_to_socket.get(token)
+        return record is not None and record.instance_id == manager.instance_id
+
+
+async def refresh_stored_state(
+    app: Any, token: str, cls: type[rx.State], refresh: Callable[[rx.State], Awaitable[None]]
+) -> Delta:
+    """Load one tab's stored state under its lock, let `refresh` change it, save it, and
+    return what changed (to be sent by send_delta), leaving the state clean."""
+    with app.set_contexts():
+        async with app.state_manager.modify_state_with_links(rx.BaseStateToken(ident=token, cls=cls)) as root:
+            state = await root.get_state(cls)
+            await refresh(state)
+            delta = await root._get_resolved_delta()
+            root._clean()
+    return delta
+
+
+async def send_delta(app: Any, delta: Delta, tokens: Iterable[str]) -> None:
+    """Send one delta to many tabs: one encoded packet for the tabs connected here,
+    Reflex's own routing (lost-and-found through Redis) for tabs of other processes."""
+    namespace = app.event_namespace
+    connections = Connections(app)
+    update = StateUpdate(delta=delta)
+    manager = connections._manager()
+    local, remote = [], []
+    for token in tokens:
+        if connections.is_local(token):
+            local.append(manager.token_to_socket[token].sid)
+        else:
+            remote.append(token)
+    if local:
+        # python-socketio encodes the packet once for a list of recipients.
+        await namespace.emit("event", update, to=local)
+    for token in remote:
+        await namespace.emit_update(update=update, token=token)

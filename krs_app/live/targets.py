@@ -1,0 +1,66 @@
+"""What the live dispatcher updates, as the page states declare it, and the helpers they call.
+
+A page state registers itself when its class is defined, with one of two decorators:
+
+- `@pushed`: the page with many viewers (the district's entry page). The class provides
+  `_live_delta(change, context, memo) -> dict | None` (a classmethod): the same plain field
+  values for every tab of a district showing `context`, computed once per change and sent to
+  them all; each such tab is marked stale and catches up at its next event (`take_stale`).
+- `@refreshed`: pages with few viewers, each with their own filters (review, KPI, central
+  data). The instance method `_live_refresh(change, memo)` reloads one tab's stored state.
+
+States call `watch(self, key, context)` to be found by the dispatcher (live.dispatch), which
+imports no state: it looks the registered classes up by the name stored with each viewer.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import reflex as rx
+
+from krs_app.live.registry import Viewer, get_registry
+from krs_app.services import auth
+
+S = TypeVar("S", bound=type[rx.State])
+
+_pushed: dict[str, type[rx.State]] = {}
+_refreshed: dict[str, type[rx.State]] = {}
+
+
+def pushed(cls: S) -> S:
+    """Class decorator: tabs of this state are pushed shared values (see the module docstring)."""
+    if not callable(getattr(cls, "_live_delta", None)):
+        raise TypeError(f"{cls.__name__} needs a _live_delta(change, context, memo) classmethod")
+    _pushed[cls.get_full_name()] = cls
+    return cls
+
+
+def refreshed(cls: S) -> S:
+    """Class decorator: each tab of this state is refreshed by its `_live_refresh(change, memo)`."""
+    if not callable(getattr(cls, "_live_refresh", None)):
+        raise TypeError(f"{cls.__name__} needs a _live_refresh(change, memo) method")
+    _refreshed[cls.get_full_name()] = cls
+    return cls
+
+
+def pushed_class(full_name: str) -> type[rx.State] | None:
+    return _pushed.get(full_name)
+
+
+def refreshed_class(full_name: str) -> type[rx.State] | None:
+    return _refreshed.get(full_name)
+
+
+def watch(state: rx.State, key: str, context: str = "") -> None:
+    """Register this browser's state as a viewer of a watch key (context: what it shows of it)."""
+    token = state.router.session.client_token
+    if token:
+        session = auth.session_key(getattr(state, "session_token", ""))
+        get_registry().add(key, Viewer(token, type(state).get_full_name(), session, context))
+
+
+def take_stale(state: rx.State) -> bool:
+    """Whether a live push left this tab's stored state behind what its screen shows (clears it)."""
+    token = state.router.session.client_token
+    return bool(token) and get_registry().take_stale(token)
