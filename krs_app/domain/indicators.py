@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class VariableKind(StrEnum):
@@ -64,6 +65,12 @@ class IndicatorSpec:
     direction: Direction = Direction.HIGHER_IS_BETTER
     kind: IndicatorKind = IndicatorKind.PERCENT
     variables: tuple[VariableSpec, ...] = field(default_factory=tuple)
+
+    @cached_property
+    def derived(self) -> dict:
+        """What the rules prepare once per spec (the compiled scorer per round length, in
+        domain.scoring); kept on the instance, not a field, so equality and hashing ignore it."""
+        return {}
 
     def variable(self, key: str) -> VariableSpec:
         for variable in self.variables:

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from krs_app.db.engine import session_scope
 from krs_app.db.models import Bureau, District, User, UserSession
 from krs_app.domain.roles import Role
-from krs_app.services import audit
+from krs_app.services import audit, session_cache
 from krs_app.services.clock import utcnow
 from krs_app.services.errors import NotAllowed, ServiceError
 from krs_app.services.passwords import verify_password
@@ -130,14 +130,20 @@ def login(username: str, password: str) -> tuple[str, CurrentUser]:
 def user_for_token(token: str | None) -> CurrentUser | None:
     """The user behind a session token, or None if it is unknown, ended, idle too long or inactive.
 
-    A valid use extends the idle period.
+    A valid use extends the idle period. The database's answer is kept for a few seconds
+    (services.session_cache): logout and session_cache.forget_user end it at once.
     """
     if not token or len(token) > 200:
         return None
+    key = _token_hash(token)
+    cached = session_cache.get(key)
+    if cached is not None:
+        return cached
+    asked_at = session_cache.generation()
     now = utcnow()
     idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
     with session_scope() as session:
-        user_session = session.exec(select(UserSession).where(UserSession.token_hash == _token_hash(token))).first()
+        user_session = session.exec(select(UserSession).where(UserSession.token_hash == key)).first()
         if user_session is None or user_session.ended_at is not None:
             return None
         if now - user_session.last_seen_at > idle_limit:
@@ -150,7 +156,10 @@ def user_for_token(token: str | None) -> CurrentUser | None:
         if now - user_session.last_seen_at > timedelta(minutes=1):
             user_session.last_seen_at = now
             session.add(user_session)
-        return _current_user(session, user)
+        current = _current_user(session, user)
+        valid_until = user_session.last_seen_at + idle_limit
+    session_cache.put(key, current.id, current, valid_until, asked_at)  # after the commit
+    return current
 
 
 def session_key(token: str | None) -> str:
@@ -199,3 +208,4 @@ def logout(token: str | None) -> None:
             audit.record(
                 session, user_id=user_session.user_id, action="logout", entity="user", entity_id=user_session.user_id
             )
+    session_cache.forget_session(_token_hash(token))  # after the commit, in every process
