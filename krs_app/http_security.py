@@ -11,6 +11,8 @@ port), so its headers reach pages, static files and API answers alike:
   callback with eval(); no 'unsafe-inline' for scripts. Styles need 'unsafe-inline' (Emotion
   and Radix write <style> tags and style attributes at run time). connect-src names the
   websocket (ws:// or wss://) of the own origin. frame-ancestors 'none'.
+- A 304 Not Modified (a browser revalidating a cached page) carries no policy: the browser
+  merges a 304's headers into the cached page's, and the cached one holds that page's hashes.
 - X-Frame-Options DENY, X-Content-Type-Options nosniff, Referrer-Policy same-origin.
 - A request body limit on every route: the evidence upload KRS_UPLOAD_MAX_MB + a margin, the
   central import its own limit + a margin, everything else BODY_LIMIT_BYTES; checked on the
@@ -109,11 +111,12 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-def _with_security_headers(headers: list, script_hashes: list[str]) -> list:
+def _with_security_headers(headers: list, script_hashes: list[str], *, policy: bool = True) -> list:
     kept = [(k, v) for k, v in headers if k.lower() not in _REPLACED]
+    csp = [(b"content-security-policy", content_security_policy(script_hashes).encode())] if policy else []
     return [
         *kept,
-        (b"content-security-policy", content_security_policy(script_hashes).encode()),
+        *csp,
         (b"x-frame-options", b"DENY"),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"same-origin"),
@@ -178,7 +181,10 @@ def secure_headers(app):
                     held_start = {**message, "headers": headers}  # hashes need the whole page
                     return
                 started = True
-                await send({**message, "headers": _with_security_headers(headers, [])})
+                # A 304 has no page to hash; the browser merges its headers into the cached
+                # page's, so a policy here (with no hashes) would block that page's inline scripts.
+                fresh = message.get("status") != 304
+                await send({**message, "headers": _with_security_headers(headers, [], policy=fresh)})
                 return
             if message["type"] == "http.response.body" and held_start is not None:
                 held_body.append(message.get("body", b""))

@@ -107,11 +107,18 @@ class PanelState(SessionState):
     @rx.event
     def load_for(self, indicator_id: int, district_id: int, round_id: str):
         """Show one result's files and thread inside another window (the bureau's detail view)."""
+        if not self._load_result(indicator_id, district_id, round_id):
+            return self._away()
+        return None
+
+    def _load_result(self, indicator_id, district_id, round_id) -> bool:
+        """load_for's work, for a host state opening its window in the same event (get_state):
+        the thread, the files and round_open reach the page with the window, not after it."""
         user = self._target(indicator_id, district_id, self.title, round_id)
         if user is None:
-            return self._away()
+            return False
         self._show_files_and_messages(user)
-        return None
+        return True
 
     def _show_files_and_messages(self, user) -> None:
         self.evidence_message = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 from pathlib import Path
@@ -405,3 +406,26 @@ def test_the_upload_route_takes_its_own_larger_limit_and_nothing_beyond(secured,
     assert refused.status_code == 413
     assert evidence_count() == before
     assert not any(p.suffix == ".part" for p in files_under_evidence_dir())
+
+
+def test_a_revalidated_page_keeps_the_policy_that_allows_its_inline_scripts(tmp_path):
+    """A browser's second visit revalidates the cached page (If-None-Match → 304) and merges the
+    304's headers into the cached ones: a policy on the 304 would replace the page's hashes and
+    block its inline scripts (the login page then never wakes up)."""
+    from reflex.utils.precompressed_staticfiles import PrecompressedStaticFiles
+
+    from krs_app.http_security import inline_script_hashes, secure_headers
+
+    page = b"<html><body><script>window.__krs = 1;</script></body></html>"
+    (tmp_path / "login.html").write_bytes(page)
+    (tmp_path / "login.html.gz").write_bytes(gzip.compress(page))
+    static = PrecompressedStaticFiles(directory=tmp_path, html=True, encodings=["gzip"])
+    client = TestClient(secure_headers(static))  # no lifespan: StaticFiles answers http only
+    first = client.get("/login.html")
+    assert first.status_code == 200
+    (digest,) = inline_script_hashes(page)
+    assert f"'sha256-{digest}'" in first.headers["content-security-policy"]
+    again = client.get("/login.html", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert "content-security-policy" not in again.headers  # the cached page's policy stays
+    assert again.headers["x-frame-options"] == "DENY"
