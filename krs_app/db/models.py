@@ -35,6 +35,7 @@ class Bureau(SQLModel, table=True):
     code: str = Field(unique=True, index=True)
     name: str  # สำนักการคลังและสินทรัพย์
     short_name: str  # สคส.
+    active: bool = True  # a deactivated bureau keeps its history; its accounts are deactivated
 
 
 class District(SQLModel, table=True):
@@ -45,6 +46,7 @@ class District(SQLModel, table=True):
     short_name: str  # สพม. เขต 7
     level: str  # primary | secondary
     province: str
+    active: bool = True  # a deactivated district keeps its history; its accounts are deactivated
 
 
 class User(SQLModel, table=True):
@@ -60,6 +62,9 @@ class User(SQLModel, table=True):
     locked_until: NaiveDatetime | None = None
     active: bool = True
     created_at: NaiveDatetime
+    must_change_password: bool = False  # set by a reset (one-time password): change it at the next login
+    last_login_at: NaiveDatetime | None = None
+    password_changed_at: NaiveDatetime | None = None
 
 
 class UserSession(SQLModel, table=True):
@@ -73,9 +78,13 @@ class UserSession(SQLModel, table=True):
 
 
 class Indicator(SQLModel, table=True):
+    """One indicator of one fiscal year's catalogue: a code means one indicator within its year."""
+
     __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("fiscal_year_id", "code", name="uq_indicator_year_code"),)
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(unique=True, index=True)  # 11.2
+    fiscal_year_id: int = Field(foreign_key="fiscal_year.id", index=True)
+    code: str = Field(index=True)  # 11.2
     name: str
     bureau_id: int = Field(foreign_key="bureau.id", index=True)
     weight: float
@@ -88,6 +97,7 @@ class Indicator(SQLModel, table=True):
     direction: str = "higher"  # higher | lower is better
     kind: str = "percent"  # percent | level | value
     sort_key: str = ""  # zero-padded code for ordering
+    active: bool = True  # False: deactivated for its year (kept because values refer to it)
 
 
 class Variable(SQLModel, table=True):
@@ -191,3 +201,17 @@ class AuditLog(SQLModel, table=True):
     indicator_id: int | None = None
     before: str | None = Field(default=None, sa_column=Column(Text))  # JSON
     after: str | None = Field(default=None, sa_column=Column(Text))  # JSON
+    # Tamper evidence (krs_app.db.audit_chain seals these at commit): the row's place in the
+    # chain, the previous row's hash, and the hash over this row's content and prev_hash.
+    seq: int | None = Field(default=None, unique=True, index=True)
+    prev_hash: str | None = None
+    row_hash: str | None = None
+
+
+class AuditChainHead(SQLModel, table=True):
+    """One row (id 1): the last sealed audit row's seq and hash. Writers lock it to extend the chain."""
+
+    __tablename__ = "audit_chain_head"
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = 0
+    row_hash: str

@@ -13,9 +13,9 @@ from sqlmodel import select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import District, Result, Value, Variable
+from krs_app.domain.cell_safety import safe_cell
 from krs_app.domain.certification import central_edit_window
 from krs_app.domain.districts import LEVEL_LABELS
-from krs_app.domain.export_cells import neutralise_formula
 from krs_app.domain.indicators import VariableSource, VariableSpec
 from krs_app.domain.numbers import format_number
 from krs_app.domain.status import STATUS_LABELS, Status
@@ -74,7 +74,7 @@ def central_grid(user: CurrentUser, indicator_id: int, round_id: int | None = No
     with session_scope() as session:
         indicator = require_bureau_of(session, user, indicator_id)
         round_ = get_round(session, None) if round_id is None else require_round(session, round_id)
-        entry = load_entry(session, indicator.id)
+        entry = load_entry(session, indicator.id, round_)
         columns = central_columns(entry, round_.months)
         ids = [entry.variable_ids[v.key] for v in columns]
         stored: dict[tuple[int, int], float] = {}
@@ -138,7 +138,7 @@ def set_central_value(
         if session.get(District, district_id) is None:
             raise NotFound("ไม่พบ สพท. ที่ระบุ")
         round_ = require_round(session, round_id)
-        entry = load_entry(session, indicator.id)
+        entry = load_entry(session, indicator.id, round_)
         spec = entry.variables_by_id[variable_id]
         if spec.source != VariableSource.CENTRAL:
             raise NotAllowed("ตัวแปรนี้ สพท. เป็นผู้กรอก ไม่ใช่ข้อมูลส่วนกลาง")
@@ -185,5 +185,5 @@ def template_csv(user: CurrentUser, indicator_id: int, round_id: int | None = No
     writer = csv.writer(out)
     writer.writerow(["district_code", "ชื่อ สพท.", *[c.key for c in grid.columns]])
     for row in grid.rows:
-        writer.writerow([neutralise_formula(row.district_code), neutralise_formula(row.district_name), *row.cells])
+        writer.writerow([safe_cell(row.district_code), safe_cell(row.district_name), *row.cells])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -19,3 +19,13 @@ class NotAllowed(ServiceError):
 class NotFound(ServiceError):
     def __init__(self, message: str = "ไม่พบข้อมูลที่ต้องการ"):
         super().__init__(message)
+
+
+class FieldError(ServiceError):
+    """Bad input in one field of a form: `field` names it (the element id of the field at fault, e.g.
+    "indicator-formula", "variable-key-2", "round-district-deadline", "username"), so the page
+    shows the Thai message at that field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field

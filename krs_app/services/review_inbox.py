@@ -295,7 +295,7 @@ def review_rows(
     with session_scope() as session:
         indicator = require_bureau_of(session, user, indicator_id)
         round_ = get_round(session, round_id) if round_id is None else require_round(session, round_id)
-        entry = load_entry(session, indicator.id)
+        entry = load_entry(session, indicator.id, round_)
         columns = _required_columns(entry, round_.months)
         data = _load_inbox(session, indicator.id, round_.id, entry, [vid for _, vid in columns])
         period = review_period(reviewer_actor(user), now, round_.closed, round_.certification_deadline)

@@ -19,13 +19,13 @@ from sqlmodel import select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import Bureau, District, Result
+from krs_app.domain.cell_safety import safe_cell
 from krs_app.domain.certification import OVERDUE_AFTER_DAYS, OVERDUE_RULE_TEXT, is_overdue
-from krs_app.domain.export_cells import neutralise_formula
 from krs_app.domain.status import Status
 from krs_app.domain.thai_dates import countdown, thai_date
 from krs_app.services.access import require_round
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import get_round, load_catalogue
+from krs_app.services.catalogue import get_round, round_catalogue
 from krs_app.services.clock import deadline_text, to_bangkok, utcnow
 from krs_app.services.errors import NotAllowed
 
@@ -107,7 +107,7 @@ def certification_tracking(user: CurrentUser, round_id: int | None = None) -> Tr
     now = utcnow()
     with session_scope() as session:
         round_ = get_round(session, None) if round_id is None else require_round(session, round_id)
-        entries = [e for e in load_catalogue(session) if e.spec.is_assessed_in(round_.months)]
+        entries = [e for e in round_catalogue(session, round_) if e.spec.is_assessed_in(round_.months)]
         district_count = session.exec(select(func.count(District.id))).one()
         names = {d.id: d.short_name for d in session.exec(select(District))}
         bureaus = {b.id: b for b in session.exec(select(Bureau))}
@@ -211,7 +211,7 @@ def tracking_csv(user: CurrentUser, round_id: int | None = None) -> bytes:
     writer.writerow([tracking.overdue_rule])
     writer.writerow(HEADERS)
     for row in _table(tracking):
-        writer.writerow([neutralise_formula(cell) for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -233,7 +233,7 @@ def tracking_xlsx(user: CurrentUser, round_id: int | None = None) -> bytes:
         cell.fill = PatternFill("solid", fgColor="DDE7F5")
     late_fill = PatternFill("solid", fgColor="FDE2E1")
     for row in _table(tracking):
-        sheet.append([neutralise_formula(cell) for cell in row])
+        sheet.append([safe_cell(cell) for cell in row])
         if isinstance(row[4], int) and row[4] > 0:
             sheet.cell(row=sheet.max_row, column=5).fill = late_fill
         if row[1] == "รวม":

@@ -107,7 +107,9 @@ class ReviewState(SessionState):
         return self._user_with_role(Role.BUREAU)
 
     def _reload(self, user) -> None:
-        self.indicator_options = lookups.bureau_indicator_options(user)
+        self.indicator_options = lookups.bureau_indicator_options(
+            user, int(self.round_id) if self.round_id.isdigit() else None
+        )
         ids = [option.id for option in self.indicator_options]
         if self.indicator_id not in ids and ids:
             self.indicator_id = ids[0]

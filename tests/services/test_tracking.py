@@ -109,8 +109,8 @@ def test_the_xlsx_export(krs_db):
 
 
 def test_formula_like_text_is_written_as_text():
-    from krs_app.domain.export_cells import neutralise_formula
+    from krs_app.domain.cell_safety import safe_cell
 
-    assert neutralise_formula("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert neutralise_formula("สพม. เขต 7") == "สพม. เขต 7"
-    assert neutralise_formula(5) == 5
+    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert safe_cell("สพม. เขต 7") == "สพม. เขต 7"
+    assert safe_cell(5) == 5
