@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import EvidenceFile, Message
+from krs_app.db.models import EvidenceFile, Message, Round
 from krs_app.services import evidence, threads
 from krs_app.services.errors import NotAllowed, ServiceError
 from tests.services import helpers
@@ -148,6 +148,8 @@ def test_new_messages_follow_the_manuals_thread_in_order(krs_db):
     district, finance = login_as("spm07"), login_as("finance")
     manual_round = fy2562_round_id()
     ind = helpers.indicator_id("11.3", manual_round)
+    with session_scope() as session:  # the seeded 2562 round is closed, and closed rounds take no writes
+        session.get(Round, manual_round).closed = False
     bodies = ["หนึ่ง", "สอง", "สาม", "สี่"]
     for index, body in enumerate(bodies):
         threads.post_message(district if index % 2 == 0 else finance, district.district_id, ind, manual_round, body)
