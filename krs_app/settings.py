@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,6 +12,27 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_ALLOWED_EXTENSIONS = "pdf,png,jpg,jpeg,gif,webp,doc,docx,xls,xlsx,ppt,pptx,odt,ods,csv,txt,zip"
+
+
+def _origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL, lower-cased, without path or trailing slash."""
+    match = re.match(r"^\s*(https?)://([^/?#\s]+)", url, re.I)
+    return f"{match.group(1).lower()}://{match.group(2).lower()}" if match else ""
+
+
+def own_origins() -> list[str]:
+    """The origins browsers load KRS from: KRS_API_URL and KRS_DEPLOY_URL (default http://localhost:$KRS_PORT).
+
+    CORS (pages, /api/*, the websocket) allows only these; read from the environment only,
+    so rxconfig.py can use it before anything else is set up.
+    """
+    default = f"http://localhost:{os.environ.get('KRS_PORT', '3000')}"
+    origins = []
+    for name in ("KRS_API_URL", "KRS_DEPLOY_URL"):
+        origin = _origin_of(os.environ.get(name) or default)
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -32,6 +54,9 @@ class Settings:
     login_max_failures: int
     login_lock_minutes: int
     redis_url: str
+    login_attempts_per_minute: int = 30  # per client address (services.login_gate)
+    login_workers: int = 2  # threads checking passwords
+    login_queue: int = 8  # attempts waiting for one; more are refused ("ลองใหม่อีกครั้ง")
 
     @property
     def evidence_dir(self) -> Path:
@@ -74,6 +99,9 @@ def get_settings() -> Settings:
         login_max_failures=int(os.environ.get("KRS_LOGIN_MAX_FAILURES", "5")),
         login_lock_minutes=int(os.environ.get("KRS_LOGIN_LOCK_MINUTES", "15")),
         redis_url=os.environ.get("REFLEX_REDIS_URL", ""),
+        login_attempts_per_minute=int(os.environ.get("KRS_LOGIN_ATTEMPTS_PER_MINUTE", "30")),
+        login_workers=int(os.environ.get("KRS_LOGIN_WORKERS", "2")),
+        login_queue=int(os.environ.get("KRS_LOGIN_QUEUE", "8")),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import styles
+from krs_app.components.request_field import request_field
 from krs_app.services.threads import MessageRow
 from krs_app.state.panel import PanelState
 
@@ -42,7 +43,19 @@ def comment_list() -> rx.Component:
     )
 
 
+CLOSED_TEXT = "รอบการรายงานนี้ปิดแล้ว ส่งความคิดเห็นไม่ได้"
+
+
 def comment_form() -> rx.Component:
+    """The box to send a message; in a closed round only a note that the round is closed."""
+    return rx.cond(
+        PanelState.round_open,
+        _open_comment_form(),
+        rx.text(CLOSED_TEXT, size="2", color="#6b7280", id="comment-closed"),
+    )
+
+
+def _open_comment_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.text("ความคิดเห็น", size="2", weight="medium"),
@@ -51,7 +64,8 @@ def comment_form() -> rx.Component:
                 PanelState.comment_error,
                 rx.text(PanelState.comment_error, color=styles.TEXT_ERROR, size="1", id="comment-error", role="alert"),
             ),
-            rx.button("ส่งความคิดเห็น", id="comment-send", type="submit"),
+            request_field(PanelState.request_id),
+            rx.button("ส่งความคิดเห็น", id="comment-send", type="submit", loading=PanelState.comment_busy),
             width="100%",
             spacing="2",
         ),

@@ -140,3 +140,19 @@ def district_note(status: Status, complete: bool, computable: bool, not_applicab
     if complete and not computable and status != Status.CERTIFIED:
         return UNCOMPUTABLE_HELP_FOR_DISTRICT
     return ""
+
+
+RESUBMIT_ONLY_REFUSED = "ส่งผลให้พิจารณาอีกครั้งได้เฉพาะผลที่ไม่รับรอง"
+
+
+def may_resubmit(window: EditWindow, status: Status, complete: bool) -> EditWindow:
+    """ส่งผลให้พิจารณาอีกครั้ง: a refused result whose district may still correct it (its edit
+    window: within the correction deadline, round open) goes back to awaiting certification,
+    when its values are complete (a correction by file or message only)."""
+    if status != Status.NOT_CERTIFIED:
+        return EditWindow(False, RESUBMIT_ONLY_REFUSED)
+    if not window.allowed:
+        return window
+    if not complete:
+        return EditWindow(False, "กรุณากรอกข้อมูลให้ครบก่อนส่งผลให้พิจารณาอีกครั้ง")
+    return EditWindow(True)

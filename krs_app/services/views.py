@@ -71,6 +71,7 @@ class IndicatorRow:
     variables: list[VariableRow] = field(default_factory=list)
     not_applicable: bool = False  # ไม่ประเมินตัวชี้วัดนี้: left out of the overall score
     note: str = ""  # why a result is out of the ordinary (not applicable; 0/0), Thai
+    missing_text: str = ""  # "ยังไม่ได้กรอก: a" when some required values are still empty
 
 
 # ------------------------------------------------------------------ the central-data page (ข้อมูลส่วนกลาง)

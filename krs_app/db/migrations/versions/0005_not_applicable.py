@@ -1,15 +1,15 @@
 """not applicable (ไม่ประเมินตัวชี้วัดนี้): a flag on a result, with its reason, who and when
 
-Revision ID: 0004_not_applicable
-Revises: 0003_accounts_audit
+Revision ID: 0005_not_applicable
+Revises: 0004_submission
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0004_not_applicable"
-down_revision = "0003_accounts_audit"
+revision = "0005_not_applicable"
+down_revision = "0004_submission"
 branch_labels = None
 depends_on = None
 
