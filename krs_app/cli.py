@@ -1,4 +1,4 @@
-"""The `krs` command: run, migrate, seed, create-admin."""
+"""The `krs` command: run, migrate, seed, create-admin, audit verify."""
 
 from __future__ import annotations
 
@@ -62,6 +62,25 @@ def cmd_create_admin(args) -> int:
     return 0
 
 
+def cmd_audit_verify(_args) -> int:
+    """Walk the audit log's hash chain: how many rows were checked, the first broken link (exit 1)."""
+    from krs_app.services.audit_log import verify_chain
+
+    check = verify_chain()
+    if check.ok:
+        print(
+            f"ตรวจบันทึกการใช้งานแล้ว {check.checked} แถว: ห่วงโซ่ครบถ้วน ไม่พบการแก้ไข (audit chain OK, {check.checked} rows)"
+        )
+        return 0
+    broken = check.broken
+    where = f"แถว id {broken.row_id} (ลำดับ {broken.seq})" if broken.row_id is not None else "หัวห่วงโซ่"
+    print(
+        f"ตรวจแล้ว {check.checked} แถว: ห่วงโซ่ขาดที่{where}: {broken.reason} "
+        f"(audit chain BROKEN at row id {broken.row_id}, seq {broken.seq})"
+    )
+    return 1
+
+
 def cmd_run(args) -> int:
     """Migrate, load the demo data when asked and the database is empty, then serve in production mode."""
     if args.demo:
@@ -99,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--name", default="ผู้ดูแลระบบ กพร.")
     admin.add_argument("--password", default=None)
     admin.set_defaults(func=cmd_create_admin)
+
+    audit = commands.add_parser("audit", help="the audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser("verify", help="check the audit log's hash chain (exit 1 at a broken link)")
+    verify.set_defaults(func=cmd_audit_verify)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -43,6 +43,7 @@ def header() -> rx.Component:
         rx.hstack(
             rx.icon("user", color="white", size=16),
             rx.text(SessionState.user_display_name, color="white", size="2"),
+            _nav_link("เปลี่ยนรหัสผ่าน", routes.PASSWORD, "nav-password"),
             rx.button(
                 rx.icon("log-out", size=14),
                 "ออกจากระบบ",

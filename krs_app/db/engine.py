@@ -50,6 +50,10 @@ def _forget_engine_after_fork() -> None:
 os.register_at_fork(after_in_child=_forget_engine_after_fork)
 
 
+# Every session seals the audit rows it wrote into the hash chain at commit.
+from krs_app.db import audit_chain  # noqa: E402, F401
+
+
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error."""

@@ -35,6 +35,7 @@ class Bureau(SQLModel, table=True):
     code: str = Field(unique=True, index=True)
     name: str  # สำนักการคลังและสินทรัพย์
     short_name: str  # สคส.
+    active: bool = True  # a deactivated bureau keeps its history; its accounts are deactivated
 
 
 class District(SQLModel, table=True):
@@ -45,6 +46,7 @@ class District(SQLModel, table=True):
     short_name: str  # สพม. เขต 7
     level: str  # primary | secondary
     province: str
+    active: bool = True  # a deactivated district keeps its history; its accounts are deactivated
 
 
 class User(SQLModel, table=True):
@@ -60,6 +62,9 @@ class User(SQLModel, table=True):
     locked_until: NaiveDatetime | None = None
     active: bool = True
     created_at: NaiveDatetime
+    must_change_password: bool = False  # set by a reset (one-time password): change it at the next login
+    last_login_at: NaiveDatetime | None = None
+    password_changed_at: NaiveDatetime | None = None
 
 
 class UserSession(SQLModel, table=True):
@@ -196,3 +201,17 @@ class AuditLog(SQLModel, table=True):
     indicator_id: int | None = None
     before: str | None = Field(default=None, sa_column=Column(Text))  # JSON
     after: str | None = Field(default=None, sa_column=Column(Text))  # JSON
+    # Tamper evidence (krs_app.db.audit_chain seals these at commit): the row's place in the
+    # chain, the previous row's hash, and the hash over this row's content and prev_hash.
+    seq: int | None = Field(default=None, unique=True, index=True)
+    prev_hash: str | None = None
+    row_hash: str | None = None
+
+
+class AuditChainHead(SQLModel, table=True):
+    """One row (id 1): the last sealed audit row's seq and hash. Writers lock it to extend the chain."""
+
+    __tablename__ = "audit_chain_head"
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = 0
+    row_hash: str

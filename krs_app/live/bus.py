@@ -50,3 +50,45 @@ def announce(change: Change) -> None:
             listener(change)
         except Exception:
             logger.exception("change listener failed for %s", change)
+
+
+# ---------------------------------------------------------------- sessions ended
+
+
+@dataclass(frozen=True)
+class SessionsEnded:
+    """A user's login sessions were ended by the server (password changed or reset, account
+    deactivated): every open tab of these sessions must be logged out at once.
+
+    session_keys are services.auth.session_key values (the stored token hashes), the same the
+    viewer registry keeps per tab (Viewer.session). Announced after commit by
+    services.accounts. The tab side (find the tabs of these sessions on every process, reset
+    their office data and send them to /login) subscribes with subscribe_sessions_ended; with
+    several processes it relays the notice over Redis like Change (dataclasses.asdict)."""
+
+    user_id: int
+    session_keys: tuple[str, ...]
+    reason: str = ""  # password_changed | password_reset | deactivated
+
+
+SessionsListener = Callable[[SessionsEnded], None]
+_sessions_listeners: list[SessionsListener] = []
+
+
+def subscribe_sessions_ended(listener: SessionsListener) -> None:
+    if listener not in _sessions_listeners:
+        _sessions_listeners.append(listener)
+
+
+def unsubscribe_sessions_ended(listener: SessionsListener) -> None:
+    if listener in _sessions_listeners:
+        _sessions_listeners.remove(listener)
+
+
+def announce_sessions_ended(notice: SessionsEnded) -> None:
+    """Tell every listener; a failing listener never undoes the committed change."""
+    for listener in _sessions_listeners:
+        try:
+            listener(notice)
+        except Exception:
+            logger.exception("sessions-ended listener failed for user %s", notice.user_id)

@@ -356,10 +356,12 @@ def _manual_thread(session, rounds, districts, bureaus, bureau_user, district_us
 
 def create_admin(username: str, password: str, display_name: str) -> None:
     """The first real KPI-office account outside demo mode."""
+    from krs_app.domain.password_policy import password_problem
     from krs_app.services.errors import ServiceError
 
-    if len(password) < 10:
-        raise ServiceError("รหัสผ่านต้องยาวอย่างน้อย 10 ตัวอักษร")
+    problem = password_problem(password, username)
+    if problem:
+        raise ServiceError(problem)
     with session_scope() as session:
         if session.exec(select(User).where(User.username == username.lower())).first():
             raise ServiceError("มีชื่อผู้ใช้นี้แล้ว")

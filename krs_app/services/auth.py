@@ -41,6 +41,7 @@ class CurrentUser:
     district_id: int | None
     bureau_id: int | None
     office_name: str
+    must_change_password: bool = False  # a one-time password: only /password until it is changed
 
     @property
     def is_district(self) -> bool:
@@ -79,6 +80,7 @@ def _current_user(session: Session, user: User) -> CurrentUser:
         district_id=user.district_id,
         bureau_id=user.bureau_id,
         office_name=office,
+        must_change_password=user.must_change_password,
     )
 
 
@@ -120,6 +122,7 @@ def login(username: str, password: str) -> tuple[str, CurrentUser]:
             raise ServiceError(WRONG_CREDENTIALS)
         user.failed_logins = 0
         user.locked_until = None
+        user.last_login_at = now
         session.add(user)
         token = secrets.token_urlsafe(32)
         session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now))

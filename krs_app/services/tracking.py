@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import Bureau, District, Result
+from krs_app.domain.cell_safety import safe_cell
 from krs_app.domain.certification import OVERDUE_AFTER_DAYS, OVERDUE_RULE_TEXT, is_overdue
 from krs_app.domain.status import Status
 from krs_app.domain.thai_dates import countdown, thai_date
@@ -197,13 +198,6 @@ def _table(tracking: Tracking) -> list[list[object]]:
     return rows
 
 
-def _safe(cell: object) -> object:
-    """Text that a spreadsheet would run as a formula is written as text."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell
-
-
 def _title(tracking: Tracking) -> str:
     return f"ติดตามการรับรองผล {tracking.round_label} (สิ้นสุดการรับรองผล {tracking.certification_deadline_text})"
 
@@ -217,7 +211,7 @@ def tracking_csv(user: CurrentUser, round_id: int | None = None) -> bytes:
     writer.writerow([tracking.overdue_rule])
     writer.writerow(HEADERS)
     for row in _table(tracking):
-        writer.writerow([_safe(cell) for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -239,7 +233,7 @@ def tracking_xlsx(user: CurrentUser, round_id: int | None = None) -> bytes:
         cell.fill = PatternFill("solid", fgColor="DDE7F5")
     late_fill = PatternFill("solid", fgColor="FDE2E1")
     for row in _table(tracking):
-        sheet.append([_safe(cell) for cell in row])
+        sheet.append([safe_cell(cell) for cell in row])
         if isinstance(row[4], int) and row[4] > 0:
             sheet.cell(row=sheet.max_row, column=5).fill = late_fill
         if row[1] == "รวม":

@@ -22,9 +22,8 @@ class LoginState(SessionState):
     def load(self):
         self.error = ""
         self.demo_accounts = login_demo_accounts()
-        user = self._user()
-        if user is not None:
-            return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))
+        if self._session_user() is not None:
+            return self._away()
         return None
 
     @rx.event
@@ -58,4 +57,6 @@ class LoginState(SessionState):
         self.password = ""
         self.session_token = token
         self._show_user(user)
+        if user.must_change_password:  # a one-time password: changed before anything else
+            return rx.redirect(routes.PASSWORD)
         return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))

@@ -25,9 +25,16 @@ class SessionState(rx.State):
     user_office_name: str = ""
     user_role: str = ""
 
-    def _user(self) -> CurrentUser | None:
+    def _session_user(self) -> CurrentUser | None:
+        """The user behind this tab's session, also one who must first change a one-time password."""
         acting_client.set(self.router.session.client_token)
         return auth.user_for_token(self.session_token)
+
+    def _user(self) -> CurrentUser | None:
+        """The logged-in user; None when there is none, or while they must change a one-time
+        password (every page but /password then sends them there: see _away)."""
+        user = self._session_user()
+        return None if user is None or user.must_change_password else user
 
     def _show_user(self, user: CurrentUser | None) -> None:
         self.user_display_name = user.display_name if user else ""
@@ -43,19 +50,18 @@ class SessionState(rx.State):
         return user
 
     def _away(self):
-        """Where to send a browser that may not see this page: login, or its own home."""
-        user = self._user()
+        """Where to send a browser that may not see this page: login, /password, or its own home."""
+        user = self._session_user()
         if user is None:
             return rx.redirect(routes.LOGIN)
+        if user.must_change_password:
+            return rx.redirect(routes.PASSWORD)
         return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))
 
     @rx.event
     def go_home(self):
         """The index page: each role to its home, anyone else to the login page."""
-        user = self._user()
-        if user is None:
-            return rx.redirect(routes.LOGIN)
-        return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))
+        return self._away()
 
     @rx.event
     def logout(self):

@@ -109,6 +109,8 @@ def test_the_xlsx_export(krs_db):
 
 
 def test_formula_like_text_is_written_as_text():
-    assert tracking._safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert tracking._safe("สพม. เขต 7") == "สพม. เขต 7"
-    assert tracking._safe(5) == 5
+    from krs_app.domain.cell_safety import safe_cell
+
+    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert safe_cell("สพม. เขต 7") == "สพม. เขต 7"
+    assert safe_cell(5) == 5
