@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from krs_app.domain.audit_chain import GENESIS_HASH, HASHED_FIELDS, seal
 
 revision = "0003_accounts_audit"
-down_revision = "0001_initial"
+down_revision = "0002_catalogue_per_year"
 branch_labels = None
 depends_on = None
 
