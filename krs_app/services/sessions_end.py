@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from krs_app.db.models import UserSession
 from krs_app.live.bus import SessionsEnded, announce_sessions_ended
+from krs_app.services import session_cache
 from krs_app.services.clock import utcnow
 
 
@@ -24,6 +25,9 @@ def end_sessions(session: Session, user_id: int, keep_key: str = "") -> tuple[st
 
 
 def announce_ended(user_id: int, keys: tuple[str, ...], reason: str) -> None:
-    """After commit: tell the live layer these sessions ended (their tabs log out)."""
+    """After commit: every process forgets what it remembered of this user's sessions (its
+    password, flags and sessions changed: services.session_cache), and the live layer is told
+    which sessions ended (their tabs log out)."""
+    session_cache.forget_user(user_id)
     if keys:
         announce_sessions_ended(SessionsEnded(user_id=user_id, session_keys=keys, reason=reason))

@@ -97,6 +97,7 @@ def test_bad_account_fields_are_refused_at_the_field(krs_db, username, role, off
 def test_reset_ends_every_session_and_the_old_password_stops_working(krs_db, ended):
     kpi = login_as("kpi")
     token, _ = auth.login("finance", DEMO_PASSWORD)
+    assert auth.user_for_token(token) is not None  # remembered by this process's session cache
     reset = accounts.reset_password(kpi, "finance")
     assert auth.user_for_token(token) is None
     assert ended and ended[-1].user_id == _stored("finance").id and auth.session_key(token) in ended[-1].session_keys
@@ -114,6 +115,7 @@ def test_reset_ends_every_session_and_the_old_password_stops_working(krs_db, end
 def test_changing_ones_password_ends_the_other_sessions_only(krs_db, ended):
     mine, _ = auth.login("spm07", DEMO_PASSWORD)
     other, _ = auth.login("spm07", DEMO_PASSWORD)
+    assert auth.user_for_token(other) is not None  # remembered by this process's session cache
     own_password.change_own_password(mine, DEMO_PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
     assert auth.user_for_token(mine) is not None
     assert auth.user_for_token(other) is None
