@@ -99,7 +99,7 @@ def indicator_list() -> rx.Component:
                 ),
                 rx.table.body(rx.foreach(S.rows, _row)),
                 size="1",
-                id="admin-indicator-list",
+                id="admin-catalogue",
             ),
             overflow_x="auto",
             width="100%",

@@ -16,7 +16,7 @@ def _error_at(element_id: str) -> rx.Component:
 
 
 def _input(label: str, name: str, **props) -> rx.Component:
-    element = "office-" + name.replace("_", "-")
+    element = "office-form-" + name.replace("_", "-")
     return labelled(
         label, text_input(element, S.form[name], lambda v: S.set_form(name, v), **props), _error_at(element)
     )
@@ -37,8 +37,8 @@ def _form() -> rx.Component:
                         rx.flex(
                             labelled(
                                 "ระดับ",
-                                select("office-level", S.form["level"], lambda v: S.set_form("level", v), LEVELS),
-                                _error_at("office-level"),
+                                select("office-form-level", S.form["level"], lambda v: S.set_form("level", v), LEVELS),
+                                _error_at("office-form-level"),
                             ),
                             _input("จังหวัด", "province"),
                             gap="3",

@@ -95,7 +95,7 @@ class AdminOfficesState(AdminState):
         except ServiceError as error:
             self.error = error_message(error)
             field = error.field if isinstance(error, FieldError) else ""
-            self.error_field = f"office-{field.replace('_', '-')}" if field in FORM_FIELDS else "office-save"
+            self.error_field = f"office-form-{field.replace('_', '-')}" if field in FORM_FIELDS else "office-save"
             return
         self.form_kind = ""
         self._say(f"บันทึกหน่วยงาน {f['code'] or self.editing_code} แล้ว")
