@@ -25,6 +25,7 @@ from krs_app.api_common import (
     refuse,
     request_user,
 )
+from krs_app.api_report import routes as report_routes
 from krs_app.services import evidence as evidence_service
 from krs_app.services import tracking as tracking_service
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
@@ -120,5 +121,6 @@ api = Starlette(
         Route(routes.EVIDENCE_DOWNLOAD, download_evidence, methods=["GET"]),
         Route(routes.TRACKING_DOWNLOAD, tracking_download, methods=["GET"]),
         *central_routes,
+        *report_routes,
     ]
 )

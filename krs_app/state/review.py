@@ -86,6 +86,7 @@ class ReviewState(SessionState):
     status_filter: str = ""
     level_filter: str = ""
     new_only: bool = False
+    outliers_only: bool = False
     search: str = ""
     sort: str = "status"
     selected: list[int] = []
@@ -121,6 +122,7 @@ class ReviewState(SessionState):
             int(self.round_id) if self.round_id.isdigit() else None,
             status=self.status_filter or None,
             new_only=self.new_only,
+            outliers_only=self.outliers_only,
             level=self.level_filter or None,
             search=self.search,
             sort=self.sort,
@@ -228,6 +230,12 @@ class ReviewState(SessionState):
     @rx.event
     def set_new_only(self, value: bool):
         self.new_only = bool(value)
+        self.page = 1
+        return self._run(lambda user: None)
+
+    @rx.event
+    def set_outliers_only(self, value: bool):
+        self.outliers_only = bool(value)
         self.page = 1
         return self._run(lambda user: None)
 
