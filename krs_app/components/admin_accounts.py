@@ -163,6 +163,7 @@ def accounts_tab() -> rx.Component:
                 ),
                 rx.table.body(rx.foreach(S.rows, _row)),
                 size="1",
+                min_width="720px",
             ),
             overflow_x="auto",
             width="100%",

@@ -99,6 +99,7 @@ def indicator_list() -> rx.Component:
                 ),
                 rx.table.body(rx.foreach(S.rows, _row)),
                 size="1",
+                min_width="720px",
                 id="admin-catalogue",
             ),
             overflow_x="auto",
@@ -204,7 +205,7 @@ def _preview() -> rx.Component:
             rx.recharts.line_chart(
                 rx.recharts.line(data_key="score", stroke=styles.BRAND_BLUE, type_="linear", is_animation_active=False),
                 rx.recharts.x_axis(data_key="result", type_="number", domain=["dataMin", "dataMax"]),
-                rx.recharts.y_axis(domain=[1, 5], ticks=[1, 2, 3, 4, 5]),
+                rx.recharts.y_axis(domain=[1, 5], ticks=[1, 2, 3, 4, 5], interval=0, width=30),
                 rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
                 rx.recharts.graphing_tooltip(),
                 data=S.curve,

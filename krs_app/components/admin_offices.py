@@ -80,6 +80,7 @@ def _table(headers: tuple[str, ...], rows, make, element_id: str) -> rx.Componen
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
             rx.table.body(rx.foreach(rows, make)),
             size="1",
+            min_width="720px",
             id=element_id,
         ),
         overflow_x="auto",

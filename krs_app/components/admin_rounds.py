@@ -156,6 +156,7 @@ def rounds_tab() -> rx.Component:
                 ),
                 rx.table.body(rx.foreach(S.rounds, _row)),
                 size="1",
+                min_width="720px",
                 id="admin-rounds",
             ),
             overflow_x="auto",

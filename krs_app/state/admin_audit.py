@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app.services import admin_forms, audit_log
+from krs_app.services import accounts, admin_forms, audit_log
 from krs_app.services.errors import FieldError, ServiceError
 from krs_app.state.admin import TAB_RELOADS, AdminState, kpi_only
 from krs_app.state.feedback import error_message
@@ -22,6 +22,7 @@ class AdminAuditState(AdminState):
     user_options: list[dict[str, str]] = []
     indicator_options: list[dict[str, str]] = []
     action_options: list[dict[str, str]] = []
+    office_options: list[dict[str, str]] = []
     error: str = ""
     error_field: str = ""
 
@@ -58,6 +59,7 @@ class AdminAuditState(AdminState):
             self.user_options = [{"id": o.value, "label": o.label} for o in users]
             self.indicator_options = [{"id": o.value, "label": o.label} for o in indicators]
             self.action_options = [{"id": o.value, "label": o.label} for o in actions]
+            self.office_options = [{"id": o.key, "label": o.label} for o in accounts.office_options(user)]
             self._load(user)
         except ServiceError as error:
             self.error, self.error_field = error_message(error), "audit-table"

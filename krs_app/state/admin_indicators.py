@@ -95,6 +95,11 @@ class AdminIndicatorsState(AdminState):
         field = error.field if isinstance(error, FieldError) else ""
         self.error_field = field if _shown(field) else "indicator-save"
 
+    def _edited(self, field: str) -> None:
+        """The refusal at a field goes once that field is changed (the next บันทึก checks again)."""
+        if self.error_field == field:
+            self._clear_error()
+
     def _clear_error(self) -> None:
         self.error, self.error_field = "", ""
 
@@ -170,6 +175,7 @@ class AdminIndicatorsState(AdminState):
     def set_field(self, user, name: str, value: str):
         if name in admin_forms.INDICATOR_FIELDS:
             self.fields = {**self.fields, name: str(value)[:2000]}
+            self._edited(f"indicator-{name}")
             self._refresh_preview()
 
     @rx.event
@@ -179,6 +185,7 @@ class AdminIndicatorsState(AdminState):
             rows = [dict(v) for v in self.variables]
             rows[index][name] = str(value)[:500]
             self.variables = rows
+            self._edited(f"variable-{name}-{index + 1}")
             self._refresh_preview()
 
     @rx.event
