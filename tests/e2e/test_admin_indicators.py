@@ -70,8 +70,10 @@ def test_kpi_office_creates_99_1_and_it_is_reported_reviewed_and_weighed(new_pag
     district.wait_for_function("document.querySelector('#status-99_1').dataset.status === 'awaiting'")
     assert district.inner_text("#score-99_1") == "5.0000"
 
+    overall = f"document.querySelector('#report-rank-{DISTRICT}')"  # the overall score is the cell after the rank
     kpi.goto(app_server.url + "/report")
-    before = float(kpi.wait_for_selector(f"#report-overall-{DISTRICT}").inner_text())
+    kpi.wait_for_selector(f"#report-rank-{DISTRICT}")
+    before = float(kpi.evaluate(f"{overall}.nextElementSibling.innerText"))
 
     bureau = new_page()
     login(bureau, app_server.url, "finance")
@@ -82,6 +84,7 @@ def test_kpi_office_creates_99_1_and_it_is_reported_reviewed_and_weighed(new_pag
 
     # The report weighs 99.1 in: its certified 5 (was 1 while awaiting) raises the overall score.
     kpi.reload()
-    kpi.wait_for_selector(f"#report-overall-{DISTRICT}")
-    cell = f"document.querySelector('#report-overall-{DISTRICT}')"
-    kpi.wait_for_function(f"{cell} && parseFloat({cell}.innerText) > {before}")
+    kpi.wait_for_selector(f"#report-rank-{DISTRICT}")
+    kpi.wait_for_function(f"{overall} && parseFloat({overall}.nextElementSibling.innerText) > {before}")
+    kpi.click("#tab-heat")
+    assert float(kpi.wait_for_selector(f"#heat-{DISTRICT}-99_1").get_attribute("data-score")) == 5.0
