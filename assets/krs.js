@@ -10,7 +10,27 @@
   }
 
   // Upload the chosen file with its description to `url` (routes.EVIDENCE_UPLOAD); resolves to {ok, message}.
+  // Every submit is safe to press twice (services/idempotency.py): one request id per chosen
+  // file, sent with the upload; while an upload runs, a second click waits for the same answer.
+  function newRequestId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    return String(Date.now()) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+  var runningUpload = null;
+
   window.krsUpload = function (url, indicatorId, roundId, maxBytes) {
+    if (runningUpload) return runningUpload;
+    var button = document.getElementById("evidence-submit");
+    if (button) button.disabled = true;
+    runningUpload = startUpload(url, indicatorId, roundId, maxBytes).then(function (answer) {
+      runningUpload = null;
+      if (button) button.disabled = false;
+      return answer;
+    });
+    return runningUpload;
+  };
+
+  function startUpload(url, indicatorId, roundId, maxBytes) {
     return new Promise(function (resolve) {
       var input = document.getElementById("evidence-file");
       var descriptionBox = document.getElementById("evidence-description");
@@ -25,6 +45,8 @@
       var xhr = new XMLHttpRequest();
       xhr.open("POST", url + "?indicator=" + encodeURIComponent(indicatorId) + "&round=" + encodeURIComponent(roundId || ""));
       xhr.setRequestHeader("X-KRS-Upload", "1");
+      if (!input.dataset.requestId) input.dataset.requestId = newRequestId();
+      xhr.setRequestHeader("X-Request-Id", input.dataset.requestId);
       xhr.setRequestHeader("X-Filename", encodeURIComponent(file.name));
       xhr.setRequestHeader("X-Description", encodeURIComponent(description));
       xhr.setRequestHeader("Content-Type", "application/octet-stream");
@@ -37,6 +59,7 @@
         try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
         if (xhr.status === 200 && body.ok) {
           input.value = "";
+          delete input.dataset.requestId;
           descriptionBox.value = "";
           var label = document.getElementById("evidence-chosen");
           if (label) label.textContent = "";
@@ -47,7 +70,7 @@
       setProgress(0);
       xhr.send(file);
     });
-  };
+  }
 
   function showChosen(input) {
     var label = document.getElementById("evidence-chosen");
@@ -55,7 +78,10 @@
   }
 
   document.addEventListener("change", function (event) {
-    if (event.target && event.target.id === "evidence-file") showChosen(event.target);
+    if (event.target && event.target.id === "evidence-file") {
+      event.target.dataset.requestId = newRequestId();
+      showChosen(event.target);
+    }
   });
   document.addEventListener("dragover", function (event) {
     var zone = event.target && event.target.closest && event.target.closest("#evidence-drop");
@@ -95,6 +121,8 @@
       var xhr = new XMLHttpRequest();
       xhr.open("POST", url);
       xhr.setRequestHeader("X-KRS-Upload", "1");
+      if (!input.dataset.requestId) input.dataset.requestId = newRequestId();
+      xhr.setRequestHeader("X-Request-Id", input.dataset.requestId);
       xhr.setRequestHeader("X-Filename", encodeURIComponent(file.name));
       xhr.setRequestHeader("Content-Type", "application/octet-stream");
       xhr.onload = function () {
@@ -109,5 +137,5 @@
       xhr.onerror = function () { resolve({ ok: false, message: "เชื่อมต่อเครื่องแม่ข่ายไม่ได้ กรุณาลองใหม่" }); };
       xhr.send(file);
     });
-  };
+  }
 })();

@@ -1,4 +1,5 @@
-"""HTTP routes beside Reflex's websocket: evidence upload and authenticated download.
+"""HTTP routes beside Reflex's websocket: evidence upload and authenticated download (and,
+from api_central.py and api_session.py, the central import and login/logout).
 
 Mounted with App(api_transformer=...). Both read the session cookie and authorize
 through the services, like every event handler does.
@@ -26,7 +27,9 @@ from krs_app.api_common import (
     request_user,
 )
 from krs_app.api_report import routes as report_routes
+from krs_app.api_session import routes as session_routes
 from krs_app.services import evidence as evidence_service
+from krs_app.services import idempotency
 from krs_app.services import tracking as tracking_service
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from krs_app.settings import get_settings
@@ -62,8 +65,13 @@ async def upload_evidence(request: Request) -> Response:
                     raise ServiceError(too_big)
                 digest.update(chunk)
                 handle.write(chunk)
-        file_id = evidence_service.attach_evidence(
-            user, indicator_id, round_id, description, name, staged, size, digest.hexdigest()
+        file_id = idempotency.once(
+            user,
+            request.headers.get("x-request-id"),
+            "attach_evidence",
+            lambda: evidence_service.attach_evidence(
+                user, indicator_id, round_id, description, name, staged, size, digest.hexdigest()
+            ),
         )
     except ServiceError as error:
         return refuse(error.message, error_status(error, other=413 if error.message == too_big else 422))
@@ -121,6 +129,7 @@ api = Starlette(
         Route(routes.EVIDENCE_DOWNLOAD, download_evidence, methods=["GET"]),
         Route(routes.TRACKING_DOWNLOAD, tracking_download, methods=["GET"]),
         *central_routes,
+        *session_routes,
         *report_routes,
     ]
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import styles
+from krs_app.components.request_field import request_field
 from krs_app.services.threads import MessageRow
 from krs_app.state.panel import PanelState
 
@@ -51,7 +52,8 @@ def comment_form() -> rx.Component:
                 PanelState.comment_error,
                 rx.text(PanelState.comment_error, color=styles.TEXT_ERROR, size="1", id="comment-error", role="alert"),
             ),
-            rx.button("ส่งความคิดเห็น", id="comment-send", type="submit"),
+            request_field(PanelState.request_id),
+            rx.button("ส่งความคิดเห็น", id="comment-send", type="submit", loading=PanelState.comment_busy),
             width="100%",
             spacing="2",
         ),

@@ -7,6 +7,7 @@ import json
 import reflex as rx
 
 from krs_app import routes, styles
+from krs_app.components.download_link import download_link
 from krs_app.services.evidence import EvidenceRow
 from krs_app.state.panel import PanelState
 
@@ -14,7 +15,7 @@ from krs_app.state.panel import PanelState
 def _file_row(row: EvidenceRow) -> rx.Component:
     return rx.el.tr(
         rx.el.td(
-            rx.el.a(row.description, href=row.download_url, target="_blank", rel="noopener"),
+            download_link(row.description, href=row.download_url, class_name="evidence-download"),
             rx.el.div(row.file_name + " · " + row.size_text, style={"color": styles.TEXT_MUTED, "fontSize": "0.8em"}),
             rx.el.details(
                 rx.el.summary("SHA-256", style={"fontSize": "0.75em", "color": styles.TEXT_MUTED, "cursor": "pointer"}),

@@ -112,6 +112,18 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
             ),
         ),
         rx.cond(
+            (row.status == "not_certified") & row.editable,
+            rx.button(
+                rx.icon("send", size=14),
+                "ส่งผลให้พิจารณาอีกครั้ง",
+                id="resubmit-" + row.code_id,
+                size="1",
+                variant="soft",
+                on_click=EntryState.resubmit(row.id, EntryState.request_id),
+                title="แก้ไขด้วยไฟล์หรือข้อความแล้ว: ส่งกลับให้สำนักพิจารณารับรองผลอีกครั้ง",
+            ),
+        ),
+        rx.cond(
             ~row.editable & (row.lock_reason != ""),
             rx.text(
                 rx.icon("lock", size=12),
@@ -123,6 +135,10 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
             ),
         ),
         rx.foreach(row.variables, lambda variable: _variable_line(row, variable)),
+        rx.cond(
+            row.missing_text,
+            rx.text(row.missing_text, size="1", color=styles.TEXT_WARNING, id="missing-" + row.code_id),
+        ),
         class_name="krs-indicator",
         id="indicator-" + row.code_id,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import styles
+from krs_app.components.download_link import download_link
 from krs_app.components.heat_map import tooltip
 from krs_app.state.report_matrix import ReportMatrixState as S
 
@@ -65,8 +66,8 @@ def filters() -> rx.Component:
             class_name="krs-select",
             id="report-filter-bureau",
         ),
-        rx.el.a("ดาวน์โหลด Excel", href=S.xlsx_url, download="รายงานผล.xlsx", target="_blank", id="report-export-xlsx"),
-        rx.el.a("ดาวน์โหลด PDF", href=S.pdf_url, download="รายงานผล.pdf", target="_blank", id="report-export-pdf"),
+        download_link("ดาวน์โหลด Excel", href=S.xlsx_url, download="รายงานผล.xlsx", id="report-export-xlsx"),
+        download_link("ดาวน์โหลด PDF", href=S.pdf_url, download="รายงานผล.pdf", id="report-export-pdf"),
         rx.text("ค่าเฉลี่ยคะแนนรวม " + S.mean_overall_text, size="2", color=styles.TEXT_SECONDARY),
         align="center",
         wrap="wrap",

@@ -7,6 +7,7 @@ import reflex as rx
 from krs_app import styles
 from krs_app.components.comment_thread import comment_form, comment_list
 from krs_app.components.evidence_modal import evidence_list
+from krs_app.components.request_field import request_field
 from krs_app.components.status_icon import status_icon
 from krs_app.services.review_detail import DetailVariable, HistoryRow
 from krs_app.state.panel import PanelState
@@ -100,7 +101,14 @@ def _decisions() -> rx.Component:
                     rx.el.input(type="date", id="refuse-deadline", name="deadline", class_name="krs-select"),
                     rx.text("ทำเครื่องหมายตัวแปรที่ไม่ถูกต้องในตารางด้านบนได้", size="1", color=styles.TEXT_MUTED),
                     rx.hstack(
-                        rx.button("ยืนยันไม่รับรอง", id="refuse-confirm", type="submit", color_scheme="red"),
+                        request_field(ReviewState.request_id),
+                        rx.button(
+                            "ยืนยันไม่รับรอง",
+                            id="refuse-confirm",
+                            type="submit",
+                            color_scheme="red",
+                            loading=ReviewState.busy,
+                        ),
                         rx.button(
                             "ยกเลิก",
                             type="button",

@@ -26,6 +26,18 @@ def _input(row: IndicatorRow, variable: VariableRow) -> rx.Component:
             error,
             rx.text(error, color=styles.TEXT_ERROR, size="1", id="error-" + variable.element_id, role="alert"),
         ),
+        rx.cond(
+            EntryState.saved_cell == variable.element_id,
+            rx.text(
+                rx.icon("check", size=12),
+                "บันทึกแล้ว",
+                size="1",
+                color=styles.TEXT_SUCCESS,
+                id=variable.element_id.replace("value-", "saved-"),
+                role="status",
+                style={"display": "inline-flex", "alignItems": "center", "gap": "0.2em"},
+            ),
+        ),
         spacing="1",
         align="end",
     )

@@ -215,3 +215,16 @@ class AuditChainHead(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     seq: int = 0
     row_hash: str
+
+
+class Submission(SQLModel, table=True):
+    """A submit already handled (services/idempotency.py): a doubled or replayed one answers the same."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("user_id", "request_id", name="uq_submission_user_request"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id")
+    request_id: str
+    kind: str  # post_message, refuse, bulk_certify, apply_import, attach_evidence, ...
+    answer: str | None = Field(default=None, sa_column=Column(Text))  # JSON; None while it runs
+    at: NaiveDatetime = Field(index=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes, styles
+from krs_app.components.download_link import download_link
 from krs_app.components.number_cell import number_cell
 from krs_app.components.round_select import round_select
 from krs_app.components.status_icon import status_icon
@@ -252,7 +253,8 @@ def _preview() -> rx.Component:
                 rx.icon("check", size=14),
                 "ยืนยันนำเข้า",
                 id="central-apply",
-                on_click=CentralState.apply_import,
+                on_click=CentralState.apply_import(CentralImportState.request_id),
+                loading=CentralImportState.busy,
                 disabled=CentralImportState.preview_value_count == 0,
             ),
             rx.button(
@@ -276,7 +278,7 @@ def _import_card() -> rx.Component:
             color=styles.TEXT_SECONDARY,
         ),
         rx.hstack(
-            rx.el.a(
+            download_link(
                 rx.icon("download", size=14),
                 "ดาวน์โหลดแม่แบบ (.csv) พร้อมค่าปัจจุบัน",
                 href=CentralState.template_url,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes, styles
+from krs_app.components.download_link import download_link
 from krs_app.pages.page import page
 from krs_app.state.profile import ProfileState as P
 
@@ -60,7 +61,7 @@ def district_profile_page() -> rx.Component:
                 rx.flex(
                     rx.heading(P.name, size="4"),
                     rx.text(P.subtitle, size="2", color=styles.TEXT_SECONDARY),
-                    rx.el.a("ดาวน์โหลด PDF", href=P.pdf_url, download="", target="_blank", id="profile-export-pdf"),
+                    download_link("ดาวน์โหลด PDF", href=P.pdf_url, id="profile-export-pdf"),
                     gap="3",
                     align="center",
                     wrap="wrap",

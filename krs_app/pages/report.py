@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes, styles
+from krs_app.components.download_link import download_link
 from krs_app.components.heat_map import heat_map
 from krs_app.components.report_charts import report_charts
 from krs_app.components.report_table import filters, report_table
@@ -124,8 +125,8 @@ def _tracking() -> rx.Component:
     return rx.vstack(
         rx.flex(
             rx.text("กำหนดรับรองผล " + KpiHomeState.deadline_text + " · " + KpiHomeState.countdown_text, size="2"),
-            rx.el.a("ดาวน์โหลด CSV", href=routes.tracking_csv(KpiHomeState.round_id), id="tracking-csv"),
-            rx.el.a("ดาวน์โหลด Excel", href=routes.tracking_xlsx(KpiHomeState.round_id), id="tracking-xlsx"),
+            download_link("ดาวน์โหลด CSV", href=routes.tracking_csv(KpiHomeState.round_id), id="tracking-csv"),
+            download_link("ดาวน์โหลด Excel", href=routes.tracking_xlsx(KpiHomeState.round_id), id="tracking-xlsx"),
             rx.alert_dialog.root(
                 rx.alert_dialog.trigger(
                     rx.button(

@@ -134,6 +134,7 @@ def _bulk_bar() -> rx.Component:
                     size="1",
                     color_scheme="green",
                     id="bulk-certify",
+                    on_click=ReviewState.set_bulk_confirm_open(True),
                     disabled=(ReviewState.selected.length() == 0) | ~ReviewState.may_decide,
                 ),
             ),
@@ -150,7 +151,10 @@ def _bulk_bar() -> rx.Component:
                     rx.alert_dialog.cancel(rx.button("ยกเลิก", variant="soft", color_scheme="gray")),
                     rx.alert_dialog.action(
                         rx.button(
-                            "ยืนยันรับรองผล", color_scheme="green", id="bulk-confirm", on_click=ReviewState.bulk_certify
+                            "ยืนยันรับรองผล",
+                            color_scheme="green",
+                            id="bulk-confirm",
+                            on_click=ReviewState.bulk_certify(ReviewState.request_id),
                         )
                     ),
                     spacing="2",

@@ -159,6 +159,13 @@ def _indicator_rows(
                     element_id=_shared(f"value-{code_for_id(spec.code)}-{key}"),
                 )
             )
+        missing = [v.key for v in variable_rows if v.mode != CELL_NOT_REQUIRED and by_key.get(v.key) is None]
+        # Some required values entered, some still empty: say which (a row not begun says nothing).
+        missing_text = (
+            "ยังไม่ได้กรอก: " + ", ".join(missing)
+            if missing and len(missing) < len([v for v in variable_rows if v.mode != CELL_NOT_REQUIRED])
+            else ""
+        )
         refusal = ""
         if result is not None and status == Status.NOT_CERTIFIED:
             refusal = result.reason or ""
@@ -185,6 +192,7 @@ def _indicator_rows(
                 new_badge=entry.indicator.id in unread,
                 evidence_count=evidence_counts.get(entry.indicator.id, 0),
                 variables=variable_rows,
+                missing_text=missing_text,
             )
         )
     return rows

@@ -69,6 +69,7 @@ class IndicatorRow:
     new_badge: bool
     evidence_count: int
     variables: list[VariableRow] = field(default_factory=list)
+    missing_text: str = ""  # "ยังไม่ได้กรอก: a" when some required values are still empty
 
 
 # ------------------------------------------------------------------ the central-data page (ข้อมูลส่วนกลาง)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from krs_app.services.views import PreviewChange, PreviewRefusal
 from krs_app.state.session import SessionState
+from krs_app.state.submit import new_request_id
 
 MAX_SHOWN_ITEMS = 5000  # preview lines kept for display (the service caps a file at 5,000 rows)
 MAX_TOKEN_CHARS = 4_000_000
@@ -42,6 +43,8 @@ class CentralImportState(SessionState):
     preview_value_count: int = 0
     import_message: str = ""
     import_ok: bool = False
+    request_id: str = ""  # the shown preview's ยืนยันนำเข้า (state/submit.py)
+    busy: bool = False
     _token: str = ""
 
     def _clear(self) -> None:
@@ -97,3 +100,4 @@ class CentralImportState(SessionState):
         self.preview_shown = True
         self.import_message = ""
         self._token = result["token"][:MAX_TOKEN_CHARS]
+        self.request_id = new_request_id()

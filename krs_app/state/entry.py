@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import reflex as rx
@@ -10,12 +11,15 @@ from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import district_key
 from krs_app.live.targets import pushed, take_stale, watch
-from krs_app.services import entry
+from krs_app.services import entry, idempotency, resubmission
 from krs_app.services.errors import ServiceError
 from krs_app.services.views import IndicatorRow, RoundOption
 from krs_app.state.feedback import cell_errors_after, cell_key, error_message
 from krs_app.state.panel import set_host_refresh
-from krs_app.state.session import SessionState
+from krs_app.state.session import SessionState, guarded
+from krs_app.state.submit import new_request_id
+
+SAVED_MARK_SECONDS = 3
 
 
 @pushed
@@ -30,12 +34,18 @@ class EntryState(SessionState):
     rounds: list[RoundOption] = []
     indicators: list[IndicatorRow] = []
     cell_errors: dict[str, str] = {}
+    request_id: str = ""  # the resubmit buttons' (state/submit.py)
+    saved_cell: str = ""  # the cell just saved: it says บันทึกแล้ว for SAVED_MARK_SECONDS
     notice: str = ""
+    # Cells whose typed value was refused, kept (element id -> (variable id, text)) so that a
+    # change of another cell of the same indicator re-checks them and saves them once they pass.
+    _refused: dict[str, tuple[int, str]] = {}
 
     def _reload(self, user) -> None:
         self._apply_page(entry.entry_page(user, int(self.round_id) if self.round_id.isdigit() else None))
 
     def _apply_page(self, page) -> None:
+        self.request_id = new_request_id()
         self.district_name = page.district_name
         self.round_id = str(page.round_id)
         self.round_label = page.round_label
@@ -64,11 +74,10 @@ class EntryState(SessionState):
             self._reload(user)
 
     @rx.event
-    def load(self):
-        user = self._user_with_role(Role.DISTRICT)
-        if user is None:
-            return self._away()
+    @guarded(Role.DISTRICT)
+    def load(self, user):
         self.cell_errors = {}
+        self._refused = {}
         self.notice = ""
         take_stale(self)
         try:
@@ -81,22 +90,19 @@ class EntryState(SessionState):
         return None
 
     @rx.event
-    def refresh(self):
+    @guarded(Role.DISTRICT)
+    def refresh(self, user):
         """Reload the rows (after a file, a message or a change from the other side)."""
-        user = self._user_with_role(Role.DISTRICT)
-        if user is None:
-            return self._away()
         take_stale(self)
         self._reload(user)
         return None
 
     @rx.event
-    def change_round(self, round_id: str):
-        user = self._user_with_role(Role.DISTRICT)
-        if user is None:
-            return self._away()
+    @guarded(Role.DISTRICT)
+    def change_round(self, user, round_id: str):
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
         self.cell_errors = {}
+        self._refused = {}
         take_stale(self)
         try:
             self._reload(user)
@@ -108,24 +114,75 @@ class EntryState(SessionState):
         return None
 
     @rx.event
-    def save_cell(self, variable_id: int, element_id: str, text: str):
+    @guarded(Role.DISTRICT)
+    def save_cell(self, user, variable_id: int, element_id: str, text: str):
         """A cell was left (blur or Enter): store its value through the service."""
-        user = self._user_with_role(Role.DISTRICT)
-        if user is None:
-            return self._away()
         self._catch_up(user)
         key = cell_key(element_id)
+        changed = self._save(user, key, variable_id, text)
+        if changed is not None:
+            changed |= self._recheck_refused(user, key)
+            if changed:
+                self._reload_indicators(user, changed)
+        # A push that arrived while this ran would otherwise be overtaken by these older rows.
+        self._catch_up(user)
+        if changed:
+            self.saved_cell = key
+            return EntryState.hide_saved_mark(key)
+        return None
+
+    @rx.event
+    @guarded(Role.DISTRICT)
+    def resubmit(self, user, indicator_id: int, request_id: str = ""):
+        """ส่งผลให้พิจารณาอีกครั้ง on a refused row (once per click, services/idempotency.py)."""
+        try:
+            self.notice = idempotency.once(
+                user,
+                request_id,
+                "resubmit",
+                lambda: resubmission.resubmit(user, int(indicator_id), int(self.round_id)),
+            )
+        except (ServiceError, ValueError, TypeError) as error:
+            self.notice = error_message(error)
+        self._reload(user)
+        return None
+
+    @rx.event(background=True)
+    async def hide_saved_mark(self, key: str):
+        """บันทึกแล้ว shows briefly: cleared after a moment unless another cell was saved since."""
+        await asyncio.sleep(SAVED_MARK_SECONDS)
+        async with self:
+            if self.saved_cell == key:
+                self.saved_cell = ""
+
+    def _save(self, user, key: str, variable_id: object, text: object) -> set[int] | None:
+        """Store one cell; the indicator changed (a set, possibly empty) or None when refused."""
         try:
             outcome = entry.enter_value(user, int(self.round_id), int(variable_id), text)
         except (ServiceError, ValueError, TypeError) as error:
             self.cell_errors = cell_errors_after(self.cell_errors, key, error_message(error))
+            self._refused.pop(key, None)  # not a value a change elsewhere can make right
             return None
         self.cell_errors = cell_errors_after(self.cell_errors, key, "" if outcome.ok else outcome.message)
-        if outcome.changed and outcome.indicator_id is not None:
-            self._reload_indicators(user, {outcome.indicator_id})
-        # A push that arrived while this ran would otherwise be overtaken by these older rows.
-        self._catch_up(user)
-        return None
+        refused = dict(self._refused)
+        if outcome.ok:
+            refused.pop(key, None)
+        else:
+            refused[key] = (int(variable_id), str(text)[:100])
+        self._refused = refused
+        if not outcome.ok:
+            return None
+        return {outcome.indicator_id} if outcome.changed and outcome.indicator_id is not None else set()
+
+    def _recheck_refused(self, user, saved_key: str) -> set[int]:
+        """After a cell of an indicator was saved, its refused cells (a cross-field rule: a ≤ b)
+        are checked again against the new values, and saved when they now pass."""
+        row_prefix = saved_key.rsplit("-", 1)[0] + "-"
+        changed: set[int] = set()
+        for key, (variable_id, text) in list(self._refused.items()):
+            if key != saved_key and key.startswith(row_prefix):
+                changed |= self._save(user, key, variable_id, text) or set()
+        return changed
 
     @classmethod
     def _live_delta(cls, change: Change, context: str, memo) -> dict[str, Any] | None:

@@ -10,14 +10,15 @@ from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import bureau_key
 from krs_app.live.targets import refreshed, watch
-from krs_app.services import decisions, lookups, overview, reminders, review_detail, review_inbox, threads
+from krs_app.services import decisions, idempotency, lookups, overview, reminders, review_detail, review_inbox, threads
 from krs_app.services.errors import ServiceError
 from krs_app.services.review_detail import AllowedActions, ReviewDetail
 from krs_app.services.review_inbox import ReviewColumn, ReviewRow
 from krs_app.services.views import IndicatorOption, RoundOption
 from krs_app.state.feedback import error_message
 from krs_app.state.panel import PanelState, set_host_refresh
-from krs_app.state.session import SessionState
+from krs_app.state.session import SessionState, guarded
+from krs_app.state.submit import form_request_id, new_request_id
 
 
 def _empty_detail() -> ReviewDetail:
@@ -96,6 +97,8 @@ class ReviewState(SessionState):
     detail_open: bool = False
     detail: ReviewDetail = _empty_detail()
     refuse_open: bool = False
+    request_id: str = ""  # the open refusal form's / bulk confirmation's (state/submit.py)
+    busy: bool = False  # a decision is running: its confirming button shows it and takes no click
     decision_error: str = ""
     bulk_confirm_open: bool = False
     remind_open: bool = False
@@ -155,11 +158,8 @@ class ReviewState(SessionState):
                 user, self.detail.district_id, self.detail.indicator_id, self.detail.round_id or None
             )
 
-    def _run(self, action):
+    def _run(self, user, action):
         """Call a service; show its Thai message if it refuses."""
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
         try:
             action(user)
         except (ServiceError, ValueError, TypeError) as error:
@@ -169,10 +169,8 @@ class ReviewState(SessionState):
         return None
 
     @rx.event
-    def load(self):
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
+    @guarded(Role.BUREAU)
+    def load(self, user):
         watch(self, bureau_key(user.bureau_id))
         self.notice = ""
         try:
@@ -182,10 +180,8 @@ class ReviewState(SessionState):
         return None
 
     @rx.event
-    def refresh(self):
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
+    @guarded(Role.BUREAU)
+    def refresh(self, user):
         self._reload(user)
         self._reload_detail(user)
         return None
@@ -204,56 +200,65 @@ class ReviewState(SessionState):
     # ------------------------------------------------------------------ filters
 
     @rx.event
-    def choose_indicator(self, indicator_id: str):
+    @guarded(Role.BUREAU)
+    def choose_indicator(self, user, indicator_id: str):
         self.indicator_id = str(indicator_id)
         self.page, self.selected = 1, []
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def choose_round(self, round_id: str):
+    @guarded(Role.BUREAU)
+    def choose_round(self, user, round_id: str):
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
         self.page, self.selected = 1, []
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def set_status_filter(self, value: str):
+    @guarded(Role.BUREAU)
+    def set_status_filter(self, user, value: str):
         self.status_filter = "" if value == "all" else str(value)[:20]
         self.page = 1
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def set_level_filter(self, value: str):
+    @guarded(Role.BUREAU)
+    def set_level_filter(self, user, value: str):
         self.level_filter = "" if value == "all" else str(value)[:20]
         self.page = 1
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def set_new_only(self, value: bool):
+    @guarded(Role.BUREAU)
+    def set_new_only(self, user, value: bool):
         self.new_only = bool(value)
         self.page = 1
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def set_outliers_only(self, value: bool):
+    @guarded(Role.BUREAU)
+    def set_outliers_only(self, user, value: bool):
         self.outliers_only = bool(value)
         self.page = 1
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def set_search(self, value: str):
+    @guarded(Role.BUREAU)
+    def set_search(self, user, value: str):
         self.search = str(value)[:100]
         self.page = 1
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def set_sort(self, value: str):
+    @guarded(Role.BUREAU)
+    def set_sort(self, user, value: str):
         self.sort = str(value)[:10]
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def go_page(self, page: int):
+    @guarded(Role.BUREAU)
+    def go_page(self, user, page: int):
         self.page = max(1, int(page)) if str(page).lstrip("-").isdigit() else 1
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
     def toggle_selected(self, district_id: int, checked: bool):
@@ -272,10 +277,8 @@ class ReviewState(SessionState):
     # ------------------------------------------------------------------ one result
 
     @rx.event
-    def open_detail(self, district_id: int):
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
+    @guarded(Role.BUREAU)
+    def open_detail(self, user, district_id: int):
         self.decision_error = ""
         self.refuse_open = False
         try:
@@ -289,11 +292,9 @@ class ReviewState(SessionState):
         return PanelState.load_for(self.detail.indicator_id, self.detail.district_id, self.round_id)
 
     @rx.event
-    def open_new(self, district_id: int):
+    @guarded(Role.BUREAU)
+    def open_new(self, user, district_id: int):
         """The new-data badge of a row: record who opened it and when (the manual's evidence), then open."""
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
         try:
             threads.mark_opened(user, int(district_id), int(self.indicator_id))
         except (ServiceError, ValueError, TypeError) as error:
@@ -311,16 +312,14 @@ class ReviewState(SessionState):
     @rx.event
     def open_refuse(self):
         self.refuse_open = True
+        self.request_id = new_request_id()
         self.decision_error = ""
 
     @rx.event
     def cancel_refuse(self):
         self.refuse_open = False
 
-    def _decide(self, action):
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
+    def _decide(self, user, action):
         try:
             outcome = action(user)
         except (ServiceError, ValueError, TypeError) as error:
@@ -328,34 +327,56 @@ class ReviewState(SessionState):
             return None
         self.decision_error = ""
         self.refuse_open = False
-        self.notice, self.notice_ok = outcome.message, True
+        self.notice, self.notice_ok = outcome if isinstance(outcome, str) else outcome.message, True
         self._reload(user)
         self._reload_detail(user)
         return PanelState.load_for(self.detail.indicator_id, self.detail.district_id, self.round_id)
 
     @rx.event
-    def certify(self):
+    @guarded(Role.BUREAU)
+    def certify(self, user):
         d = self.detail
-        return self._decide(lambda user: decisions.certify(user, d.district_id, d.indicator_id, d.round_id))
+        return self._decide(user, lambda user: decisions.certify(user, d.district_id, d.indicator_id, d.round_id))
 
     @rx.event
-    def refuse(self, form_data: dict):
+    @guarded(Role.BUREAU)
+    def refuse(self, user, form_data: dict):
+        """ยืนยันไม่รับรอง: once per refusal form (a doubled click sends one refusal, same answer)."""
         d = self.detail
         form = form_data if isinstance(form_data, dict) else {}
         reason = str(form.get("reason", ""))
         faulty = [key[len("faulty-") :] for key, value in form.items() if str(key).startswith("faulty-") and value]
-        return self._decide(
-            lambda user: decisions.refuse(
-                user, d.district_id, d.indicator_id, d.round_id, reason, _parse_date(form.get("deadline", "")), faulty
-            )
+        self.busy = True
+        yield
+        answer = self._decide(
+            user,
+            lambda user: idempotency.once(
+                user,
+                form_request_id(form),
+                "refuse",
+                lambda: (
+                    decisions.refuse(
+                        user,
+                        d.district_id,
+                        d.indicator_id,
+                        d.round_id,
+                        reason,
+                        _parse_date(form.get("deadline", "")),
+                        faulty,
+                    ).message
+                ),
+            ),
         )
+        self.busy = False
+        yield answer
 
     @rx.event
-    def undo(self, form_data: dict):
+    @guarded(Role.BUREAU)
+    def undo(self, user, form_data: dict):
         d = self.detail
         reason = str((form_data if isinstance(form_data, dict) else {}).get("undo_reason", ""))
         return self._decide(
-            lambda user: decisions.undo_certification(user, d.district_id, d.indicator_id, d.round_id, reason)
+            user, lambda user: decisions.undo_certification(user, d.district_id, d.indicator_id, d.round_id, reason)
         )
 
     # ------------------------------------------------------------------ many districts
@@ -363,18 +384,28 @@ class ReviewState(SessionState):
     @rx.event
     def set_bulk_confirm_open(self, value: bool):
         self.bulk_confirm_open = bool(value)
+        if self.bulk_confirm_open:
+            self.request_id = new_request_id()
 
     @rx.event
-    def bulk_certify(self):
+    @guarded(Role.BUREAU)
+    def bulk_certify(self, user, request_id: str = ""):
+        """ยืนยันรับรองผล for the chosen districts, once per confirmation (request_id from the dialog)."""
         chosen = list(self.selected)
         self.bulk_confirm_open = False
+        indicator_id, round_id = int(self.indicator_id or 0), int(self.round_id or 0)
 
         def act(user):
-            count = decisions.bulk_certify(user, int(self.indicator_id), int(self.round_id), chosen)
-            self.notice, self.notice_ok = f"รับรองผลแล้ว {count} เขตพื้นที่", True
+            self.notice = idempotency.once(
+                user,
+                request_id,
+                "bulk_certify",
+                lambda: f"รับรองผลแล้ว {decisions.bulk_certify(user, indicator_id, round_id, chosen)} เขตพื้นที่",
+            )
+            self.notice_ok = True
             self.selected = []
 
-        return self._run(act)
+        return self._run(user, act)
 
     @rx.event
     def set_remind_open(self, value: bool):
@@ -382,10 +413,8 @@ class ReviewState(SessionState):
         self.remind_error = ""
 
     @rx.event
-    def remind(self, form_data: dict):
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
+    @guarded(Role.BUREAU)
+    def remind(self, user, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
         try:
             deadline = _parse_date(form.get("remind_deadline", ""))
