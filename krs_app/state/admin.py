@@ -1,16 +1,13 @@
 """The /admin page's own state: which tab is open and which fiscal year is shown; the base of
 every admin tab's state (state/admin_*.py).
 
-Every event here and in the tab states runs behind `kpi_only`: the logged-in user is resolved
-on the server and anyone but the KPI office is sent away before the handler runs (the services
-refuse them again). When state.session.guarded lands, `kpi_only` becomes guarded(Role.KPI_OFFICE).
+Every event here and in the tab states runs behind `kpi_only` = guarded(Role.KPI_OFFICE): the
+logged-in user is resolved on the server and anyone but the KPI office is sent away before the
+handler runs (the services refuse them again).
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
@@ -19,29 +16,12 @@ from krs_app.domain.roles import Role
 from krs_app.services import fiscal_years
 from krs_app.services.errors import ServiceError
 from krs_app.state.feedback import error_message
-from krs_app.state.session import SessionState
+from krs_app.state.session import SessionState, guarded
 
 TABS = ("rounds", "indicators", "accounts", "offices", "audit")
 
 
-def kpi_only(fn: Callable) -> Callable:
-    """Run the handler only for the logged-in KPI office (it gets the user after self); send
-    anyone else away. The browser cannot pass `user`: the exposed signature has no such argument."""
-    signature = inspect.signature(fn)
-    params = list(signature.parameters.values())
-    exposed = signature.replace(parameters=[params[0], *params[2:]])
-
-    @functools.wraps(fn)
-    def wrapper(self, *args: Any, **kwargs: Any):
-        exposed.bind(self, *args, **kwargs)
-        user = self._user_with_role(Role.KPI_OFFICE)
-        if user is None:
-            return self._away()
-        return fn(self, user, *args, **kwargs)
-
-    wrapper.__signature__ = exposed  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {k: v for k, v in fn.__annotations__.items() if k != "user"}
-    return wrapper
+kpi_only = guarded(Role.KPI_OFFICE)  # the event guard of every /admin handler (state.session.guarded)
 
 
 class AdminState(SessionState):

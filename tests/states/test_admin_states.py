@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 import reflex as rx
+from reflex.istate.data import RouterData
 from sqlalchemy import text
 
 from krs_app.db.engine import get_engine, session_scope
+from krs_app.routes import SESSION_COOKIE
 from krs_app.seed.demo import DEMO_PASSWORD
 from krs_app.services import auth
 from krs_app.services.catalogue import current_round
@@ -32,8 +34,13 @@ def _fingerprint() -> list:
 def _state(cls, username: str):
     token, _user = auth.login(username, DEMO_PASSWORD)
     root = rx.State(_reflex_internal_init=True)
+    router = RouterData.from_router_data({"headers": {"cookie": f"{SESSION_COOKIE}={token}"}, "token": ""})
+    pending = [root]
+    while pending:  # the tab's websocket handshake carries the session cookie
+        tab_state = pending.pop()
+        tab_state.router = router
+        pending.extend(tab_state.substates.values())
     state = root.get_substate(cls.get_full_name().split(".")[1:])
-    state.session_token = token
     with session_scope() as session:
         state.year_id = str(current_round(session).fiscal_year_id)
         round_id = str(current_round(session).id)
