@@ -8,9 +8,11 @@ through the services, like every event handler does.
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
+from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -28,6 +30,8 @@ from krs_app.api_common import (
 )
 from krs_app.api_report import routes as report_routes
 from krs_app.api_session import routes as session_routes
+from krs_app.db.engine import get_engine
+from krs_app.http_security import content_disposition
 from krs_app.services import evidence as evidence_service
 from krs_app.services import idempotency
 from krs_app.services import tracking as tracking_service
@@ -93,7 +97,9 @@ async def download_evidence(request: Request) -> Response:
         download.path,
         media_type=download.content_type,
         headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(download.file_name)}",
+            "Content-Disposition": content_disposition(
+                download.file_name, fallback=f"evidence-{file_id}.{download.file_name.rsplit('.', 1)[-1]}"
+            ),
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, no-store",
         },
@@ -119,8 +125,49 @@ async def tracking_download(request: Request) -> Response:
             media = "text/csv; charset=utf-8"
     except ServiceError as error:  # NotFound and NotAllowed too: the tracking files answer 404 either way
         return plain_text(error.message, 404)
-    name = quote(f"ติดตามการรับรองผล.{kind}")
-    return Response(body, media_type=media, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+    disposition = content_disposition(f"ติดตามการรับรองผล.{kind}", fallback=f"tracking.{kind}")
+    return Response(
+        body, media_type=media, headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"}
+    )
+
+
+async def healthz(_request: Request) -> Response:
+    """The process is up (for a load balancer's liveness check)."""
+    return JSONResponse({"ok": True}, headers={"Cache-Control": "no-store"})
+
+
+def _database_answers() -> bool:
+    with get_engine().connect() as connection:
+        return connection.execute(text("SELECT 1")).scalar() == 1
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        return bool(client.ping())
+    finally:
+        client.close()
+
+
+async def readyz(_request: Request) -> Response:
+    """Ready to serve: the database answers and, when configured, Redis too (503 otherwise)."""
+    checks: dict[str, bool] = {}
+    try:
+        checks["database"] = await run_in_threadpool(_database_answers)
+    except Exception:  # noqa: BLE001 — any failure means "not ready", never a 500
+        checks["database"] = False
+    redis_url = get_settings().redis_url
+    if redis_url:
+        try:
+            checks["redis"] = await run_in_threadpool(_redis_answers, redis_url)
+        except Exception:  # noqa: BLE001
+            checks["redis"] = False
+    ready = all(checks.values())
+    return JSONResponse(
+        {"ok": ready, **checks}, status_code=200 if ready else 503, headers={"Cache-Control": "no-store"}
+    )
 
 
 api = Starlette(
@@ -128,6 +175,8 @@ api = Starlette(
         Route(routes.EVIDENCE_UPLOAD, upload_evidence, methods=["POST"]),
         Route(routes.EVIDENCE_DOWNLOAD, download_evidence, methods=["GET"]),
         Route(routes.TRACKING_DOWNLOAD, tracking_download, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
         *central_routes,
         *session_routes,
         *report_routes,

@@ -14,7 +14,7 @@ Who may do either is decided by services.central_import and services.central_gri
 from __future__ import annotations
 
 from dataclasses import asdict
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -31,6 +31,7 @@ from krs_app.api_common import (
     refuse,
     request_user,
 )
+from krs_app.http_security import content_disposition
 from krs_app.services import central_grid, central_import
 from krs_app.services.errors import ServiceError
 
@@ -110,15 +111,9 @@ async def central_template(request: Request) -> Response:
         code, content = await run_in_threadpool(build)
     except ServiceError as error:
         return _text(error.message, error_status(error))
-    ascii_name = f"central-{code}.csv".replace('"', "")
-    thai_name = f"ข้อมูลส่วนกลาง ตัวชี้วัด {code}.csv"
+    disposition = content_disposition(f"ข้อมูลส่วนกลาง ตัวชี้วัด {code}.csv", fallback=f"central-{code}.csv")
     return Response(
-        content,
-        media_type="text/csv; charset=utf-8",
-        headers={
-            **NO_STORE,
-            "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(thai_name)}",
-        },
+        content, media_type="text/csv; charset=utf-8", headers={**NO_STORE, "Content-Disposition": disposition}
     )
 
 

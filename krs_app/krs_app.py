@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app.api import api
+from krs_app.http_security import secure_headers
 from krs_app.live.dispatch import start_live_updates
 from krs_app.pages import (  # noqa: F401  (each declares its page)
     admin,
@@ -20,6 +21,7 @@ from krs_app.pages import (  # noqa: F401  (each declares its page)
 from krs_app.pages.page import add_pages
 from krs_app.services.rounds import close_due_rounds
 from krs_app.startup import freeze_startup_objects, prepare_database, run_every
+from krs_app.state.client_reports import FrontendReportLimit
 from krs_app.state.session import SessionBoundary
 from krs_app.styles import APP_STYLE
 
@@ -31,12 +33,13 @@ app = rx.App(
     style=APP_STYLE,
     html_lang="th",
     head_components=[rx.script(src="/krs.js")],
-    api_transformer=api,
+    api_transformer=[api, secure_headers],  # the middleware wraps pages, static files and /api/* alike
 )
 # First of all middleware: a tab whose session ended, expired, is missing or changed is reset
 # before its event runs (the hydrate of a reconnect included), so nothing of the previous
 # user's page state is ever sent to it.
 app.add_middleware(SessionBoundary(), index=0)
+app.add_middleware(FrontendReportLimit())
 add_pages(app)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,6 +12,27 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_ALLOWED_EXTENSIONS = "pdf,png,jpg,jpeg,gif,webp,doc,docx,xls,xlsx,ppt,pptx,odt,ods,csv,txt,zip"
+
+
+def _origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL, lower-cased, without path or trailing slash."""
+    match = re.match(r"^\s*(https?)://([^/?#\s]+)", url, re.I)
+    return f"{match.group(1).lower()}://{match.group(2).lower()}" if match else ""
+
+
+def own_origins() -> list[str]:
+    """The origins browsers load KRS from: KRS_API_URL and KRS_DEPLOY_URL (default http://localhost:$KRS_PORT).
+
+    CORS (pages, /api/*, the websocket) allows only these; read from the environment only,
+    so rxconfig.py can use it before anything else is set up.
+    """
+    default = f"http://localhost:{os.environ.get('KRS_PORT', '3000')}"
+    origins = []
+    for name in ("KRS_API_URL", "KRS_DEPLOY_URL"):
+        origin = _origin_of(os.environ.get(name) or default)
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 def _flag(name: str, default: bool) -> bool:

@@ -43,7 +43,19 @@ def comment_list() -> rx.Component:
     )
 
 
+CLOSED_TEXT = "รอบการรายงานนี้ปิดแล้ว ส่งความคิดเห็นไม่ได้"
+
+
 def comment_form() -> rx.Component:
+    """The box to send a message; in a closed round only a note that the round is closed."""
+    return rx.cond(
+        PanelState.round_open,
+        _open_comment_form(),
+        rx.text(CLOSED_TEXT, size="2", color="#6b7280", id="comment-closed"),
+    )
+
+
+def _open_comment_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.text("ความคิดเห็น", size="2", weight="medium"),

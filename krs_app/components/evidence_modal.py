@@ -124,7 +124,14 @@ def evidence_modal() -> rx.Component:
             rx.dialog.title("การแนบไฟล์ข้อมูลเอกสาร/หลักฐาน"),
             rx.dialog.description(PanelState.title, size="2"),
             rx.vstack(
-                rx.cond(PanelState.can_attach, _attach_form()),
+                rx.cond(
+                    PanelState.can_attach,
+                    _attach_form(),
+                    rx.cond(
+                        ~PanelState.round_open,
+                        rx.text("รอบการรายงานนี้ปิดแล้ว แนบไฟล์ไม่ได้", size="2", color="#6b7280", id="evidence-closed"),
+                    ),
+                ),
                 rx.cond(
                     PanelState.evidence_message,
                     rx.callout(

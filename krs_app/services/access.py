@@ -12,6 +12,17 @@ from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 SIDE_DISTRICT = "district"
 SIDE_BUREAU = "bureau"
 NOT_A_REVIEWER = "การรับรองผลเป็นหน้าที่ของสำนักเจ้าของตัวชี้วัด"
+MAX_ROW_ID = 2**63 - 1  # the database's integer key; a larger number overflows the driver
+
+
+def as_row_id(value: object) -> int | None:
+    """A value usable as a row id (a positive int within the key range), else None.
+
+    Ids arrive from browsers (event arguments, URLs); bool, float and 23-digit numbers are not ids.
+    """
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ROW_ID:
+        return None
+    return value
 
 
 def check_district_indicator(session: Session, user: CurrentUser, district_id: int, indicator_id: int) -> str:
@@ -20,7 +31,7 @@ def check_district_indicator(session: Session, user: CurrentUser, district_id: i
     A district user only for its own district; a bureau user only for indicators its
     bureau owns; the KPI office reads everything (and acts as the centre).
     """
-    if not isinstance(district_id, int) or not isinstance(indicator_id, int):
+    if as_row_id(district_id) is None or as_row_id(indicator_id) is None:
         raise NotFound()
     indicator = session.get(Indicator, indicator_id)
     district = session.get(District, district_id)
@@ -41,7 +52,7 @@ def check_district_indicator(session: Session, user: CurrentUser, district_id: i
 
 def require_bureau_of(session: Session, user: CurrentUser, indicator_id: int) -> Indicator:
     """The indicator, if the user's bureau owns it (the KPI office may act on any)."""
-    indicator = session.get(Indicator, indicator_id) if isinstance(indicator_id, int) else None
+    indicator = session.get(Indicator, indicator_id) if as_row_id(indicator_id) is not None else None
     if indicator is None:
         raise NotFound()
     if user.is_kpi_office:
@@ -52,7 +63,7 @@ def require_bureau_of(session: Session, user: CurrentUser, indicator_id: int) ->
 
 
 def require_round(session: Session, round_id: object) -> Round:
-    if not isinstance(round_id, int) or isinstance(round_id, bool):
+    if as_row_id(round_id) is None:
         raise NotFound("ไม่พบรอบการรายงาน")
     round_ = session.get(Round, round_id)
     if round_ is None:

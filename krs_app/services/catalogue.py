@@ -18,6 +18,7 @@ from krs_app.domain.indicators import (
     code_sort_key,
 )
 from krs_app.live import catalogue_sync
+from krs_app.services.access import as_row_id
 from krs_app.services.clock import utcnow
 from krs_app.services.errors import NotFound
 
@@ -184,10 +185,23 @@ def current_round(session: Session) -> Round | None:
 
 
 def get_round(session: Session, round_id: int | None) -> Round:
+    if round_id and as_row_id(round_id) is None:
+        raise NotFound("ไม่พบรอบการรายงาน")
     round_ = session.get(Round, round_id) if round_id else current_round(session)
     if round_ is None:
         raise NotFound("ไม่พบรอบการรายงาน")
     return round_
+
+
+def round_is_closed(round_id: int | None) -> bool:
+    """Whether the round (None: the current one) takes no writes any more; an unknown round counts as closed."""
+    from krs_app.db.engine import session_scope
+
+    with session_scope() as session:
+        try:
+            return get_round(session, round_id if isinstance(round_id, int) and round_id > 0 else None).closed
+        except NotFound:
+            return True
 
 
 def district_id_for_code(code: str) -> int:

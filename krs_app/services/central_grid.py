@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import District, Result, Value, Variable
+from krs_app.domain.cell_safety import safe_cell
 from krs_app.domain.certification import central_edit_window
 from krs_app.domain.districts import LEVEL_LABELS
 from krs_app.domain.indicators import VariableSource, VariableSpec
@@ -21,7 +22,7 @@ from krs_app.domain.status import STATUS_LABELS, Status
 from krs_app.domain.validation import check_value
 from krs_app.live.bus import Change, announce
 from krs_app.services import audit
-from krs_app.services.access import require_bureau_of, require_round
+from krs_app.services.access import as_row_id, require_bureau_of, require_round
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import CatalogueEntry, get_round, load_entry
 from krs_app.services.clock import utcnow
@@ -125,9 +126,8 @@ def set_central_value(
     Validation failures come back as EnterOutcome(ok=False, Thai message) and change
     nothing; a user who may not do it gets NotAllowed.
     """
-    for number in (district_id, variable_id, round_id):
-        if not isinstance(number, int) or isinstance(number, bool):
-            raise NotFound()
+    if any(as_row_id(number) is None for number in (district_id, variable_id, round_id)):
+        raise NotFound()
     if text is not None and not isinstance(text, (str, int, float)):
         return EnterOutcome(False, "กรุณากรอกตัวเลข")
     with session_scope() as session:
@@ -185,5 +185,5 @@ def template_csv(user: CurrentUser, indicator_id: int, round_id: int | None = No
     writer = csv.writer(out)
     writer.writerow(["district_code", "ชื่อ สพท.", *[c.key for c in grid.columns]])
     for row in grid.rows:
-        writer.writerow([row.district_code, row.district_name, *row.cells])
+        writer.writerow([safe_cell(row.district_code), safe_cell(row.district_name), *row.cells])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -24,7 +24,7 @@ from krs_app.domain.thai_dates import countdown, thai_datetime
 from krs_app.domain.validation import check_value
 from krs_app.live.bus import Change, announce
 from krs_app.services import audit
-from krs_app.services.access import SIDE_DISTRICT
+from krs_app.services.access import SIDE_DISTRICT, as_row_id
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, load_entry, round_catalogue
 from krs_app.services.clock import to_bangkok, utcnow
@@ -247,7 +247,7 @@ def enter_value(user: CurrentUser, round_id: int, variable_id: int, text: object
     recomputes the result and status, audits, then announces the change.
     """
     district_id = _require_district(user)
-    if not isinstance(round_id, int) or not isinstance(variable_id, int):
+    if as_row_id(round_id) is None or as_row_id(variable_id) is None:
         raise NotFound()
     if text is not None and not isinstance(text, (str, int, float)):
         return EnterOutcome(False, "กรุณากรอกตัวเลข")

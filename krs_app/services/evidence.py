@@ -21,7 +21,7 @@ from krs_app.domain.evidence_rules import check_evidence, human_size
 from krs_app.domain.thai_dates import thai_date, thai_datetime
 from krs_app.live.bus import Change, announce
 from krs_app.services import audit
-from krs_app.services.access import SIDE_DISTRICT, check_district_indicator
+from krs_app.services.access import SIDE_DISTRICT, as_row_id, check_district_indicator
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, load_entry
 from krs_app.services.clock import to_bangkok, utcnow
@@ -139,7 +139,9 @@ def list_evidence(user: CurrentUser, district_id: int, indicator_id: int) -> lis
     """เอกสารประกอบ/เอกสารอ้างอิง for a district × indicator, across rounds, newest first."""
     with session_scope() as session:
         side = check_district_indicator(session, user, district_id, indicator_id)
-        rounds = {r.id: r.label for r in session.exec(select(Round))}
+        all_rounds = list(session.exec(select(Round)))
+        rounds = {r.id: r.label for r in all_rounds}
+        closed = {r.id for r in all_rounds if r.closed}
         files = list(
             session.exec(
                 select(EvidenceFile)
@@ -172,23 +174,31 @@ def list_evidence(user: CurrentUser, district_id: int, indicator_id: int) -> lis
                 ),
                 sha256=f.sha256,
                 download_url=routes.evidence_download(f.id),
-                can_withdraw=side == SIDE_DISTRICT and f.received_at is None,
-                can_register=user.is_bureau and f.received_at is None,
+                can_withdraw=side == SIDE_DISTRICT and f.received_at is None and f.round_id not in closed,
+                can_register=user.is_bureau and f.received_at is None and f.round_id not in closed,
             )
             for f in files
         ]
 
 
+def _require_open_round(session, file: EvidenceFile, what: str) -> None:
+    """Closed is closed: no file of a closed round is withdrawn or registered any more."""
+    round_ = session.get(Round, file.round_id)
+    if round_ is None or round_.closed:
+        raise ServiceError(f"รอบการรายงานนี้ปิดแล้ว {what}")
+
+
 def withdraw_evidence(user: CurrentUser, file_id: int) -> None:
     """A district withdraws its own file until the bureau has registered it. Nothing is hard-deleted."""
     with session_scope() as session:
-        file = session.get(EvidenceFile, file_id) if isinstance(file_id, int) else None
+        file = session.get(EvidenceFile, file_id) if as_row_id(file_id) is not None else None
         if file is None or file.withdrawn_at is not None:
             raise NotFound()
         if not user.is_district or user.district_id != file.district_id:
             raise NotAllowed()
         if file.received_at is not None:
             raise ServiceError("สำนักลงทะเบียนรับไฟล์นี้แล้ว ถอนไฟล์ไม่ได้")
+        _require_open_round(session, file, "ถอนไฟล์ไม่ได้")
         file.withdrawn_at = utcnow()
         session.add(file)
         audit.record(
@@ -209,7 +219,7 @@ def withdraw_evidence(user: CurrentUser, file_id: int) -> None:
 def register_receipt(user: CurrentUser, file_id: int) -> None:
     """ลงทะเบียนรับ: the owning bureau records who received the file and when."""
     with session_scope() as session:
-        file = session.get(EvidenceFile, file_id) if isinstance(file_id, int) else None
+        file = session.get(EvidenceFile, file_id) if as_row_id(file_id) is not None else None
         if file is None or file.withdrawn_at is not None:
             raise NotFound()
         if not user.is_bureau:
@@ -217,6 +227,7 @@ def register_receipt(user: CurrentUser, file_id: int) -> None:
         check_district_indicator(session, user, file.district_id, file.indicator_id)
         if file.received_at is not None:
             return
+        _require_open_round(session, file, "ลงทะเบียนรับไม่ได้")
         now = utcnow()
         file.received_at = now
         file.received_by = user.id
@@ -250,7 +261,7 @@ def evidence_for_download(user: CurrentUser | None, file_id: int) -> Download:
     if user is None:
         raise NotAllowed()
     with session_scope() as session:
-        file = session.get(EvidenceFile, file_id)
+        file = session.get(EvidenceFile, file_id) if as_row_id(file_id) is not None else None
         if file is None or file.withdrawn_at is not None:
             raise NotFound()
         check_district_indicator(session, user, file.district_id, file.indicator_id)

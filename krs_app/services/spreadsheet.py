@@ -29,9 +29,48 @@ def _read_csv(content: bytes, max_rows: int) -> list[list[object]]:
         raise ServiceError("อ่านไฟล์ CSV ไม่ได้ กรุณาตรวจสอบรูปแบบไฟล์") from error
 
 
+XML_DECLARATIONS_REFUSED = (
+    "ไฟล์ Excel นี้มีการประกาศ DOCTYPE/ENTITY ซึ่งระบบไม่รับเพื่อความปลอดภัย กรุณาเปิดไฟล์ใน Excel แล้วบันทึกเป็น .xlsx ใหม่ก่อนนำเข้า"
+)
+XLSX_TOO_LARGE_INSIDE = "ไฟล์ Excel นี้เมื่อคลายการบีบอัดมีขนาดใหญ่เกินที่ระบบรับได้"
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+_XML_MARKERS = tuple(
+    marker.encode(encoding) for marker in ("<!doctype", "<!entity") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+
+def _refuse_xml_declarations(content: bytes) -> None:
+    """An .xlsx is a zip of XML parts; a part with a DOCTYPE or ENTITY declaration (XXE, entity
+    expansion) is refused before any XML parser sees it, as is a zip that unpacks too large."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ServiceError("อ่านไฟล์ Excel ไม่ได้ กรุณาตรวจสอบว่าเป็นไฟล์ .xlsx") from error
+    if sum(member.file_size for member in members) > MAX_XLSX_UNPACKED_BYTES:
+        raise ServiceError(XLSX_TOO_LARGE_INSIDE)
+    overlap = max(len(marker) for marker in _XML_MARKERS)
+    try:
+        for member in members:
+            with archive.open(member) as part:
+                tail = b""
+                read = 0
+                while chunk := part.read(256 * 1024):
+                    read += len(chunk)
+                    if read > MAX_XLSX_UNPACKED_BYTES:
+                        raise ServiceError(XLSX_TOO_LARGE_INSIDE)
+                    window = (tail + chunk).lower()
+                    if any(marker in window for marker in _XML_MARKERS):
+                        raise ServiceError(XML_DECLARATIONS_REFUSED)
+                    tail = window[-overlap:]
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as error:
+        raise ServiceError("อ่านไฟล์ Excel ไม่ได้ กรุณาตรวจสอบว่าเป็นไฟล์ .xlsx") from error
+
+
 def _read_xlsx(content: bytes, max_rows: int) -> list[list[object]]:
     import openpyxl
 
+    _refuse_xml_declarations(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:

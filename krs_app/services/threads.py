@@ -22,6 +22,7 @@ from krs_app.services.clock import to_bangkok, utcnow
 from krs_app.services.errors import NotAllowed, ServiceError
 
 MAX_MESSAGE_LENGTH = 2000
+CLOSED_ROUND_MESSAGE = "รอบการรายงานนี้ปิดแล้ว ส่งความคิดเห็นไม่ได้"
 
 
 @dataclass
@@ -96,6 +97,8 @@ def post_message(user: CurrentUser, district_id: int, indicator_id: int, round_i
     with session_scope() as session:
         side = check_district_indicator(session, user, district_id, indicator_id)
         round_ = get_round(session, round_id if isinstance(round_id, int) else None)
+        if round_.closed:
+            raise ServiceError(CLOSED_ROUND_MESSAGE)
         load_entry(session, indicator_id, round_)  # an indicator of the round's fiscal year
         add_message(session, user, side, district_id, indicator_id, round_.id, body)
         round_id = round_.id

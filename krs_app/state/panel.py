@@ -13,7 +13,7 @@ import reflex as rx
 from reflex.event import EventHandler
 
 from krs_app.domain.roles import Role
-from krs_app.services import evidence, idempotency, threads
+from krs_app.services import catalogue, evidence, idempotency, threads
 from krs_app.services.errors import ServiceError
 from krs_app.services.evidence import EvidenceRow
 from krs_app.services.threads import MessageRow
@@ -42,6 +42,7 @@ class PanelState(SessionState):
     evidence_ok: bool = False
     comment_error: str = ""
     can_attach: bool = False
+    round_open: bool = True  # False: the round is closed, the windows offer no input (closed is closed)
     indicator_key: int = 0  # the open indicator, as the upload script needs it (authorized again on upload)
     round_key: int = 0
     max_upload_bytes: int = 0
@@ -63,7 +64,8 @@ class PanelState(SessionState):
         if round_id is not None:
             self.round_key = int(round_id) if str(round_id).isdigit() else 0
         self.indicator_key = self._indicator_id
-        self.can_attach = user.is_district
+        self.round_open = not catalogue.round_is_closed(self.round_key or None)
+        self.can_attach = user.is_district and self.round_open
         return True
 
     def _load_files(self, user) -> None:
@@ -111,10 +113,17 @@ class PanelState(SessionState):
     @guarded(*PANEL_ROLES)
     def load_for(self, user, indicator_id: int, district_id: int, round_id: str):
         """Show one result's files and thread inside another window (the bureau's detail view)."""
-        if not self._target(user, indicator_id, district_id, self.title, round_id):
+        if not self._load_result(user, indicator_id, district_id, round_id):
             return None
-        self._show_files_and_messages(user)
         return None
+
+    def _load_result(self, user, indicator_id, district_id, round_id) -> bool:
+        """load_for's work, for a host state opening its window in the same event (get_state):
+        the thread, the files and round_open reach the page with the window, not after it."""
+        if not self._target(user, indicator_id, district_id, self.title, round_id):
+            return False
+        self._show_files_and_messages(user)
+        return True
 
     def _show_files_and_messages(self, user) -> None:
         self.evidence_message = ""

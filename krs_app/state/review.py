@@ -278,7 +278,7 @@ class ReviewState(SessionState):
 
     @rx.event
     @guarded(Role.BUREAU)
-    def open_detail(self, user, district_id: int):
+    async def open_detail(self, user, district_id: int):
         self.decision_error = ""
         self.refuse_open = False
         try:
@@ -288,8 +288,13 @@ class ReviewState(SessionState):
         except (ServiceError, ValueError, TypeError) as error:
             self.notice, self.notice_ok = getattr(error, "message", "ไม่พบข้อมูล"), False
             return None
+        # The thread and files load in this same event: the window never shows its message box
+        # over an empty (or another result's) thread while a later event brings the messages.
+        panel = await self.get_state(PanelState)
+        if not panel._load_result(user, self.detail.indicator_id, self.detail.district_id, self.round_id):
+            return self._away()
         self.detail_open = True
-        return PanelState.load_for(self.detail.indicator_id, self.detail.district_id, self.round_id)
+        return None
 
     @rx.event
     @guarded(Role.BUREAU)

@@ -23,8 +23,8 @@ from krs_app.state.entry import EntryState
 from krs_app.state.home import KpiHomeState
 from krs_app.state.panel import PanelState
 from krs_app.state.review import ReviewState
-from tests.security.conftest import CURRENT_11_3
 from tests.security.session_client import Tab, login, redirect_of
+from tests.security.session_fixtures import CURRENT_11_3
 
 STATES = (EntryState, PanelState, ReviewState, KpiHomeState, CentralState)
 ADMIN_STATES = (

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import secrets
 
-from tests.security.conftest import CURRENT_11_3, SESSION_CACHE_SECONDS
 from tests.security.session_client import ENTRY, PANEL, SESSION, Tab, login, redirect_of, run
+from tests.security.session_fixtures import CURRENT_11_3, SESSION_CACHE_SECONDS
 
 FINGERPRINT = "SELECT (SELECT count(*) FROM value), (SELECT count(*) FROM message), (SELECT count(*) FROM audit_log)"
 

@@ -244,3 +244,54 @@ def test_the_template_is_a_csv_attachment_of_the_current_values(client):
     preview = post(client, response.content, token_of("finance"), round_id=round_id).json()
     assert preview["ok"] is True and preview["changes"] == [] and preview["refused"] == []
     assert preview["unchanged"] == 245
+
+
+# --- hostile workbooks ------------------------------------------------------------------------------
+
+
+def _xlsx_with_prolog(prolog: str, encoding: str = "utf-8") -> bytes:
+    """A real workbook whose first sheet's XML starts with the given DOCTYPE / ENTITY prolog."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["district_code", "b"])
+    sheet.append(["spm07", "&xxe;"])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode("utf-8")
+                head, _, rest = text.partition("?>")
+                text = (head + "?>" + prolog + rest) if rest else prolog + text
+                if encoding != "utf-8":
+                    text = text.replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"')
+                data = text.encode(encoding)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("prolog", "encoding"),
+    [
+        ('<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', "utf-8"),
+        ('<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>', "utf-8"),
+        ("<!doctype r>", "utf-8"),
+        ('<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', "utf-16-le"),
+    ],
+)
+def test_a_workbook_with_doctype_or_entity_declarations_is_refused_in_thai(client, prolog, encoding):
+    spm07 = district_id("spm07")
+    before = stored_value(spm07, "11.2", "b", current_round_id())
+    response = post(client, _xlsx_with_prolog(prolog, encoding), token_of("finance"), name="data.xlsx")
+    assert response.status_code == 422, response.text
+    payload = response.json()
+    assert payload["ok"] is False and "DOCTYPE" in payload["message"] and THAI.search(payload["message"])
+    assert "root:" not in response.text
+    assert stored_value(spm07, "11.2", "b", current_round_id()) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 from pathlib import Path
@@ -304,3 +305,127 @@ def test_an_oversized_stream_is_not_read_to_the_end(krs_db, one_mb_limit):
     assert pulled <= one_mb_limit // len(chunk) + 2, f"read {pulled} of {total_chunks} chunks"
     assert evidence_count() == 0
     assert files_under_evidence_dir() == []
+
+
+# --- hardening: ids, file names, health, headers, body limits ----------------------------------
+
+
+@pytest.mark.parametrize("guess", ["1" * 23, str(2**63), "9" * 5000])
+def test_an_id_beyond_the_key_range_gets_not_found_not_a_server_error(client, guess):
+    token = token_of("spm07")
+    _uploaded(client, token)
+    response = client.get(f"/api/evidence/{guess}", headers=cookie(token))
+    assert response.status_code == 404
+    assert "ไม่พบ" in response.text
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        'a";b.pdf',
+        "line\r\nSet-Cookie: x=1.pdf",
+        "..%2F..%2Fetc%2Fpasswd.pdf",
+        "ไฟล์; filename=evil.exe.pdf",
+        "\u202egpj.pdf",
+    ],
+)
+def test_a_hostile_file_name_comes_back_as_a_safe_attachment(client, hostile):
+    from krs_app.domain.evidence_rules import safe_file_name
+
+    token = token_of("spm07")
+    response = post(client, PDF, token=token, name=hostile)
+    assert response.status_code == 200, response.text
+    download = client.get(f"/api/evidence/{response.json()['id']}", headers=cookie(token))
+    disposition = download.headers["content-disposition"]
+    assert disposition.startswith("attachment; ")
+    assert "\r" not in disposition and "\n" not in disposition and "set-cookie" not in download.headers
+    fallback = re.search(r'filename="([^"]*)"', disposition).group(1)
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", fallback)
+    encoded = re.search(r"filename\*=UTF-8''(\S+)$", disposition).group(1)
+    assert re.fullmatch(r"[A-Za-z0-9!#$&+^`|~._%-]+", encoded), encoded
+    assert unquote(encoded) == safe_file_name(hostile)
+
+
+def test_healthz_and_readyz_answer(client):
+    assert client.get("/healthz").json() == {"ok": True}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json() == {"ok": True, "database": True}
+
+
+def test_readyz_says_not_ready_when_the_database_does_not_answer(client, monkeypatch):
+    from krs_app import api as api_module
+
+    def broken():
+        raise OSError("database is down")
+
+    monkeypatch.setattr(api_module, "_database_answers", broken)
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.json()["database"] is False
+
+
+@pytest.fixture
+def secured(krs_db):
+    from krs_app.http_security import secure_headers
+
+    with TestClient(secure_headers(api)) as test_client:
+        yield test_client
+
+
+def test_every_answer_carries_the_security_headers(secured):
+    for response in (secured.get("/healthz"), secured.get("/api/evidence/1"), secured.get("/api/tracking.csv")):
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
+        policy = response.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy and "default-src 'self'" in policy
+        assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+
+
+def test_a_small_route_refuses_a_large_body(secured):
+    from krs_app.http_security import BODY_LIMIT_BYTES
+
+    response = secured.post("/api/tracking.csv", content=b"x" * (BODY_LIMIT_BYTES + 1))
+    assert response.status_code == 413 and THAI.search(response.json()["message"])
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_the_upload_route_takes_its_own_larger_limit_and_nothing_beyond(secured, one_mb_limit):
+    token = token_of("spm07")
+    params = {"indicator": str(indicator_id("11.3"))}
+    body = PDF + b"x" * (512 * 1024)
+    ok = secured.post("/api/evidence", params=params, content=body, headers=upload_headers(token=token))
+    assert ok.status_code == 200, ok.text
+    before = evidence_count()
+
+    def chunks():
+        yield PDF
+        for _ in range(1200):
+            yield b"z" * 1024
+
+    refused = secured.post("/api/evidence", params=params, content=chunks(), headers=upload_headers(token=token))
+    assert refused.status_code == 413
+    assert evidence_count() == before
+    assert not any(p.suffix == ".part" for p in files_under_evidence_dir())
+
+
+def test_a_revalidated_page_keeps_the_policy_that_allows_its_inline_scripts(tmp_path):
+    """A browser's second visit revalidates the cached page (If-None-Match → 304) and merges the
+    304's headers into the cached ones: a policy on the 304 would replace the page's hashes and
+    block its inline scripts (the login page then never wakes up)."""
+    from reflex.utils.precompressed_staticfiles import PrecompressedStaticFiles
+
+    from krs_app.http_security import inline_script_hashes, secure_headers
+
+    page = b"<html><body><script>window.__krs = 1;</script></body></html>"
+    (tmp_path / "login.html").write_bytes(page)
+    (tmp_path / "login.html.gz").write_bytes(gzip.compress(page))
+    static = PrecompressedStaticFiles(directory=tmp_path, html=True, encodings=["gzip"])
+    client = TestClient(secure_headers(static))  # no lifespan: StaticFiles answers http only
+    first = client.get("/login.html")
+    assert first.status_code == 200
+    (digest,) = inline_script_hashes(page)
+    assert f"'sha256-{digest}'" in first.headers["content-security-policy"]
+    again = client.get("/login.html", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert "content-security-policy" not in again.headers  # the cached page's policy stays
+    assert again.headers["x-frame-options"] == "DENY"

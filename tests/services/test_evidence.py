@@ -356,3 +356,51 @@ def test_a_guessed_id_is_not_found(krs_db):
     attach(login_as("spm07"))
     with pytest.raises(NotFound):
         evidence.evidence_for_download(login_as("spm07"), 999_999)
+
+
+# --- closed is closed ----------------------------------------------------------------------------
+
+
+def _file_of_a_closed_round(user) -> int:
+    """A district's unregistered file, moved (test setup) into a closed round."""
+    file_id = attach(user)
+    with session_scope() as session:
+        row = session.get(EvidenceFile, file_id)
+        row.round_id = closed_round_id()
+        session.add(row)
+    return file_id
+
+
+def test_a_file_of_a_closed_round_cannot_be_withdrawn(krs_db):
+    user = login_as("spm07")
+    file_id = _file_of_a_closed_round(user)
+    with pytest.raises(ServiceError) as raised:
+        evidence.withdraw_evidence(user, file_id)
+    assert "ปิดแล้ว" in raised.value.message
+    with session_scope() as session:
+        assert session.get(EvidenceFile, file_id).withdrawn_at is None
+    assert audit_count("withdraw_evidence") == 0
+    listed = evidence.list_evidence(user, user.district_id, indicator_id("11.3"))
+    assert [r.id for r in listed] == [file_id] and not listed[0].can_withdraw
+
+
+def test_a_file_of_a_closed_round_cannot_be_registered(krs_db):
+    district = login_as("spm07")
+    file_id = _file_of_a_closed_round(district)
+    finance = login_as("finance")
+    with pytest.raises(ServiceError) as raised:
+        evidence.register_receipt(finance, file_id)
+    assert "ปิดแล้ว" in raised.value.message
+    with session_scope() as session:
+        row = session.get(EvidenceFile, file_id)
+        assert row.received_at is None and row.received_by is None
+    assert audit_count("register_receipt") == 0
+    assert not evidence.list_evidence(finance, district.district_id, indicator_id("11.3"))[0].can_register
+
+
+@pytest.mark.parametrize("file_id", [10**22, 2**63, -1, 0, True, 1.0, "1"])
+def test_an_id_out_of_the_key_range_is_not_found(krs_db, file_id):
+    user = login_as("spm07")
+    for call in (evidence.evidence_for_download, evidence.withdraw_evidence):
+        with pytest.raises(NotFound):
+            call(user, file_id)

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import EvidenceFile, Message
+from krs_app.db.models import EvidenceFile, Message, Round
 from krs_app.services import evidence, threads
 from krs_app.services.errors import NotAllowed, ServiceError
 from tests.services import helpers
@@ -148,6 +148,8 @@ def test_new_messages_follow_the_manuals_thread_in_order(krs_db):
     district, finance = login_as("spm07"), login_as("finance")
     manual_round = fy2562_round_id()
     ind = helpers.indicator_id("11.3", manual_round)
+    with session_scope() as session:  # the seeded 2562 round is closed, and closed rounds take no writes
+        session.get(Round, manual_round).closed = False
     bodies = ["หนึ่ง", "สอง", "สาม", "สี่"]
     for index, body in enumerate(bodies):
         threads.post_message(district if index % 2 == 0 else finance, district.district_id, ind, manual_round, body)
@@ -300,3 +302,33 @@ def test_a_withdrawn_file_no_longer_raises_the_badge(krs_db):
     )
     evidence.withdraw_evidence(district, file_id)
     assert (district.district_id, ind) not in new_pairs(finance)
+
+
+# --- closed is closed ----------------------------------------------------------------------------
+
+
+def _closed_round_id() -> int:
+    from krs_app.db.models import Round
+
+    with session_scope() as session:
+        return session.exec(select(Round).where(Round.closed == True)).first().id  # noqa: E712
+
+
+@pytest.mark.parametrize("username", ["spm07", "finance", "kpi"])
+def test_no_message_is_posted_into_a_closed_round(krs_db, username):
+    user = login_as(username)
+    district = login_as("spm07").district_id
+    before = message_count()
+    with pytest.raises(ServiceError) as raised:
+        threads.post_message(user, district, indicator_id("11.3"), _closed_round_id(), "ข้อความหลังปิดรอบ")
+    assert "ปิดแล้ว" in raised.value.message
+    assert message_count() == before
+    assert audit_count("post_message") == 0
+
+
+def test_a_round_id_out_of_the_key_range_is_refused(krs_db):
+    user = login_as("spm07")
+    before = message_count()
+    with pytest.raises(ServiceError):
+        threads.post_message(user, user.district_id, indicator_id("11.3"), 10**22, "ข้อความ")
+    assert message_count() == before
