@@ -7,7 +7,17 @@ import reflex as rx
 from krs_app.api import api
 from krs_app.http_security import secure_headers
 from krs_app.live.dispatch import start_live_updates
-from krs_app.pages import central, district_profile, entry, home, login, password, report, review  # noqa: F401  (each declares its page)
+from krs_app.pages import (  # noqa: F401  (each declares its page)
+    admin,
+    central,
+    district_profile,
+    entry,
+    home,
+    login,
+    password,
+    report,
+    review,
+)
 from krs_app.pages.page import add_pages
 from krs_app.services.rounds import close_due_rounds
 from krs_app.startup import freeze_startup_objects, prepare_database, run_every
