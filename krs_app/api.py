@@ -10,6 +10,7 @@ import hashlib
 from urllib.parse import quote, unquote
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -25,6 +26,7 @@ from krs_app.api_common import (
     refuse,
     request_user,
 )
+from krs_app.ops.request_context import RequestLogContext
 from krs_app.services import evidence as evidence_service
 from krs_app.services import tracking as tracking_service
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
@@ -120,5 +122,6 @@ api = Starlette(
         Route(routes.EVIDENCE_DOWNLOAD, download_evidence, methods=["GET"]),
         Route(routes.TRACKING_DOWNLOAD, tracking_download, methods=["GET"]),
         *central_routes,
-    ]
+    ],
+    middleware=[Middleware(RequestLogContext)],  # a log id per request (krs_app.ops.logs)
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from krs_app.ops.logs import bind_user
 from krs_app.routes import SESSION_COOKIE
 from krs_app.services import auth
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
@@ -21,7 +22,9 @@ PLAIN_TEXT = "text/plain; charset=utf-8"
 
 def request_user(request: Request) -> auth.CurrentUser | None:
     """The logged-in user behind the request's session cookie, or None."""
-    return auth.user_for_token(request.cookies.get(SESSION_COOKIE))
+    user = auth.user_for_token(request.cookies.get(SESSION_COOKIE))
+    bind_user(user.id if user else None)
+    return user
 
 
 def refuse(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
