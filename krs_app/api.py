@@ -26,6 +26,7 @@ from krs_app.api_common import (
     refuse,
     request_user,
 )
+from krs_app.api_report import routes as report_routes
 from krs_app.ops.request_context import RequestLogContext
 from krs_app.services import evidence as evidence_service
 from krs_app.services import tracking as tracking_service
@@ -122,6 +123,7 @@ api = Starlette(
         Route(routes.EVIDENCE_DOWNLOAD, download_evidence, methods=["GET"]),
         Route(routes.TRACKING_DOWNLOAD, tracking_download, methods=["GET"]),
         *central_routes,
+        *report_routes,
     ],
     middleware=[Middleware(RequestLogContext)],  # a log id per request (krs_app.ops.logs)
 )

@@ -8,7 +8,7 @@ from krs_app.api import api
 from krs_app.live.dispatch import start_live_updates
 from krs_app.ops.logs import configure_logging
 from krs_app.ops.request_context import EventLogContext
-from krs_app.pages import central, entry, home, login, password, report, review  # noqa: F401  (each declares its page)
+from krs_app.pages import central, district_profile, entry, home, login, password, report, review  # noqa: F401  (each declares its page)
 from krs_app.pages.page import add_pages
 from krs_app.services.rounds import close_due_rounds
 from krs_app.startup import freeze_startup_objects, prepare_database, run_every

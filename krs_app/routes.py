@@ -18,6 +18,7 @@ ENTRY = "/entry"  # บันทึกข้อมูล (district)
 REVIEW = "/review"  # the bureau's inbox
 REPORT = "/report"  # the KPI office's report
 CENTRAL = "/central"  # ข้อมูลส่วนกลาง (bureau: central variables, import)
+DISTRICT_PROFILE = "/report/district/[code]"  # one district's profile (the page pattern)
 PASSWORD = "/password"  # เปลี่ยนรหัสผ่าน (every logged-in user; the only page until a one-time password is changed)
 
 ROLE_HOME = {
@@ -35,6 +36,9 @@ TRACKING_CSV = "/api/tracking.csv"
 TRACKING_XLSX = "/api/tracking.xlsx"
 CENTRAL_IMPORT = "/api/central-import"  # POST ?indicator=<id>&round=<id>, the raw file as the body
 CENTRAL_TEMPLATE = "/api/central-template"  # GET ?indicator=<id>&round=<id>
+
+REPORT_DOWNLOAD = "/api/report.{kind:str}"  # GET the report page's view, kind xlsx | pdf: the route pattern
+REPORT_PROFILE_PDF = "/api/report/district/{code:str}.pdf"  # GET one district's profile as PDF: the route pattern
 
 SESSION_COOKIE = "krs_session"  # the browser keeps only a random session token under this name
 
@@ -62,6 +66,21 @@ def tracking_csv(round_id):
 def tracking_xlsx(round_id):
     """ติดตามการรับรองผล as .xlsx for one round (a str, or a page's Var)."""
     return TRACKING_XLSX + "?round=" + round_id
+
+
+def district_profile(code):
+    """The profile page of one district (a str, or a page's Var)."""
+    return "/report/district/" + code
+
+
+def report_download(kind: str, query):
+    """The report's view as .xlsx or PDF; `query` is the page's filters as a query string (a str or Var)."""
+    return f"/api/report.{kind}?" + query
+
+
+def report_profile_pdf(code):
+    """One district's profile as a one-page PDF (a str, or a page's Var)."""
+    return "/api/report/district/" + code + ".pdf"
 
 
 def _query(**params: object) -> str:

@@ -30,6 +30,14 @@ STATUS_AWAITING = TEXT_WARNING
 STATUS_NOT_CERTIFIED = TEXT_ERROR
 STATUS_CERTIFIED = TEXT_SUCCESS
 
+# The report heat map: score 1 -> 5 from dark to light (cividis-like, lightness rising, so it
+# reads in greyscale), with the text colour that stays legible on each step.
+HEAT_STEPS = ("#00224e", "#35456c", "#666970", "#958f78", "#cbba69", "#fee838")
+HEAT_TEXT = ("#ffffff", "#ffffff", "#ffffff", "#000000", "#000000", "#000000")
+HEAT_NONE = "#ffffff"  # not applicable
+CHART_BAR = BRAND_BLUE
+CHART_THRESHOLD = TEXT_ERROR
+
 # ---------------------------------------------------------------- the app-wide style (rx.App(style=...))
 
 APP_STYLE = {

@@ -10,6 +10,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null || {
     echo "could not install chromium: the browser tests will be skipped"; }
 fi
+if ! command -v pdftotext >/dev/null 2>&1; then
+  echo "== installing Debian's poppler-utils for the report PDF tests (pdffonts, pdftotext, pdftoppm)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq poppler-utils >/dev/null || {
+    echo "could not install poppler-utils: the PDF text tests will be skipped"; }
+fi
 export PATH="$PWD/.venv/bin:$PATH" REFLEX_USE_NPM=1 REFLEX_TELEMETRY_ENABLED=false
 # The lint gate: a lint or format finding fails the run before any test.
 echo "== ruff check + ruff format --check"

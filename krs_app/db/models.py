@@ -78,9 +78,13 @@ class UserSession(SQLModel, table=True):
 
 
 class Indicator(SQLModel, table=True):
+    """One indicator of one fiscal year's catalogue: a code means one indicator within its year."""
+
     __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("fiscal_year_id", "code", name="uq_indicator_year_code"),)
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(unique=True, index=True)  # 11.2
+    fiscal_year_id: int = Field(foreign_key="fiscal_year.id", index=True)
+    code: str = Field(index=True)  # 11.2
     name: str
     bureau_id: int = Field(foreign_key="bureau.id", index=True)
     weight: float
@@ -93,6 +97,7 @@ class Indicator(SQLModel, table=True):
     direction: str = "higher"  # higher | lower is better
     kind: str = "percent"  # percent | level | value
     sort_key: str = ""  # zero-padded code for ordering
+    active: bool = True  # False: deactivated for its year (kept because values refer to it)
 
 
 class Variable(SQLModel, table=True):

@@ -32,6 +32,15 @@ ACTION_LABELS: dict[str, str] = {
     "extend_deadline": "กพร. ขยายเวลาแก้ไข",
     "close_round": "ปิดรอบการรายงาน",
     "close_fix": "ปิดรอบ: กำหนดคะแนน 1.00000",
+    # fiscal years and the catalogue
+    "create_year": "เพิ่มปีงบประมาณ",
+    "create_round": "เพิ่มรอบการรายงาน",
+    "edit_round": "แก้ไขรอบการรายงาน",
+    "delete_round": "ลบรอบการรายงาน",
+    "copy_catalogue": "คัดลอกตัวชี้วัดไปปีงบประมาณใหม่",
+    "activate_indicator": "เปิดใช้ตัวชี้วัด",
+    "remove_indicator": "ลบตัวชี้วัด",
+    "rescore": "คำนวณคะแนนใหม่ตามเกณฑ์ที่แก้ไข",
     # logging in
     "login": "เข้าสู่ระบบ",
     "login_failed": "เข้าสู่ระบบไม่สำเร็จ",

@@ -209,3 +209,49 @@ def evaluate_formula(formula: str, names: dict[str, float | None]) -> float | No
     if compiled is None:
         return None
     return compiled.value(names)
+
+
+_ALLOWED_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load, *_OPERATORS)
+_SYMBOLS = {
+    ast.Pow: "**",
+    ast.Mod: "%",
+    ast.FloorDiv: "//",
+    ast.Call: "ฟังก์ชัน",
+    ast.Attribute: "จุด (.)",
+    ast.Compare: "การเปรียบเทียบ",
+    ast.BoolOp: "and / or",
+    ast.Subscript: "[ ]",
+    ast.IfExp: "if",
+}
+
+
+def formula_problem(formula: str, names: set[str]) -> str | None:
+    """Why a formula cannot be saved (Thai, naming the field), or None: the editor's check.
+
+    Tells apart a syntax error, a name that is not one of the variables and an operator that
+    is not allowed; the safe evaluator (check_formula) has the last word."""
+    text = formula.strip() if isinstance(formula, str) else ""
+    if not text:
+        return "สูตรคำนวณ: กรุณากรอกสูตร เช่น a / b * 100"
+    if len(text) > MAX_FORMULA_LENGTH:
+        return f"สูตรคำนวณ: ยาวเกิน {MAX_FORMULA_LENGTH} ตัวอักษร"
+    try:
+        tree = ast.parse(text, mode="eval")
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return f"สูตรคำนวณ: รูปแบบไม่ถูกต้อง (ตรวจวงเล็บและเครื่องหมาย) — {text[:60]}"
+    allowed = ", ".join(sorted(names)) or "-"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id not in names:
+            return f"สูตรคำนวณ: ไม่รู้จักตัวแปร {node.id} (ตัวแปรที่ใช้ได้: {allowed})"
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                return "สูตรคำนวณ: ใช้ได้เฉพาะตัวเลขและตัวแปร"
+            continue
+        if not isinstance(node, _ALLOWED_NODES):
+            symbol = _SYMBOLS.get(type(node), type(node).__name__)
+            return f"สูตรคำนวณ: ใช้ {symbol} ไม่ได้ (ใช้ได้เฉพาะ + - * / และวงเล็บ)"
+    try:
+        check_formula(text, names)
+    except FormulaError:
+        return f"สูตรคำนวณ: คำนวณไม่ได้ — {text[:60]}"
+    return None

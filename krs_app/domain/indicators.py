@@ -94,3 +94,8 @@ def code_for_id(code: str) -> str:
 def code_sort_key(code: str) -> tuple[int, ...]:
     """Order codes as numbers: 2 < 11.2 < 11.10 < 12."""
     return tuple(int(part) if part.isdigit() else 0 for part in code.strip().rstrip(".").split("."))
+
+
+def sort_key_for(code: str) -> str:
+    """The stored ordering key of a code: 11.2 -> "011.002"."""
+    return ".".join(f"{part:03d}" for part in code_sort_key(code))

@@ -5,12 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes, styles
+from krs_app.components.heat_map import heat_map
+from krs_app.components.report_charts import report_charts
+from krs_app.components.report_table import filters, report_table
 from krs_app.components.round_select import round_select
 from krs_app.components.summary_table import summary_table
 from krs_app.pages.page import page
 from krs_app.services.report import DistrictScoreRow
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
 from krs_app.state.home import KpiHomeState
+from krs_app.state.report_matrix import ReportMatrixState
 
 
 def _district_row(row: DistrictScoreRow) -> rx.Component:
@@ -204,12 +208,16 @@ def _tracking() -> rx.Component:
     )
 
 
-@page(routes.REPORT, "รายงานผล", on_load=KpiHomeState.load)
+def _change_round(round_id):
+    return [KpiHomeState.change_round(round_id), ReportMatrixState.change_round(round_id)]
+
+
+@page(routes.REPORT, "รายงานผล", on_load=[KpiHomeState.load, ReportMatrixState.load])
 def report_page() -> rx.Component:
     return rx.fragment(
         rx.flex(
             rx.heading("รายงานผล", size="5"),
-            round_select(KpiHomeState.rounds, KpiHomeState.round_id, KpiHomeState.change_round),
+            round_select(KpiHomeState.rounds, KpiHomeState.round_id, _change_round),
             gap="3",
             align="center",
             padding_y="0.75em",
@@ -224,15 +232,22 @@ def report_page() -> rx.Component:
                 color_scheme=rx.cond(KpiHomeState.notice_ok, "green", "red"),
             ),
         ),
+        filters(),
         rx.tabs.root(
             rx.tabs.list(
-                rx.tabs.trigger("คะแนนรายเขตพื้นที่", value="districts"),
+                rx.tabs.trigger("ตารางรายงาน", value="matrix", id="tab-matrix"),
+                rx.tabs.trigger("แผนภาพความร้อน", value="heat", id="tab-heat"),
+                rx.tabs.trigger("กราฟ", value="charts", id="tab-charts"),
+                rx.tabs.trigger("คะแนนรายเขตพื้นที่", value="districts", id="tab-districts"),
                 rx.tabs.trigger("ติดตามการรับรองผล", value="tracking", id="tab-tracking"),
                 rx.tabs.trigger("สรุปรายตัวชี้วัด", value="indicators"),
             ),
+            rx.tabs.content(report_table(), value="matrix", padding_top="0.75em"),
+            rx.tabs.content(heat_map(), value="heat", padding_top="0.75em"),
+            rx.tabs.content(report_charts(), value="charts", padding_top="0.75em"),
             rx.tabs.content(_districts_table(), value="districts", padding_top="0.75em"),
             rx.tabs.content(summary_table(KpiHomeState.summaries), value="indicators", padding_top="0.75em"),
             rx.tabs.content(_tracking(), value="tracking", padding_top="0.75em"),
-            default_value="districts",
+            default_value="matrix",
         ),
     )

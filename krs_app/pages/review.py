@@ -88,6 +88,15 @@ def _filters() -> rx.Component:
             " เฉพาะที่มีข้อมูลใหม่",
             style={"fontSize": "0.9rem"},
         ),
+        rx.el.label(
+            rx.el.input(
+                type="checkbox",
+                id="review-outliers-only",
+                on_change=lambda checked: ReviewState.set_outliers_only(checked),
+            ),
+            " เฉพาะค่าที่ผิดปกติ",
+            style={"fontSize": "0.9rem"},
+        ),
         rx.el.input(
             placeholder="ค้นหา สพท. / จังหวัด",
             id="review-search",
@@ -239,7 +248,21 @@ def _row(row: ReviewRow) -> rx.Component:
             ),
         ),
         rx.foreach(row.cells, _value_cell),
-        rx.el.td(row.result_text, class_name="krs-num"),
+        rx.el.td(
+            row.result_text,
+            rx.cond(
+                row.outlier,
+                rx.el.span(
+                    " ⚠",
+                    id=row.outlier_id,
+                    title=row.outlier_reason,
+                    aria_label=row.outlier_reason,
+                    role="img",
+                    style={"color": styles.TEXT_WARNING, "cursor": "help"},
+                ),
+            ),
+            class_name="krs-num",
+        ),
         rx.el.td(row.score_text, class_name="krs-num"),
         rx.el.td(
             row.evidence_registered.to_string() + "/" + row.evidence_count.to_string(),

@@ -21,14 +21,14 @@ from krs_app.db.models import (
     Value,
     Variable,
 )
-from krs_app.domain.indicators import code_sort_key
+from krs_app.domain.indicators import code_sort_key, sort_key_for
 from krs_app.domain.scoring import evaluate
 from krs_app.domain.status import Status
 from krs_app.domain.thai_dates import fiscal_year_of
 from krs_app.seed.indicators import INDICATORS
 from krs_app.seed.offices import BUREAUS, district_offices
 from krs_app.services.auth import ROLE_BUREAU, ROLE_DISTRICT, ROLE_KPI_OFFICE
-from krs_app.services.catalogue import load_catalogue
+from krs_app.services.catalogue import invalidate_catalogue, round_catalogue
 from krs_app.services.clock import BANGKOK_OFFSET, utcnow
 from krs_app.services.passwords import hash_password
 
@@ -145,42 +145,6 @@ def load_demo(now: datetime | None = None) -> bool:
         session.add_all(districts)
         session.flush()
 
-        for seed in sorted(INDICATORS, key=lambda s: code_sort_key(s.code)):
-            indicator = Indicator(
-                code=seed.code,
-                name=seed.name,
-                bureau_id=bureaus[seed.bureau].id,
-                weight=seed.weight,
-                formula=seed.formula,
-                t1=seed.thresholds[0],
-                t2=seed.thresholds[1],
-                t3=seed.thresholds[2],
-                t4=seed.thresholds[3],
-                t5=seed.thresholds[4],
-                direction=seed.direction,
-                kind=seed.kind,
-                sort_key=".".join(f"{p:03d}" for p in code_sort_key(seed.code)),
-            )
-            session.add(indicator)
-            session.flush()
-            for position, var in enumerate(seed.variables):
-                session.add(
-                    Variable(
-                        indicator_id=indicator.id,
-                        key=var.key,
-                        label=var.label,
-                        unit=var.unit,
-                        kind=var.kind,
-                        source=var.source,
-                        required_months=var.required_months,
-                        min_value=var.min_value,
-                        max_value=var.max_value,
-                        whole_key=var.whole_key,
-                        position=position,
-                    )
-                )
-        session.flush()
-
         users = (
             [
                 {
@@ -219,10 +183,14 @@ def load_demo(now: datetime | None = None) -> bool:
         district_user = {u.district_id: u.id for u in session.exec(select(User).where(User.role == ROLE_DISTRICT))}
 
         rounds = _rounds(session, now)
-        catalogue = load_catalogue(session)
+        for fiscal_year_id in sorted({r.fiscal_year_id for r in rounds}):
+            insert_catalogue(session, fiscal_year_id, {code: b.id for code, b in bureaus.items()})
+        session.flush()
+        invalidate_catalogue()
         value_rows: list[dict] = []
         result_rows: list[dict] = []
         for round_ in rounds:
+            catalogue = round_catalogue(session, round_)
             is_current = not round_.closed
             for district in districts:
                 demo_clean = is_current and district.code == DEMO_DISTRICT
@@ -304,8 +272,48 @@ def load_demo(now: datetime | None = None) -> bool:
                     )
         session.execute(insert(Value), value_rows)
         session.execute(insert(Result), result_rows)
-        _manual_thread(session, rounds, districts, bureaus, catalogue, bureau_user, district_user)
-        return True
+        _manual_thread(session, rounds, districts, bureaus, bureau_user, district_user)
+    invalidate_catalogue()
+    return True
+
+
+def insert_catalogue(session: Session, fiscal_year_id: int, bureau_ids: dict[str, int]) -> None:
+    """The demo catalogue (seed/indicators.py) as one fiscal year's indicators and variables."""
+    for seed in sorted(INDICATORS, key=lambda s: code_sort_key(s.code)):
+        indicator = Indicator(
+            fiscal_year_id=fiscal_year_id,
+            code=seed.code,
+            name=seed.name,
+            bureau_id=bureau_ids[seed.bureau],
+            weight=seed.weight,
+            formula=seed.formula,
+            t1=seed.thresholds[0],
+            t2=seed.thresholds[1],
+            t3=seed.thresholds[2],
+            t4=seed.thresholds[3],
+            t5=seed.thresholds[4],
+            direction=seed.direction,
+            kind=seed.kind,
+            sort_key=sort_key_for(seed.code),
+        )
+        session.add(indicator)
+        session.flush()
+        for position, var in enumerate(seed.variables):
+            session.add(
+                Variable(
+                    indicator_id=indicator.id,
+                    key=var.key,
+                    label=var.label,
+                    unit=var.unit,
+                    kind=var.kind,
+                    source=var.source,
+                    required_months=var.required_months,
+                    min_value=var.min_value,
+                    max_value=var.max_value,
+                    whole_key=var.whole_key,
+                    position=position,
+                )
+            )
 
 
 def _demo_status(rng: random.Random, complete: bool, is_current: bool) -> Status:
@@ -321,18 +329,19 @@ def _demo_status(rng: random.Random, complete: bool, is_current: bool) -> Status
     return Status.CERTIFIED if draw < 0.95 else Status.NOT_CERTIFIED
 
 
-def _manual_thread(session, rounds, districts, bureaus, catalogue, bureau_user, district_user) -> None:
+def _manual_thread(session, rounds, districts, bureaus, bureau_user, district_user) -> None:
     district = next(d for d in districts if d.code == DEMO_DISTRICT)
     bureau = bureaus[DEMO_BUREAU]
-    indicator = next(e.indicator for e in catalogue if e.indicator.code == "11.3")
     for body, round_number, (year, month, day), side in MANUAL_THREAD:
+        round_ = rounds[round_number - 1]
+        indicator = next(e.indicator for e in round_catalogue(session, round_) if e.indicator.code == "11.3")
         sent = _bangkok(year, month, day, 10, 0)
         from_bureau = side == "bureau"
         session.add(
             Message(
                 district_id=district.id,
                 indicator_id=indicator.id,
-                round_id=rounds[round_number - 1].id,
+                round_id=round_.id,
                 body=body,
                 sender_side=side,
                 sender_user_id=bureau_user[bureau.id] if from_bureau else district_user[district.id],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -16,6 +17,7 @@ from krs_app.domain.indicators import (
     VariableSpec,
     code_sort_key,
 )
+from krs_app.live import catalogue_sync
 from krs_app.services.clock import utcnow
 from krs_app.services.errors import NotFound
 
@@ -46,30 +48,64 @@ def variable_spec(variable: Variable) -> VariableSpec:
     )
 
 
-# The catalogue (indicators, variables) is read on every edit and changes only when the KPI
-# office loads a new one, so each process keeps it; invalidate_catalogue() drops it.
-_cache: dict[str, list[CatalogueEntry]] = {}
+# The catalogue of a fiscal year (indicators, variables) is read on every edit and changes only
+# when the KPI office edits it, so each process keeps it. catalogue_changed() drops it here and
+# tells every other process (krs_app.live.catalogue_sync); invalidate_catalogue() only drops it here.
+_cache: dict[tuple[str, int], list[CatalogueEntry]] = {}
+_year_of: dict[tuple[str, int], int] = {}  # (database, indicator id) -> its fiscal year id
+_lock = threading.Lock()
+_generation = 0  # bumped by every invalidation: a read that started before one is not kept
 
 
 def invalidate_catalogue() -> None:
-    _cache.clear()
+    global _generation
+    with _lock:
+        _generation += 1
+        _cache.clear()
+        _year_of.clear()
 
 
-def load_catalogue(session: Session, bureau_id: int | None = None) -> list[CatalogueEntry]:
-    """Every indicator (or one bureau's) with its variables, in code order."""
-    key = str(session.get_bind().url)
-    entries = _cache.get(key)
+catalogue_sync.on_change(invalidate_catalogue)
+
+
+def catalogue_changed() -> None:
+    """Call after committing a change to any catalogue: every process reloads it."""
+    catalogue_sync.publish()
+
+
+def load_catalogue(
+    session: Session, bureau_id: int | None = None, *, fiscal_year_id: int, include_inactive: bool = False
+) -> list[CatalogueEntry]:
+    """A fiscal year's indicators (or one bureau's) with their variables, in code order.
+
+    Deactivated indicators are left out unless include_inactive (the KPI office's editor)."""
+    catalogue_sync.ensure_listening()
+    url = str(session.get_bind().url)
+    key = (url, fiscal_year_id)
+    with _lock:
+        entries = _cache.get(key)
+        generation = _generation
     if entries is None:
-        entries = _read_catalogue(session)
-        if entries:
-            _cache[key] = entries
-    if bureau_id is None:
-        return list(entries)
-    return [e for e in entries if e.indicator.bureau_id == bureau_id]
+        entries = _read_catalogue(session, fiscal_year_id)
+        with _lock:
+            if generation == _generation and entries:  # an empty year may be being loaded
+                _cache[key] = entries
+                for entry in entries:
+                    _year_of[(url, entry.indicator.id)] = fiscal_year_id
+    return [
+        e
+        for e in entries
+        if (include_inactive or e.indicator.active) and (bureau_id is None or e.indicator.bureau_id == bureau_id)
+    ]
 
 
-def _read_catalogue(session: Session) -> list[CatalogueEntry]:
-    indicators = list(session.exec(select(Indicator)))
+def round_catalogue(session: Session, round_: Round, bureau_id: int | None = None) -> list[CatalogueEntry]:
+    """The catalogue of the round's fiscal year."""
+    return load_catalogue(session, bureau_id, fiscal_year_id=round_.fiscal_year_id)
+
+
+def _read_catalogue(session: Session, fiscal_year_id: int) -> list[CatalogueEntry]:
+    indicators = list(session.exec(select(Indicator).where(Indicator.fiscal_year_id == fiscal_year_id)))
     for indicator in indicators:
         session.expunge(indicator)
     indicator_ids = [i.id for i in indicators]
@@ -78,6 +114,8 @@ def _read_catalogue(session: Session) -> list[CatalogueEntry]:
         if indicator_ids
         else []
     )
+    for variable in variables:
+        session.expunge(variable)
     by_indicator: dict[int, list[Variable]] = {}
     for variable in variables:
         by_indicator.setdefault(variable.indicator_id, []).append(variable)
@@ -85,20 +123,10 @@ def _read_catalogue(session: Session) -> list[CatalogueEntry]:
     for indicator in sorted(indicators, key=lambda i: code_sort_key(i.code)):
         rows = by_indicator.get(indicator.id, [])
         specs = {row.id: variable_spec(row) for row in rows}
-        spec = IndicatorSpec(
-            code=indicator.code,
-            name=indicator.name,
-            weight=indicator.weight,
-            formula=indicator.formula,
-            thresholds=(indicator.t1, indicator.t2, indicator.t3, indicator.t4, indicator.t5),
-            direction=Direction(indicator.direction),
-            kind=IndicatorKind(indicator.kind),
-            variables=tuple(specs[row.id] for row in rows),
-        )
         entries.append(
             CatalogueEntry(
                 indicator=indicator,
-                spec=spec,
+                spec=indicator_spec(indicator, [specs[row.id] for row in rows]),
                 variable_ids={row.key: row.id for row in rows},
                 variables_by_id=specs,
             )
@@ -106,8 +134,36 @@ def _read_catalogue(session: Session) -> list[CatalogueEntry]:
     return entries
 
 
-def load_entry(session: Session, indicator_id: int) -> CatalogueEntry:
-    for entry in load_catalogue(session):
+def indicator_spec(indicator: Indicator, variables: list[VariableSpec]) -> IndicatorSpec:
+    return IndicatorSpec(
+        code=indicator.code,
+        name=indicator.name,
+        weight=indicator.weight,
+        formula=indicator.formula,
+        thresholds=(indicator.t1, indicator.t2, indicator.t3, indicator.t4, indicator.t5),
+        direction=Direction(indicator.direction),
+        kind=IndicatorKind(indicator.kind),
+        variables=tuple(variables),
+    )
+
+
+OTHER_YEAR_MESSAGE = "ตัวชี้วัดนี้ไม่อยู่ในปีงบประมาณของรอบที่เลือก"
+
+
+def load_entry(session: Session, indicator_id: int, round_: Round | None = None) -> CatalogueEntry:
+    """One indicator of any year (active or not); with a round, NotFound unless it is of the round's year."""
+    if not isinstance(indicator_id, int):
+        raise NotFound()
+    url = str(session.get_bind().url)
+    with _lock:
+        year_id = _year_of.get((url, indicator_id))
+    if year_id is None:
+        year_id = session.exec(select(Indicator.fiscal_year_id).where(Indicator.id == indicator_id)).first()
+        if year_id is None:
+            raise NotFound()
+    if round_ is not None and round_.fiscal_year_id != year_id:
+        raise NotFound(OTHER_YEAR_MESSAGE)
+    for entry in load_catalogue(session, fiscal_year_id=year_id, include_inactive=True):
         if entry.indicator.id == indicator_id:
             return entry
     raise NotFound()
@@ -144,3 +200,26 @@ def district_id_for_code(code: str) -> int:
         if district is None:
             raise NotFound("ไม่พบรหัส สพท. นี้")
         return district.id
+
+
+def catalogue_for_round(round_id: int | None, bureau_id: int | None = None) -> list[CatalogueEntry]:
+    """The active indicators (or one bureau's) of the round's fiscal year; no round id: the current round."""
+    from krs_app.db.engine import session_scope
+
+    with session_scope() as session:
+        return round_catalogue(session, get_round(session, round_id if isinstance(round_id, int) else None), bureau_id)
+
+
+def fresh_entry(session: Session, indicator_id: int) -> CatalogueEntry:
+    """One indicator as this transaction sees it (uncommitted edits included), bypassing the cache."""
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is None:
+        raise NotFound()
+    rows = list(session.exec(select(Variable).where(Variable.indicator_id == indicator_id).order_by(Variable.position)))
+    specs = {row.id: variable_spec(row) for row in rows}
+    return CatalogueEntry(
+        indicator=indicator,
+        spec=indicator_spec(indicator, [specs[row.id] for row in rows]),
+        variable_ids={row.key: row.id for row in rows},
+        variables_by_id=specs,
+    )

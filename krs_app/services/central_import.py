@@ -278,7 +278,7 @@ def preview_import(user: CurrentUser, indicator_id: int, round_id: int, filename
         round_ = require_round(session, round_id)
         if round_.closed:
             raise ServiceError("รอบการรายงานนี้ปิดแล้ว นำเข้าข้อมูลไม่ได้")
-        entry = load_entry(session, indicator.id)
+        entry = load_entry(session, indicator.id, round_)
         rows = _file_rows(filename, bytes(content))
         columns = _read_columns(rows[0], entry, round_.months)
         stored = _load_stored(session, entry, round_.id)

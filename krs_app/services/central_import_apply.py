@@ -105,7 +105,7 @@ def apply_import(user: CurrentUser, token: str) -> ImportOutcome:
         round_ = require_round(session, payload["r"])
         if round_.closed:
             raise ServiceError("รอบการรายงานนี้ปิดแล้ว นำเข้าข้อมูลไม่ได้")
-        entry = load_entry(session, indicator.id)
+        entry = load_entry(session, indicator.id, round_)
         by_district: dict[int, list[tuple[int, float | None, float]]] = {}
         for district_id, variable_id, old, new in planned:
             by_district.setdefault(district_id, []).append((variable_id, old, new))

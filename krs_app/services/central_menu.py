@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from krs_app.db.engine import session_scope
 from krs_app.domain.indicators import VariableSource
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import get_round, load_catalogue
+from krs_app.services.catalogue import get_round, round_catalogue
 from krs_app.services.errors import NotAllowed
 from krs_app.services.round_options import round_options
 from krs_app.services.views import IndicatorOption, RoundOption
@@ -36,7 +36,7 @@ def central_menu(user: CurrentUser, round_id: int | None = None) -> CentralMenu:
         round_ = get_round(session, round_id)
         indicators = [
             IndicatorOption(id=str(entry.indicator.id), label=f"{entry.spec.code} {entry.spec.name}")
-            for entry in load_catalogue(session, bureau_id)
+            for entry in round_catalogue(session, round_, bureau_id)
             if any(v.source == VariableSource.CENTRAL and v.is_required_in(round_.months) for v in entry.spec.variables)
         ]
         return CentralMenu(round_id=round_.id, rounds=round_options(session), indicators=indicators)

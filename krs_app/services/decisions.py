@@ -112,7 +112,7 @@ def certify(user: CurrentUser, district_id: int, indicator_id: int, round_id: in
     with session_scope() as session:
         require_reviewer(session, user, district_id, indicator_id)
         round_ = require_round(session, round_id)
-        entry = load_entry(session, indicator_id)
+        entry = load_entry(session, indicator_id, round_)
         decision, result = _certify_in(session, user, entry, district_id, round_, now)
         _raise_unless(decision)
         outcome = _outcome(result, "รับรองผลแล้ว")
@@ -185,7 +185,7 @@ def refuse(
         _raise_unless(check_reason(reason, "เหตุผลที่ไม่รับรอง"))
         deadline = as_utc_deadline(correction_deadline)
         round_ = require_round(session, round_id)
-        entry = load_entry(session, indicator_id)
+        entry = load_entry(session, indicator_id, round_)
         result = find_result(session, district_id, indicator_id, round_.id, for_update=True)
         status = Status(result.status) if result else Status.NOT_REPORTED
         _raise_unless(may_refuse(status, now, round_.closed, round_.certification_deadline, actor))
@@ -273,7 +273,7 @@ def bulk_certify(user: CurrentUser, indicator_id: int, round_id: int, district_i
         if not ids:
             return 0
         _raise_unless(review_period(reviewer_actor(user), now, round_.closed, round_.certification_deadline))
-        entry = load_entry(session, indicator.id)
+        entry = load_entry(session, indicator.id, round_)
         known = set(session.exec(select(District.id).where(District.id.in_(ids)))) if ids else set()
         awaiting = (
             set(

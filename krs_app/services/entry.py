@@ -26,7 +26,7 @@ from krs_app.live.bus import Change, announce
 from krs_app.services import audit
 from krs_app.services.access import SIDE_DISTRICT
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import get_round, load_catalogue, load_entry
+from krs_app.services.catalogue import get_round, load_entry, round_catalogue
 from krs_app.services.clock import to_bangkok, utcnow
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from krs_app.services.results import find_result, refresh_result, values_by_key
@@ -206,7 +206,7 @@ def _district_page(district_id: int, round_id: int | None) -> EntryPage:
     with session_scope() as session:
         district = session.get(District, district_id)
         round_ = get_round(session, round_id)
-        entries = load_catalogue(session)
+        entries = round_catalogue(session, round_)
         return EntryPage(
             district_name=district.name,
             district_short_name=district.short_name,
@@ -226,7 +226,7 @@ def entry_rows(user: CurrentUser, round_id: int, indicator_ids: set[int]) -> tup
     district_id = _require_district(user)
     with session_scope() as session:
         round_ = get_round(session, round_id)
-        entries = load_catalogue(session)
+        entries = round_catalogue(session, round_)
         rows = _indicator_rows(session, entries, district_id, round_, set(indicator_ids))
         return rows, _overall_text(session, entries, district_id, round_)
 
@@ -250,7 +250,7 @@ def enter_value(user: CurrentUser, round_id: int, variable_id: int, text: object
         variable_row = session.get(Variable, variable_id)
         if variable_row is None:
             raise NotFound()
-        entry = load_entry(session, variable_row.indicator_id)
+        entry = load_entry(session, variable_row.indicator_id, round_)
         spec = entry.variables_by_id[variable_id]
         if spec.source != VariableSource.DISTRICT:
             raise NotAllowed("ตัวแปรนี้ใช้ข้อมูลส่วนกลาง สพท. กรอกไม่ได้")

@@ -28,8 +28,9 @@ class NotFound(ServiceError):
 
 
 class FieldError(ServiceError):
-    """Bad input in one field of a form: `field` names it (e.g. "username", "password_new"),
-    so the page shows the Thai message at that field."""
+    """Bad input in one field of a form: `field` names it (the element id of the field at fault, e.g.
+    "indicator-formula", "variable-key-2", "round-district-deadline", "username"), so the page
+    shows the Thai message at that field."""
 
     def __init__(self, field: str, message: str):
         super().__init__(message)

@@ -23,7 +23,7 @@ from krs_app.live.bus import Change, announce
 from krs_app.services import audit
 from krs_app.services.access import SIDE_DISTRICT, check_district_indicator
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import get_round
+from krs_app.services.catalogue import get_round, load_entry
 from krs_app.services.clock import to_bangkok, utcnow
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from krs_app.settings import get_settings
@@ -89,6 +89,7 @@ def attach_evidence(
         with session_scope() as session:
             check_district_indicator(session, user, user.district_id, indicator_id)
             round_ = get_round(session, round_id if isinstance(round_id, int) else None)
+            load_entry(session, indicator_id, round_)  # an indicator of the round's fiscal year
             if round_.closed:
                 raise ServiceError("รอบการรายงานนี้ปิดแล้ว แนบไฟล์ไม่ได้")
             stored_name = f"{uuid.uuid4().hex}.bin"

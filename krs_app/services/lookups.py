@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from krs_app.db.engine import session_scope
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import load_catalogue, load_entry
+from krs_app.services.catalogue import catalogue_for_round, load_entry
 from krs_app.services.errors import NotAllowed, NotFound
 from krs_app.services.views import IndicatorOption
 
@@ -21,24 +21,21 @@ def indicator_bureau(indicator_id: int | None) -> int | None:
             return None
 
 
-def indicator_codes() -> list[str]:
-    """Every indicator's code, in code order."""
-    with session_scope() as session:
-        return [entry.spec.code for entry in load_catalogue(session)]
+def indicator_codes(round_id: int | None = None) -> list[str]:
+    """Every indicator's code of the round's fiscal year (default: the current round), in code order."""
+    return [entry.spec.code for entry in catalogue_for_round(round_id)]
 
 
-def indicator_id_for_code(code: str) -> int | None:
-    """An indicator's id from its code (11.2), for forms where staff type the code."""
-    with session_scope() as session:
-        return next((e.indicator.id for e in load_catalogue(session) if e.spec.code == code), None)
+def indicator_id_for_code(code: str, round_id: int | None = None) -> int | None:
+    """An indicator's id from its code (11.2) in the round's fiscal year, for forms where staff type the code."""
+    return next((e.indicator.id for e in catalogue_for_round(round_id) if e.spec.code == str(code).strip()), None)
 
 
-def bureau_indicator_options(user: CurrentUser) -> list[IndicatorOption]:
-    """The acting bureau's own indicators, for the review page's selector."""
+def bureau_indicator_options(user: CurrentUser, round_id: int | None = None) -> list[IndicatorOption]:
+    """The acting bureau's own indicators of the round's fiscal year, for the review page's selector."""
     if not user.is_bureau:
         raise NotAllowed("หน้านี้สำหรับสำนักผู้รับผิดชอบตัวชี้วัดเท่านั้น")
-    with session_scope() as session:
-        return [
-            IndicatorOption(str(e.indicator.id), f"{e.spec.code} {e.spec.name}")
-            for e in load_catalogue(session, user.bureau_id)
-        ]
+    return [
+        IndicatorOption(str(e.indicator.id), f"{e.spec.code} {e.spec.name}")
+        for e in catalogue_for_round(round_id, user.bureau_id)
+    ]

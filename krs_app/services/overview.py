@@ -10,7 +10,7 @@ from sqlmodel import select
 from krs_app.db.engine import session_scope
 from krs_app.db.models import Bureau, District, Result
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import get_round, load_catalogue
+from krs_app.services.catalogue import get_round, round_catalogue
 from krs_app.services.errors import NotAllowed
 
 
@@ -52,7 +52,7 @@ def indicator_overview(user: CurrentUser, round_id: int | None = None) -> Overvi
         for indicator_id, status, count in rows:
             counts[(indicator_id, status)] = count
         summaries = []
-        for entry in load_catalogue(session, bureau_id):
+        for entry in round_catalogue(session, round_, bureau_id):
             if not entry.spec.is_assessed_in(round_.months):
                 continue
             indicator_id = entry.indicator.id

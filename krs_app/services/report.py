@@ -12,7 +12,7 @@ from krs_app.domain.numbers import format_score
 from krs_app.domain.scoring import weighted_overall
 from krs_app.domain.status import Status, public_score
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import get_round, load_catalogue
+from krs_app.services.catalogue import get_round, round_catalogue
 from krs_app.services.errors import NotAllowed
 
 
@@ -45,7 +45,9 @@ def district_report(user: CurrentUser, round_id: int | None = None) -> DistrictR
     with session_scope() as session:
         round_ = get_round(session, round_id if isinstance(round_id, int) else None)
         assessed = {
-            e.indicator.id: e.spec.weight for e in load_catalogue(session) if e.spec.is_assessed_in(round_.months)
+            e.indicator.id: e.spec.weight
+            for e in round_catalogue(session, round_)
+            if e.spec.is_assessed_in(round_.months)
         }
         by_district: dict[int, dict[int, Result]] = {}
         for result in session.exec(select(Result).where(Result.round_id == round_.id)):

@@ -187,7 +187,7 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
         require_reviewer(session, user, district_id, indicator_id)
         round_ = get_round(session, None) if round_id is None else require_round(session, round_id)
         district = session.get(District, district_id)
-        entry = load_entry(session, indicator_id)
+        entry = load_entry(session, indicator_id, round_)
         spec = entry.spec
         by_key = values_by_key(session, entry, district_id, round_.id)
         evaluation = evaluate(spec, by_key, round_.months)

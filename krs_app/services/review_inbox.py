@@ -27,6 +27,7 @@ from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import CatalogueEntry, get_round, load_entry
 from krs_app.services.clock import deadline_text, utcnow
 from krs_app.services.errors import ServiceError
+from krs_app.services.review_outliers import flag_outliers
 from krs_app.services.round_options import round_options
 from krs_app.services.views import RoundOption
 
@@ -66,6 +67,9 @@ class ReviewRow:
     correction_deadline_text: str  # refused results: the deadline the bureau gave
     selectable: bool  # complete and awaiting: can be bulk-certified
     element_id: str  # review-open-{district code}-{indicator code id}
+    outlier: bool = False  # advice only: never blocks certifying
+    outlier_reason: str = ""  # Thai, for the tooltip
+    outlier_id: str = ""  # outlier-flag-{district code}-{indicator code id}
 
 
 @dataclass
@@ -139,6 +143,7 @@ def _filter_sort_page(
     status: str | None,
     new_only: bool,
     level: str | None,
+    outliers_only: bool = False,
     search: str,
     sort: str,
     page: int,
@@ -152,6 +157,8 @@ def _filter_sort_page(
         if status and row.status != status:
             return False
         if new_only and not row.new_badge:
+            return False
+        if outliers_only and not row.outlier:
             return False
         if level and row.level != level:
             return False
@@ -278,6 +285,7 @@ def review_rows(
     *,
     status: str | None = None,
     new_only: bool = False,
+    outliers_only: bool = False,
     level: str | None = None,
     search: str = "",
     sort: str = "code",
@@ -295,12 +303,13 @@ def review_rows(
     with session_scope() as session:
         indicator = require_bureau_of(session, user, indicator_id)
         round_ = get_round(session, round_id) if round_id is None else require_round(session, round_id)
-        entry = load_entry(session, indicator.id)
+        entry = load_entry(session, indicator.id, round_)
         columns = _required_columns(entry, round_.months)
         data = _load_inbox(session, indicator.id, round_.id, entry, [vid for _, vid in columns])
         period = review_period(reviewer_actor(user), now, round_.closed, round_.certification_deadline)
         left = days_left(round_.certification_deadline, now)
         all_rows = [_inbox_item(district, data, entry, columns, round_.months, left) for district in data.districts]
+        flag_outliers(session, all_rows, data, entry, round_, [key for key, _ in columns])
         counts = {s.value: 0 for s in Status}
         for item in all_rows:
             counts[item.row.status] += 1
@@ -308,6 +317,7 @@ def review_rows(
             all_rows,
             status=status,
             new_only=new_only,
+            outliers_only=bool(outliers_only),
             level=level,
             search=search,
             sort=sort,

@@ -32,7 +32,7 @@ from krs_app.live.bus import Change, announce
 from krs_app.services import audit, threads
 from krs_app.services.access import SIDE_BUREAU, require_reviewer, require_round
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import load_catalogue
+from krs_app.services.catalogue import load_entry, round_catalogue
 from krs_app.services.clock import as_utc_deadline, deadline_text, utcnow
 from krs_app.services.errors import NotAllowed, ServiceError
 from krs_app.services.results import change_result, find_result, get_or_create_result
@@ -113,7 +113,7 @@ def close_round(user: CurrentUser | None, round_id: int, now: datetime | None = 
         ).rowcount
         round_ = require_round(session, round_id)
         session.refresh(round_)
-        assessed = [e.indicator.id for e in load_catalogue(session) if e.spec.is_assessed_in(round_.months)]
+        assessed = [e.indicator.id for e in round_catalogue(session, round_) if e.spec.is_assessed_in(round_.months)]
         created = 0
         if claimed:
             user_id = user.id if user is not None else None
@@ -269,6 +269,7 @@ def extend_deadline(
     with session_scope() as session:
         require_reviewer(session, user, district_id, indicator_id)
         round_ = require_round(session, round_id)
+        load_entry(session, indicator_id, round_)  # an indicator of the round's fiscal year
         decision = check_reason(reason, "เหตุผลที่ขยายเวลา")
         if not decision.allowed:
             raise ServiceError(decision.reason)

@@ -17,7 +17,7 @@ from krs_app.live.bus import Change, announce
 from krs_app.services import audit
 from krs_app.services.access import SIDE_BUREAU, SIDE_DISTRICT, check_district_indicator
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import get_round
+from krs_app.services.catalogue import get_round, load_entry
 from krs_app.services.clock import to_bangkok, utcnow
 from krs_app.services.errors import NotAllowed, ServiceError
 
@@ -96,6 +96,7 @@ def post_message(user: CurrentUser, district_id: int, indicator_id: int, round_i
     with session_scope() as session:
         side = check_district_indicator(session, user, district_id, indicator_id)
         round_ = get_round(session, round_id if isinstance(round_id, int) else None)
+        load_entry(session, indicator_id, round_)  # an indicator of the round's fiscal year
         add_message(session, user, side, district_id, indicator_id, round_.id, body)
         round_id = round_.id
     announce(Change(district_id=district_id, round_id=round_id, indicator_id=indicator_id, kind="message"))

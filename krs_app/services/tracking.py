@@ -25,7 +25,7 @@ from krs_app.domain.status import Status
 from krs_app.domain.thai_dates import countdown, thai_date
 from krs_app.services.access import require_round
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import get_round, load_catalogue
+from krs_app.services.catalogue import get_round, round_catalogue
 from krs_app.services.clock import deadline_text, to_bangkok, utcnow
 from krs_app.services.errors import NotAllowed
 
@@ -107,7 +107,7 @@ def certification_tracking(user: CurrentUser, round_id: int | None = None) -> Tr
     now = utcnow()
     with session_scope() as session:
         round_ = get_round(session, None) if round_id is None else require_round(session, round_id)
-        entries = [e for e in load_catalogue(session) if e.spec.is_assessed_in(round_.months)]
+        entries = [e for e in round_catalogue(session, round_) if e.spec.is_assessed_in(round_.months)]
         district_count = session.exec(select(func.count(District.id))).one()
         names = {d.id: d.short_name for d in session.exec(select(District))}
         bureaus = {b.id: b for b in session.exec(select(Bureau))}

@@ -65,7 +65,7 @@ class KpiHomeState(SessionState):
         self.countdown_text = follow.countdown_text
         self.overdue_rule = follow.overdue_rule
         self.bureaus = follow.bureaus
-        self.indicator_codes = lookups.indicator_codes()
+        self.indicator_codes = lookups.indicator_codes(scores.round_id)
 
     @rx.event
     def load(self):
@@ -125,7 +125,7 @@ class KpiHomeState(SessionState):
         try:
             district_id = district_id_for_code(str(form.get("district_code", "")))
             code = str(form.get("indicator_code", ""))
-            indicator_id = lookups.indicator_id_for_code(code)
+            indicator_id = lookups.indicator_id_for_code(code, int(self.round_id) if self.round_id.isdigit() else None)
             if indicator_id is None:
                 raise ServiceError("ไม่พบตัวชี้วัดนี้")
             text = str(form.get("until", "")).strip()

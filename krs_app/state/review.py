@@ -86,6 +86,7 @@ class ReviewState(SessionState):
     status_filter: str = ""
     level_filter: str = ""
     new_only: bool = False
+    outliers_only: bool = False
     search: str = ""
     sort: str = "status"
     selected: list[int] = []
@@ -107,7 +108,9 @@ class ReviewState(SessionState):
         return self._user_with_role(Role.BUREAU)
 
     def _reload(self, user) -> None:
-        self.indicator_options = lookups.bureau_indicator_options(user)
+        self.indicator_options = lookups.bureau_indicator_options(
+            user, int(self.round_id) if self.round_id.isdigit() else None
+        )
         ids = [option.id for option in self.indicator_options]
         if self.indicator_id not in ids and ids:
             self.indicator_id = ids[0]
@@ -119,6 +122,7 @@ class ReviewState(SessionState):
             int(self.round_id) if self.round_id.isdigit() else None,
             status=self.status_filter or None,
             new_only=self.new_only,
+            outliers_only=self.outliers_only,
             level=self.level_filter or None,
             search=self.search,
             sort=self.sort,
@@ -226,6 +230,12 @@ class ReviewState(SessionState):
     @rx.event
     def set_new_only(self, value: bool):
         self.new_only = bool(value)
+        self.page = 1
+        return self._run(lambda user: None)
+
+    @rx.event
+    def set_outliers_only(self, value: bool):
+        self.outliers_only = bool(value)
         self.page = 1
         return self._run(lambda user: None)
 

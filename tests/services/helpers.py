@@ -21,14 +21,24 @@ def current_round_id() -> int:
         return current_round(session).id
 
 
-def variable_id(code: str, key: str) -> int:
+def indicator_of(session, code: str, round_id: int | None = None) -> Indicator:
+    """The indicator with this code in the fiscal year of the round (default: the current round)."""
+    from krs_app.db.models import Round
+
+    round_ = session.get(Round, round_id) if round_id else current_round(session)
+    return session.exec(
+        select(Indicator).where(Indicator.code == code, Indicator.fiscal_year_id == round_.fiscal_year_id)
+    ).one()
+
+
+def variable_id(code: str, key: str, round_id: int | None = None) -> int:
     with session_scope() as session:
-        indicator = session.exec(select(Indicator).where(Indicator.code == code)).one()
+        indicator = indicator_of(session, code, round_id)
         return session.exec(select(Variable).where(Variable.indicator_id == indicator.id, Variable.key == key)).one().id
 
 
 def stored_value(district_id: int, code: str, key: str, round_id: int) -> float | None:
-    vid = variable_id(code, key)
+    vid = variable_id(code, key, round_id)
     with session_scope() as session:
         row = session.exec(
             select(Value).where(Value.district_id == district_id, Value.variable_id == vid, Value.round_id == round_id)
@@ -38,7 +48,7 @@ def stored_value(district_id: int, code: str, key: str, round_id: int) -> float 
 
 def result_of(district_id: int, code: str, round_id: int) -> Result | None:
     with session_scope() as session:
-        indicator = session.exec(select(Indicator).where(Indicator.code == code)).one()
+        indicator = indicator_of(session, code, round_id)
         return session.exec(
             select(Result).where(
                 Result.district_id == district_id, Result.indicator_id == indicator.id, Result.round_id == round_id
@@ -51,9 +61,9 @@ def audit_count(action: str) -> int:
         return len(list(session.exec(select(AuditLog).where(AuditLog.action == action))))
 
 
-def indicator_id(code: str) -> int:
+def indicator_id(code: str, round_id: int | None = None) -> int:
     with session_scope() as session:
-        return session.exec(select(Indicator).where(Indicator.code == code)).one().id
+        return indicator_of(session, code, round_id).id
 
 
 def district_id(code: str) -> int:
@@ -66,7 +76,7 @@ def district_id(code: str) -> int:
 def set_result(district: int, code: str, round_id: int, **fields) -> None:
     """Put a result row into a given state directly (test setup only)."""
     with session_scope() as session:
-        ind = session.exec(select(Indicator).where(Indicator.code == code)).one()
+        ind = indicator_of(session, code, round_id)
         row = session.exec(
             select(Result).where(
                 Result.district_id == district, Result.indicator_id == ind.id, Result.round_id == round_id
@@ -81,7 +91,7 @@ def set_result(district: int, code: str, round_id: int, **fields) -> None:
 
 def districts_with_status(code: str, round_id: int, status: str) -> list[int]:
     with session_scope() as session:
-        ind = session.exec(select(Indicator).where(Indicator.code == code)).one()
+        ind = indicator_of(session, code, round_id)
         return sorted(
             session.exec(
                 select(Result.district_id).where(
@@ -101,3 +111,12 @@ def round_row(round_id: int):
 
     with session_scope() as session:
         return session.get(Round, round_id)
+
+
+def fy2562_round_id(number: int = 2) -> int:
+    """A round of the manual's fiscal year 2562 (closed in the demo): ครั้งที่ 1 / 2 ปี 62."""
+    from krs_app.db.models import FiscalYear, Round
+
+    with session_scope() as session:
+        year = session.exec(select(FiscalYear).where(FiscalYear.year_be == 2562)).one()
+        return session.exec(select(Round).where(Round.fiscal_year_id == year.id, Round.number == number)).one().id

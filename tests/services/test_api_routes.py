@@ -13,10 +13,11 @@ from starlette.testclient import TestClient
 
 from krs_app.api import api
 from krs_app.db.engine import session_scope
-from krs_app.db.models import EvidenceFile, Indicator
+from krs_app.db.models import EvidenceFile
 from krs_app.routes import SESSION_COOKIE
 from krs_app.services import auth, evidence
 from krs_app.settings import get_settings, reset_settings_cache
+from tests.services import helpers
 from tests.services.helpers import current_round_id
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -26,8 +27,7 @@ THAI_NAME = "งบเทียบยอดเงินฝาก ฉบับแ
 
 
 def indicator_id(code: str) -> int:
-    with session_scope() as session:
-        return session.exec(select(Indicator).where(Indicator.code == code)).one().id
+    return helpers.indicator_id(code)
 
 
 def token_of(username: str) -> str:

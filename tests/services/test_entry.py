@@ -154,7 +154,7 @@ def test_closed_rounds_are_read_only(krs_db):
     with session_scope() as session:
         closed = session.exec(select(Round).where(Round.closed == True)).first()  # noqa: E712
         closed_id = closed.id
-    outcome = entry.enter_value(user, closed_id, variable_id("11.3", "1"), "1")
+    outcome = entry.enter_value(user, closed_id, variable_id("11.3", "1", closed_id), "1")
     assert not outcome.ok and "แก้ไขไม่ได้" in outcome.message
     page = entry.entry_page(user, closed_id)
     assert page.round_closed and not any(row.editable for row in page.indicators)

@@ -10,10 +10,11 @@ import pytest
 from sqlmodel import select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import AuditLog, EvidenceFile, Indicator, Round
+from krs_app.db.models import AuditLog, EvidenceFile, Round
 from krs_app.services import evidence
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from krs_app.settings import PROJECT_ROOT, get_settings
+from tests.services import helpers
 from tests.services.helpers import audit_count, current_round_id, login_as
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n" + b"x" * 2000
@@ -25,8 +26,7 @@ THAI_DATE = re.compile(
 
 
 def indicator_id(code: str) -> int:
-    with session_scope() as session:
-        return session.exec(select(Indicator).where(Indicator.code == code)).one().id
+    return helpers.indicator_id(code)
 
 
 def closed_round_id() -> int:
@@ -55,7 +55,14 @@ def attach(
 ) -> int:
     staged = stage(data)
     return evidence.attach_evidence(
-        user, indicator_id(code), round_id, description, name, staged, len(data), hashlib.sha256(data).hexdigest()
+        user,
+        helpers.indicator_id(code, round_id),
+        round_id,
+        description,
+        name,
+        staged,
+        len(data),
+        hashlib.sha256(data).hexdigest(),
     )
 
 
@@ -147,7 +154,14 @@ def _assert_refused_leaves_nothing(
     staged = stage(data)
     with pytest.raises(error) as raised:
         evidence.attach_evidence(
-            user, indicator_id(code), round_id, description, name, staged, len(data), hashlib.sha256(data).hexdigest()
+            user,
+            helpers.indicator_id(code, round_id),
+            round_id,
+            description,
+            name,
+            staged,
+            len(data),
+            hashlib.sha256(data).hexdigest(),
         )
     assert raised.value.message.strip() and THAI.search(raised.value.message)
     assert not staged.exists(), "a refused upload must not stay in the staging folder"

@@ -20,6 +20,7 @@ from tests.services.helpers import (
     current_round_id,
     district_id,
     districts_with_status,
+    fy2562_round_id,
     indicator_id,
     login_as,
     result_of,
@@ -201,7 +202,8 @@ def test_the_detail_shows_values_criteria_score_history_and_actions(krs_db):
 
 def test_the_detail_view_shows_the_whole_thread(krs_db):
     # The detail view's message pane (PanelState.load_for) shows the bureau this thread.
-    thread = threads.thread(login_as("finance"), district_id("spm07"), indicator_id("11.3"))
+    manual_11_3 = indicator_id("11.3", fy2562_round_id())  # the thread is on FY 2562's 11.3
+    thread = threads.thread(login_as("finance"), district_id("spm07"), manual_11_3)
     assert len(thread) == 6  # the manual's thread, across rounds
     assert thread[0].body.startswith("ไม่รับรอง")
 

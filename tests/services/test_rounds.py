@@ -14,7 +14,7 @@ from krs_app.domain.numbers import format_score
 from krs_app.domain.status import Status, public_score
 from krs_app.live import bus
 from krs_app.services import clock, decisions, entry, rounds
-from krs_app.services.catalogue import load_catalogue
+from krs_app.services.catalogue import round_catalogue
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from tests.services.helpers import (
     audit_count,
@@ -41,7 +41,7 @@ def status_counts(round_id: int) -> dict[str, int]:
 def assessed_count(round_id: int) -> int:
     months = round_row(round_id).months
     with session_scope() as session:
-        return sum(1 for e in load_catalogue(session) if e.spec.is_assessed_in(months))
+        return sum(1 for e in round_catalogue(session, round_row(round_id)) if e.spec.is_assessed_in(months))
 
 
 @pytest.mark.parametrize("username", ["spm07", "finance"])

@@ -9,10 +9,11 @@ import pytest
 from sqlmodel import select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import EvidenceFile, Indicator, Message
+from krs_app.db.models import EvidenceFile, Message
 from krs_app.services import evidence, threads
 from krs_app.services.errors import NotAllowed, ServiceError
-from tests.services.helpers import audit_count, login_as
+from tests.services import helpers
+from tests.services.helpers import audit_count, fy2562_round_id, login_as
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -29,8 +30,7 @@ MANUAL_BODIES = [
 
 
 def indicator_id(code: str) -> int:
-    with session_scope() as session:
-        return session.exec(select(Indicator).where(Indicator.code == code)).one().id
+    return helpers.indicator_id(code)
 
 
 def finance_indicator_ids() -> list[int]:
@@ -126,7 +126,7 @@ def test_html_is_stored_as_text_not_escaped(krs_db):
 
 def test_the_manuals_thread_is_there_oldest_first(krs_db):
     user = login_as("spm07")
-    rows = threads.thread(user, user.district_id, indicator_id("11.3"))
+    rows = threads.thread(user, user.district_id, helpers.indicator_id("11.3", fy2562_round_id()))
     assert len(rows) == 6
     assert rows[0].body.startswith(MANUAL_FIRST)
     assert [r.body for r in rows] == MANUAL_BODIES
@@ -146,17 +146,18 @@ def test_the_manuals_thread_is_there_oldest_first(krs_db):
 
 def test_new_messages_follow_the_manuals_thread_in_order(krs_db):
     district, finance = login_as("spm07"), login_as("finance")
-    ind = indicator_id("11.3")
+    manual_round = fy2562_round_id()
+    ind = helpers.indicator_id("11.3", manual_round)
     bodies = ["หนึ่ง", "สอง", "สาม", "สี่"]
     for index, body in enumerate(bodies):
-        threads.post_message(district if index % 2 == 0 else finance, district.district_id, ind, None, body)
+        threads.post_message(district if index % 2 == 0 else finance, district.district_id, ind, manual_round, body)
     rows = threads.thread(district, district.district_id, ind)
     assert [r.body for r in rows] == MANUAL_BODIES + bodies
 
 
 def test_the_kpi_office_reads_any_thread(krs_db):
     district = login_as("spm07")
-    rows = threads.thread(login_as("kpi"), district.district_id, indicator_id("11.3"))
+    rows = threads.thread(login_as("kpi"), district.district_id, helpers.indicator_id("11.3", fy2562_round_id()))
     assert [r.body for r in rows] == MANUAL_BODIES
 
 

@@ -1,7 +1,7 @@
 """accounts and audit: password flags, last login, office active flags, the audit hash chain
 
 Revision ID: 0003_accounts_audit
-Revises: 0001_initial (to become 0002_catalogue_per_year when that lands)
+Revises: 0002_catalogue_per_year
 Create Date: 2026-12-01
 
 Existing audit rows are sealed into the chain here, in id order (krs_app.domain.audit_chain).
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from krs_app.domain.audit_chain import GENESIS_HASH, HASHED_FIELDS, seal
 
 revision = "0003_accounts_audit"
-down_revision = "0001_initial"
+down_revision = "0002_catalogue_per_year"  # after the per-year catalogue (linear history)
 branch_labels = None
 depends_on = None
 

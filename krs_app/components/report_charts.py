@@ -1,0 +1,77 @@
+"""Report charts (Reflex's recharts): the distribution of overall scores, one indicator's
+distribution of results with its criteria thresholds drawn on it, and the status counts."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krs_app import styles
+from krs_app.state.report_matrix import ReportMatrixState as S
+
+
+def _histogram(data, title: str, chart_id: str, thresholds: bool = False) -> rx.Component:
+    lines = (
+        [
+            rx.recharts.reference_line(
+                x=S.threshold_bins[i],
+                stroke=styles.CHART_THRESHOLD,
+                stroke_dasharray="4 2",
+                label=f"ระดับ {i + 1}",
+            )
+            for i in range(5)
+        ]
+        if thresholds
+        else []
+    )
+    return rx.box(
+        rx.text(title, size="2", weight="medium"),
+        rx.recharts.bar_chart(
+            rx.recharts.bar(data_key="count", fill=styles.CHART_BAR, name="จำนวนเขต", is_animation_active=False),
+            rx.recharts.x_axis(data_key="bin"),
+            rx.recharts.y_axis(allow_decimals=False),
+            rx.recharts.graphing_tooltip(),
+            *lines,
+            data=data,
+            width="100%",
+            height=240,
+        ),
+        id=chart_id,
+        width="100%",
+    )
+
+
+def report_charts() -> rx.Component:
+    return rx.vstack(
+        _histogram(S.overall_histogram, "การกระจายของคะแนนเฉลี่ยถ่วงน้ำหนัก (จำนวนเขต)", "chart-overall"),
+        rx.flex(
+            rx.text("ตัวชี้วัด", size="2"),
+            rx.el.select(
+                rx.foreach(S.columns, lambda c: rx.el.option(c.code + " " + c.bureau, value=c.code)),
+                value=S.chart_indicator,
+                on_change=S.set_chart_indicator,
+                class_name="krs-select",
+                id="chart-indicator",
+            ),
+            gap="2",
+            align="center",
+        ),
+        _histogram(
+            S.indicator_histogram, "การกระจายของผลการดำเนินงาน เทียบเกณฑ์ระดับ 1–5", "chart-indicator-results", True
+        ),
+        rx.box(
+            rx.text("จำนวนผลตามสถานะ (รอบนี้)", size="2", weight="medium"),
+            rx.recharts.bar_chart(
+                rx.recharts.bar(data_key="count", fill=styles.CHART_BAR, name="จำนวน", is_animation_active=False),
+                rx.recharts.x_axis(data_key="status"),
+                rx.recharts.y_axis(allow_decimals=False),
+                rx.recharts.graphing_tooltip(),
+                data=S.status_counts,
+                width="100%",
+                height=220,
+            ),
+            id="chart-status",
+            width="100%",
+        ),
+        width="100%",
+        spacing="4",
+    )

@@ -1,0 +1,106 @@
+"""The report table: every district's public scores, rank and overall; sortable headers,
+sticky header row and first column (245 × 40 stays readable)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krs_app import styles
+from krs_app.components.heat_map import tooltip
+from krs_app.state.report_matrix import ReportMatrixState as S
+
+_STICKY_HEAD = {"position": "sticky", "top": "0", "zIndex": "2", "background": styles.ROW_GROUP_BACKGROUND}
+_STICKY_FIRST = {"position": "sticky", "left": "0", "zIndex": "1", "background": "white"}
+
+
+def _sort_header(label, key, extra=None) -> rx.Component:
+    mark = rx.cond(S.sort == key, rx.cond(S.descending, " ▲", " ▼"), "")
+    return rx.el.th(
+        rx.el.button(label, mark, on_click=S.sort_by(key), class_name="krs-sort", type="button"),
+        style={**_STICKY_HEAD, **(extra or {})},
+        title=label,
+    )
+
+
+def _cell(row, cell) -> rx.Component:
+    return rx.el.td(
+        cell.score, class_name="krs-num", custom_attrs={"data-status": cell.status}, title=tooltip(row, cell)
+    )
+
+
+def _row(row) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(rx.el.a(row.name, href=row.href), style=_STICKY_FIRST),
+        rx.el.td(row.rank, class_name="krs-num", id="report-rank-" + row.code),
+        rx.el.td(row.overall, class_name="krs-num", style={"fontWeight": "600"}),
+        rx.el.td(row.province),
+        rx.foreach(row.cells, lambda cell: _cell(row, cell)),
+    )
+
+
+def filters() -> rx.Component:
+    return rx.flex(
+        rx.el.select(
+            rx.el.option("ทุกสังกัด", value=""),
+            rx.el.option("สพป.", value="primary"),
+            rx.el.option("สพม.", value="secondary"),
+            value=S.level,
+            on_change=S.set_level,
+            class_name="krs-select",
+            id="report-filter-level",
+        ),
+        rx.el.select(
+            rx.el.option("ทุกจังหวัด", value=""),
+            rx.foreach(S.provinces, lambda p: rx.el.option(p, value=p)),
+            value=S.province,
+            on_change=S.set_province,
+            class_name="krs-select",
+            id="report-filter-province",
+        ),
+        rx.el.select(
+            rx.el.option("ทุกสำนัก", value=""),
+            rx.foreach(S.bureaus, lambda b: rx.el.option(b.name, value=b.id)),
+            value=S.bureau,
+            on_change=S.set_bureau,
+            class_name="krs-select",
+            id="report-filter-bureau",
+        ),
+        rx.el.a("ดาวน์โหลด Excel", href=S.xlsx_url, download="รายงานผล.xlsx", target="_blank", id="report-export-xlsx"),
+        rx.el.a("ดาวน์โหลด PDF", href=S.pdf_url, download="รายงานผล.pdf", target="_blank", id="report-export-pdf"),
+        rx.text("ค่าเฉลี่ยคะแนนรวม " + S.mean_overall_text, size="2", color=styles.TEXT_SECONDARY),
+        align="center",
+        wrap="wrap",
+        style={"gap": "0.5em 1em"},
+    )
+
+
+def report_table() -> rx.Component:
+    return rx.box(
+        rx.el.table(
+            rx.el.thead(
+                rx.el.tr(
+                    _sort_header("สพท.", "name", {"left": "0", "zIndex": "3"}),
+                    _sort_header("อันดับ", "rank"),
+                    _sort_header("คะแนนรวม", "overall"),
+                    rx.el.th("จังหวัด", style=_STICKY_HEAD),
+                    rx.foreach(S.columns, lambda c: _sort_header(c.code, c.code)),
+                )
+            ),
+            rx.el.tbody(rx.foreach(S.rows, _row)),
+            rx.el.tfoot(
+                rx.el.tr(
+                    rx.el.td("ค่าเฉลี่ย", style=_STICKY_FIRST),
+                    rx.el.td(""),
+                    rx.el.td(S.mean_overall_text, class_name="krs-num"),
+                    rx.el.td(""),
+                    rx.foreach(S.columns, lambda c: rx.el.td(c.mean_score, class_name="krs-num")),
+                )
+            ),
+            class_name="krs-table",
+            id="report-table",
+        ),
+        max_height="70vh",
+        overflow="auto",
+        width="100%",
+        background="white",
+    )
