@@ -27,6 +27,13 @@ class NotFound(ServiceError):
         super().__init__(message)
 
 
+class DatabaseUnavailable(ServiceError):
+    """The database did not answer in time (locked by another writer, server down): nothing was stored."""
+
+    def __init__(self, message: str = "ฐานข้อมูลไม่พร้อมใช้งานชั่วคราว ยังไม่ได้บันทึกรายการนี้ กรุณาลองใหม่อีกครั้งในอีกสักครู่"):
+        super().__init__(message)
+
+
 class FieldError(ServiceError):
     """Bad input in one field of a form: `field` names it (the element id of the field at fault, e.g.
     "indicator-formula", "variable-key-2", "round-district-deadline", "username"), so the page
