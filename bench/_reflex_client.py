@@ -16,6 +16,7 @@ from typing import Any
 EVENT_PATH = "/_event"
 NAMESPACE = "/_event"
 MESSAGE = "event"
+SESSION_COOKIE = "krs_session"  # HttpOnly, set by POST /api/login; sent in the websocket handshake
 
 # Fallback names, as Reflex derives them (module path + class name, snake-cased, "." between
 # parent and child state); the live ones are computed from the state classes when importable.
@@ -48,12 +49,10 @@ class Names:
         return f"{self.entry}.save_cell"
 
     @property
-    def submit(self) -> str:
-        return f"{self.login}.submit"
-
-    @property
     def cookie_var(self) -> str:
-        """Client-storage key of SessionState.session_token (the krs_session cookie)."""
+        """The client-storage key the session cookie had while it was an rx.Cookie. The server
+        no longer reads it (the HttpOnly cookie comes in the websocket handshake, see
+        Socket.connect); a hydrate payload carrying it is still accepted."""
         return f"{self.session}.session_token{self.field_marker}"
 
     def var(self, name: str) -> str:
@@ -82,6 +81,33 @@ def state_names() -> Names:
         return Names(**FALLBACK_NAMES, source="built-in fallback")
 
 
+def login_over_http(base_url: str, username: str, password: str, timeout: float) -> str:
+    """The login form's POST /api/login (api_session.py), as the browser sends it; the session
+    token is the HttpOnly krs_session cookie of its answer (a 303 to "/"). A refusal comes back
+    as the same redirect with no session cookie (the message is in a signed flash cookie)."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    origin = base_url.rstrip("/")
+    body = urllib.parse.urlencode({"username": username, "password": password}).encode()
+    request = urllib.request.Request(origin + "/api/login", data=body, method="POST", headers={"Origin": origin})
+    try:
+        headers = urllib.request.build_opener(_NoRedirect).open(request, timeout=timeout).headers
+    except urllib.error.HTTPError as error:  # the 303 itself (not followed)
+        headers = error.headers
+    for cookie in headers.get_all("set-cookie") or []:
+        name, _, rest = cookie.partition("=")
+        value = rest.split(";")[0].strip('"')
+        if name.strip() == SESSION_COOKIE and value:
+            return value
+    raise RuntimeError("login refused: no session cookie came back from POST /api/login")
+
+
 def router_data(path: str) -> dict[str, str]:
     """What the frontend's withRouterData puts on every event."""
     return {"pathname": path, "asPath": path}
@@ -104,7 +130,9 @@ class Socket:
         self.client.on(MESSAGE, on_message, namespace=NAMESPACE)
 
     async def connect(self, first_event: dict | None, cookie: str | None = None) -> None:
-        headers = {"Cookie": f"krs_session={cookie}"} if cookie else {}
+        # The session token, as a browser sends its HttpOnly cookie: in the handshake's Cookie
+        # header, which the server reads for every event of this socket (state.session).
+        headers = {"Cookie": f"{SESSION_COOKIE}={cookie}"} if cookie else {}
         # The frontend puts its hydrate event in the CONNECT packet's auth ({"event": ...});
         # the backend links ?token=<client token> to this sid and processes that event first.
         await self.client.connect(

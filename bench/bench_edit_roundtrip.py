@@ -25,7 +25,7 @@ port) and floor, and stops both at the end. Against an app that is already runni
     python bench/bench_edit_roundtrip.py --url http://localhost:PORT --data-dir DATA_DIR
 
 (--data-dir lets it log in through krs_app.services.auth against the same database;
-without it, it logs in through the websocket, LoginState.submit). It toggles spm07's
+without it, it logs in as the login form does, POST /api/login). It toggles spm07's
 11.3 value in that database and puts the original value back at the end.
 """
 
@@ -54,6 +54,7 @@ from _reflex_client import (
     Names,
     Socket,
     delta_of,
+    login_over_http,
     redirect_in,
     router_data,
     state_names,
@@ -143,34 +144,6 @@ def serve_floor(port: int, db_path: str) -> None:
 # --------------------------------------------------------------------------- protocol
 
 
-async def login_over_websocket(base_url: str, names: Names, username: str, password: str, timeout: float) -> str:
-    """LoginState.submit on /login, as the login form does; the token comes back in the delta."""
-    tab = Socket(base_url)
-    await tab.connect({"name": names.hydrate, "router_data": router_data("/login"), "payload": {}})
-    try:
-        await tab.drain(0.5)
-        await tab.send(
-            {
-                "name": names.submit,
-                "router_data": router_data("/login"),
-                "payload": {"form_data": {"username": username, "password": password}},
-            }
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            _, message = await tab.next(deadline - time.monotonic())
-            delta = delta_of(message)
-            token = (delta.get(names.session) or {}).get(names.var("session_token"))
-            if token:
-                return token
-            error = (delta.get(names.login) or {}).get(names.var("error"))
-            if error:
-                raise RuntimeError(f"login refused: {error}")
-        raise RuntimeError("no session token came back from LoginState.submit")
-    finally:
-        await tab.close()
-
-
 def login_in_process(data_dir: Path, username: str, password: str) -> str:
     """krs_app.services.auth.login against the app's own database (KRS_DATA_DIR)."""
     from krs_app.services import auth
@@ -216,17 +189,16 @@ async def run_benchmark(args, base_url: str, data_dir: Path | None, floor_url: s
 
     login_mode = args.login
     if login_mode == "auto":
-        login_mode = "db" if data_dir is not None else "ws"
+        login_mode = "db" if args.data_dir else "http"  # an app started here: as the login form does
     if login_mode == "db":
         if data_dir is None:
             raise SystemExit("--login db needs --data-dir")
         token = login_in_process(data_dir, args.username, args.password)
     else:
-        token = await login_over_websocket(base_url, names, args.username, args.password, timeout)
+        token = await asyncio.to_thread(login_over_http, base_url, args.username, args.password, timeout)
 
-    # The tab on /entry. Client storage (the krs_session cookie) reaches the backend inside
-    # the hydrate event's payload.vars, keyed by the full var name; the Cookie header is sent
-    # too, as a browser would, but Reflex does not read rx.Cookie values from it.
+    # The tab on /entry. The HttpOnly krs_session cookie reaches the backend in the
+    # websocket handshake's Cookie header, as a browser sends it (Socket.connect).
     editor = Socket(base_url)
     floor = Socket(floor_url)
     original_text: str | None = None
@@ -236,7 +208,7 @@ async def run_benchmark(args, base_url: str, data_dir: Path | None, floor_url: s
             {
                 "name": names.hydrate,
                 "router_data": router_data("/entry"),
-                "payload": {"vars": {names.cookie_var: token}},
+                "payload": {},
             },
             cookie=token,
         )
@@ -417,9 +389,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--indicator", default="11.3")
     parser.add_argument(
         "--login",
-        choices=("auto", "db", "ws"),
+        choices=("auto", "db", "http", "ws"),
         default="auto",
-        help="db: krs_app.services.auth.login on --data-dir; ws: LoginState.submit; auto: db if a data dir is known",
+        help="db: krs_app.services.auth.login on --data-dir; http (ws, its old name): POST /api/login as the "
+        "login form does; auto: db when --data-dir is given, else http",
     )
     parser.add_argument(
         "--full",

@@ -433,7 +433,8 @@ class RawTab:
         names = self.fanout.names
         self.path = path
         url = f"{self.fanout.ws_base}{EVENT_PATH}/?EIO=4&transport=websocket&token={self.client_token}"
-        self.ws = await self.fanout.http.ws_connect(url, autoping=True, max_msg_size=0, compress=0)
+        cookie = {"Cookie": f"krs_session={session_token}"} if session_token and path != "/login" else {}
+        self.ws = await self.fanout.http.ws_connect(url, autoping=True, max_msg_size=0, compress=0, headers=cookie)
         opening = await asyncio.wait_for(self.ws.receive(), timeout)
         if not (isinstance(opening.data, str) and opening.data.startswith("0")):
             raise RuntimeError(f"unexpected Engine.IO opening {opening.data!r}")
@@ -818,7 +819,8 @@ class Fanout:
                 "name": names.hydrate,
                 "router_data": router_data("/entry"),
                 "payload": {"vars": {names.cookie_var: self.tokens[DISTRICT]}},
-            }
+            },
+            cookie=self.tokens[DISTRICT],
         )
         bureau = Socket(self.base_url)
         control.append(bureau)
@@ -827,7 +829,8 @@ class Fanout:
                 "name": names.hydrate,
                 "router_data": router_data("/review"),
                 "payload": {"vars": {names.cookie_var: self.tokens[BUREAU]}},
-            }
+            },
+            cookie=self.tokens[BUREAU],
         )
         await bureau.drain(1.0)
         await reset_tab.drain(0.5)

@@ -1,4 +1,5 @@
-"""HTTP routes beside Reflex's websocket: evidence upload and authenticated download.
+"""HTTP routes beside Reflex's websocket: evidence upload and authenticated download (and,
+from api_central.py and api_session.py, the central import and login/logout).
 
 Mounted with App(api_transformer=...). Both read the session cookie and authorize
 through the services, like every event handler does.
@@ -27,6 +28,7 @@ from krs_app.api_common import (
     request_user,
 )
 from krs_app.api_report import routes as report_routes
+from krs_app.api_session import routes as session_routes
 from krs_app.ops.request_context import RequestLogContext
 from krs_app.services import evidence as evidence_service
 from krs_app.services import tracking as tracking_service
@@ -123,6 +125,7 @@ api = Starlette(
         Route(routes.EVIDENCE_DOWNLOAD, download_evidence, methods=["GET"]),
         Route(routes.TRACKING_DOWNLOAD, tracking_download, methods=["GET"]),
         *central_routes,
+        *session_routes,
         *report_routes,
     ],
     middleware=[Middleware(RequestLogContext)],  # a log id per request (krs_app.ops.logs)

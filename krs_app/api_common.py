@@ -20,9 +20,14 @@ LOGIN_FIRST = "กรุณาเข้าสู่ระบบ"
 PLAIN_TEXT = "text/plain; charset=utf-8"
 
 
+def session_token(request: Request) -> str:
+    """The session token of the request's (HttpOnly) session cookie, "" when there is none."""
+    return request.cookies.get(SESSION_COOKIE) or ""
+
+
 def request_user(request: Request) -> auth.CurrentUser | None:
     """The logged-in user behind the request's session cookie, or None."""
-    user = auth.user_for_token(request.cookies.get(SESSION_COOKIE))
+    user = auth.user_for_token(session_token(request))
     bind_user(user.id if user else None)
     return user
 

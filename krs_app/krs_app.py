@@ -12,6 +12,7 @@ from krs_app.pages import central, district_profile, entry, home, login, passwor
 from krs_app.pages.page import add_pages
 from krs_app.services.rounds import close_due_rounds
 from krs_app.startup import freeze_startup_objects, prepare_database, run_every
+from krs_app.state.session import SessionBoundary
 from krs_app.styles import APP_STYLE
 
 configure_logging()
@@ -25,7 +26,12 @@ app = rx.App(
     head_components=[rx.script(src="/krs.js")],
     api_transformer=api,
 )
-app.add_middleware(EventLogContext())  # a log id per event (krs_app.ops.logs)
+# First of all middleware: a tab whose session ended, expired, is missing or changed is reset
+# before its event runs (the hydrate of a reconnect included), so nothing of the previous
+# user's page state is ever sent to it.
+app.add_middleware(SessionBoundary(), index=0)
+# Before even that one: a log id per event (krs_app.ops.logs), so its refusals carry it too.
+app.add_middleware(EventLogContext(), index=0)
 add_pages(app)
 
 

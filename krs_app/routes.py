@@ -37,10 +37,11 @@ TRACKING_XLSX = "/api/tracking.xlsx"
 CENTRAL_IMPORT = "/api/central-import"  # POST ?indicator=<id>&round=<id>, the raw file as the body
 CENTRAL_TEMPLATE = "/api/central-template"  # GET ?indicator=<id>&round=<id>
 
+SESSION_COOKIE = "krs_session"  # the browser keeps only a random session token under this name (HttpOnly)
+API_LOGIN = "/api/login"  # POST the login form: sets the session cookie (api_session.py)
+API_LOGOUT = "/api/logout"  # POST: ends the session, clears the cookie
 REPORT_DOWNLOAD = "/api/report.{kind:str}"  # GET the report page's view, kind xlsx | pdf: the route pattern
 REPORT_PROFILE_PDF = "/api/report/district/{code:str}.pdf"  # GET one district's profile as PDF: the route pattern
-
-SESSION_COOKIE = "krs_session"  # the browser keeps only a random session token under this name
 
 
 def evidence_download(file_id: int) -> str:

@@ -32,6 +32,9 @@ class Settings:
     login_max_failures: int
     login_lock_minutes: int
     redis_url: str
+    login_attempts_per_minute: int = 30  # per client address (services.login_gate)
+    login_workers: int = 2  # threads checking passwords
+    login_queue: int = 8  # attempts waiting for one; more are refused ("ลองใหม่อีกครั้ง")
 
     @property
     def evidence_dir(self) -> Path:
@@ -83,6 +86,9 @@ def get_settings() -> Settings:
         login_max_failures=int(os.environ.get("KRS_LOGIN_MAX_FAILURES", "5")),
         login_lock_minutes=int(os.environ.get("KRS_LOGIN_LOCK_MINUTES", "15")),
         redis_url=os.environ.get("REFLEX_REDIS_URL", ""),
+        login_attempts_per_minute=int(os.environ.get("KRS_LOGIN_ATTEMPTS_PER_MINUTE", "30")),
+        login_workers=int(os.environ.get("KRS_LOGIN_WORKERS", "2")),
+        login_queue=int(os.environ.get("KRS_LOGIN_QUEUE", "8")),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes, styles
+from krs_app.components.native_form import native_form
 from krs_app.domain.roles import Role
 from krs_app.state.session import SessionState
 
@@ -44,14 +45,20 @@ def header() -> rx.Component:
             rx.icon("user", color="white", size=16),
             rx.text(SessionState.user_display_name, color="white", size="2"),
             _nav_link("เปลี่ยนรหัสผ่าน", routes.PASSWORD, "nav-password"),
-            rx.button(
-                rx.icon("log-out", size=14),
-                "ออกจากระบบ",
-                id="logout",
-                on_click=SessionState.logout,
-                variant="soft",
-                color_scheme="gray",
-                size="1",
+            native_form(
+                rx.button(
+                    rx.icon("log-out", size=14),
+                    "ออกจากระบบ",
+                    id="logout",
+                    type="submit",
+                    variant="soft",
+                    color_scheme="gray",
+                    size="1",
+                ),
+                # a native POST: ends the session and clears the HttpOnly cookie (api_session.py)
+                action=routes.API_LOGOUT,
+                method="post",
+                margin="0",
             ),
             align="center",
             spacing="2",

@@ -56,7 +56,9 @@ def watch(state: rx.State, key: str, context: str = "") -> None:
     """Register this browser's state as a viewer of a watch key (context: what it shows of it)."""
     token = state.router.session.client_token
     if token:
-        session = auth.session_key(getattr(state, "session_token", ""))
+        # The session behind the tab as the server knows it: the HttpOnly cookie of the tab's
+        # websocket handshake, read exactly as state.session.SessionBoundary reads it.
+        session = auth.session_key(state._session_token())
         get_registry().add(key, Viewer(token, type(state).get_full_name(), session, context))
 
 

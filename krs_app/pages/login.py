@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes, styles
+from krs_app.components.native_form import native_form
 from krs_app.pages.page import page
 from krs_app.services.views import DemoAccount
 from krs_app.state.login import LoginState
@@ -39,7 +40,7 @@ def login_page() -> rx.Component:
                     size="2",
                     color=styles.TEXT_SECONDARY,
                 ),
-                rx.form(
+                native_form(
                     rx.vstack(
                         rx.text("ชื่อผู้ใช้ (Username)", size="2", weight="medium"),
                         rx.input(
@@ -77,8 +78,9 @@ def login_page() -> rx.Component:
                         spacing="2",
                         width="100%",
                     ),
-                    on_submit=LoginState.submit,
-                    reset_on_submit=False,
+                    # a native POST: the answer sets the HttpOnly session cookie (api_session.py)
+                    action=routes.API_LOGIN,
+                    method="post",
                     width="100%",
                 ),
                 rx.cond(

@@ -102,7 +102,10 @@ def login(username: str, password: str) -> tuple[str, CurrentUser]:
             raise AccountLocked(
                 f"บัญชีนี้ถูกล็อกชั่วคราวเนื่องจากใส่รหัสผ่านผิดเกิน {settings.login_max_failures} ครั้ง กรุณาลองใหม่ในอีก {minutes} นาที"
             )
-        if user is None or not verify_password(password, user.password_hash):
+        # Always one argon2 check: against the dummy hash when the username is unknown, so an
+        # unknown name takes as long as a wrong password (names cannot be told apart by timing).
+        password_ok = verify_password(password, user.password_hash if user is not None else None)
+        if user is None or not password_ok:
             if user is not None:
                 user.failed_logins += 1
                 audit.record(session, user_id=user.id, action="login_failed", entity="user", entity_id=user.id)

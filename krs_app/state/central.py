@@ -19,7 +19,7 @@ from krs_app.services.errors import ServiceError
 from krs_app.services.views import GridCell, GridColumn, GridRow, IndicatorOption, RoundOption
 from krs_app.state.central_import import CentralImportState
 from krs_app.state.feedback import cell_errors_after, cell_key, error_message
-from krs_app.state.session import SessionState
+from krs_app.state.session import SessionState, guarded
 
 CENTRAL_ROLES = (Role.BUREAU, Role.KPI_OFFICE)
 
@@ -72,11 +72,7 @@ class CentralState(SessionState):
     # ------------------------------------------------------------ helpers
 
     def _central_user(self):
-        user = self._user()
-        self._show_user(user)
-        if user is None or user.role not in CENTRAL_ROLES:
-            return None
-        return user
+        return self._user_in(CENTRAL_ROLES)
 
     def _apply_filter(self) -> None:
         needle = self.filter_text.strip().lower()
@@ -171,26 +167,20 @@ class CentralState(SessionState):
     # ------------------------------------------------------------ page events
 
     @rx.event
-    async def load(self):
-        user = self._central_user()
-        if user is None:
-            return self._away()
+    @guarded(*CENTRAL_ROLES)
+    async def load(self, user):
         await self._fresh_page(user)
         return None
 
     @rx.event
-    async def change_indicator(self, indicator_id: str):
-        user = self._central_user()
-        if user is None:
-            return self._away()
+    @guarded(*CENTRAL_ROLES)
+    async def change_indicator(self, user, indicator_id: str):
         self.indicator_id = str(indicator_id)[:12]
         return await self._start_over(user)
 
     @rx.event
-    async def change_round(self, round_id: str):
-        user = self._central_user()
-        if user is None:
-            return self._away()
+    @guarded(*CENTRAL_ROLES)
+    async def change_round(self, user, round_id: str):
         self.round_id = str(round_id)[:12] if str(round_id).isdigit() else ""
         return await self._start_over(user)
 
@@ -200,11 +190,9 @@ class CentralState(SessionState):
         self._apply_filter()
 
     @rx.event
-    def save_cell(self, district_id: int, variable_id: int, element_id: str, text: str):
+    @guarded(*CENTRAL_ROLES)
+    def save_cell(self, user, district_id: int, variable_id: int, element_id: str, text: str):
         """A cell was left (blur or Enter): store the central value through the service."""
-        user = self._central_user()
-        if user is None:
-            return self._away()
         element_key = cell_key(element_id)
         try:
             outcome = central_grid.set_central_value(user, int(district_id), int(variable_id), int(self.round_id), text)
@@ -226,20 +214,16 @@ class CentralState(SessionState):
     # ------------------------------------------------------------ import
 
     @rx.event
-    async def preview_received(self, result: dict):
+    @guarded(*CENTRAL_ROLES)
+    async def preview_received(self, user, result: dict):
         """The answer of POST /api/central-import (window.krsPostFile): show what importing would do."""
-        user = self._central_user()
-        if user is None:
-            return self._away()
         imports = await self.get_state(CentralImportState)
         imports._show(result, self.indicator_id, self.round_id)
         return None
 
     @rx.event
-    async def apply_import(self):
-        user = self._central_user()
-        if user is None:
-            return self._away()
+    @guarded(*CENTRAL_ROLES)
+    async def apply_import(self, user):
         imports = await self.get_state(CentralImportState)
         if not imports._token:
             imports._refuse("กรุณาตรวจสอบไฟล์ก่อนนำเข้า")
@@ -259,10 +243,8 @@ class CentralState(SessionState):
         return rx.set_value("central-file", "")
 
     @rx.event
-    async def cancel_import(self):
-        user = self._central_user()
-        if user is None:
-            return self._away()
+    @guarded(*CENTRAL_ROLES)
+    async def cancel_import(self, user):
         imports = await self.get_state(CentralImportState)
         imports._clear()
         imports.import_ok, imports.import_message = False, ""

@@ -18,7 +18,7 @@ from krs_app.services.report import DistrictScoreRow
 from krs_app.services.round_options import round_options_for
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
 from krs_app.services.views import RoundOption
-from krs_app.state.session import SessionState
+from krs_app.state.session import SessionState, guarded
 
 __all__ = ["BureauTracking", "DistrictScoreRow", "IndicatorSummary", "IndicatorTracking", "KpiHomeState"]
 
@@ -68,19 +68,15 @@ class KpiHomeState(SessionState):
         self.indicator_codes = lookups.indicator_codes(scores.round_id)
 
     @rx.event
-    def load(self):
-        user = self._user_with_role(Role.KPI_OFFICE)
-        if user is None:
-            return self._away()
+    @guarded(Role.KPI_OFFICE)
+    def load(self, user):
         watch(self, KPI_KEY)
         self._reload(user)
         return None
 
     @rx.event
-    def change_round(self, round_id: str):
-        user = self._user_with_role(Role.KPI_OFFICE)
-        if user is None:
-            return self._away()
+    @guarded(Role.KPI_OFFICE)
+    def change_round(self, user, round_id: str):
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
         self._reload(user)
         return None
@@ -94,11 +90,9 @@ class KpiHomeState(SessionState):
         self.level = level if level in ("all", "สพป.", "สพม.") else "all"
 
     @rx.event
-    def close_round(self):
+    @guarded(Role.KPI_OFFICE)
+    def close_round(self, user):
         """ปิดรอบ: fix unreported results at 1.00000; idempotent; audited by the service."""
-        user = self._user_with_role(Role.KPI_OFFICE)
-        if user is None:
-            return self._away()
         try:
             outcome = rounds.close_round(user, int(self.round_id))
         except (ServiceError, ValueError) as error:
@@ -116,11 +110,9 @@ class KpiHomeState(SessionState):
         return None
 
     @rx.event
-    def extend(self, form_data: dict):
+    @guarded(Role.KPI_OFFICE)
+    def extend(self, user, form_data: dict):
         """ขยายเวลา: a lock exception for one district × indicator."""
-        user = self._user_with_role(Role.KPI_OFFICE)
-        if user is None:
-            return self._away()
         form = form_data if isinstance(form_data, dict) else {}
         try:
             district_id = district_id_for_code(str(form.get("district_code", "")))

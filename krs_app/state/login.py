@@ -1,15 +1,14 @@
-"""The login page (เข้าสู่ระบบ)."""
+"""The login page (เข้าสู่ระบบ). The password is checked by POST /api/login (api_session.py),
+which sets the HttpOnly session cookie; this state only fills the form and shows refusals."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from krs_app import routes
-from krs_app.services import auth
+from krs_app.api_session import FLASH_COOKIE, decode_flash
 from krs_app.services.demo_accounts import login_demo_accounts
-from krs_app.services.errors import ServiceError
 from krs_app.services.views import DemoAccount
-from krs_app.state.session import SessionState
+from krs_app.state.session import SessionState, cookie_value
 
 
 class LoginState(SessionState):
@@ -17,13 +16,22 @@ class LoginState(SessionState):
     username: str = ""
     password: str = ""
     demo_accounts: list[DemoAccount] = []
+    _flash_seen: str = ""  # the last refusal shown on this tab (api_session's flash cookie id)
 
     @rx.event
     def load(self):
-        self.error = ""
+        """The form posts natively to /api/login (api_session.py); a refusal comes back here with
+        its Thai message and the username typed in a short-lived signed cookie."""
         self.demo_accounts = login_demo_accounts()
+        self.password = ""
         if self._session_user() is not None:
-            return self._away()
+            return self._away()  # its home, or /password while a one-time password must be changed
+        message, username, flash_id = decode_flash(cookie_value(self.router.headers.cookie, FLASH_COOKIE))
+        fresh = bool(flash_id) and flash_id != self._flash_seen
+        self._flash_seen = flash_id or self._flash_seen
+        self.error = message if fresh else ""
+        if fresh and username:
+            self.username = username
         return None
 
     @rx.event
@@ -42,21 +50,3 @@ class LoginState(SessionState):
                 self.username = account.username
                 self.password = account.password
                 self.error = ""
-
-    @rx.event
-    def submit(self, form_data: dict):
-        username = str(form_data.get("username", self.username) or "")
-        password = str(form_data.get("password", self.password) or "")
-        try:
-            token, user = auth.login(username, password)
-        except ServiceError as error:
-            self.error = error.message
-            self.password = ""
-            return None
-        self.error = ""
-        self.password = ""
-        self.session_token = token
-        self._show_user(user)
-        if user.must_change_password:  # a one-time password: changed before anything else
-            return rx.redirect(routes.PASSWORD)
-        return rx.redirect(routes.ROLE_HOME.get(user.role, routes.LOGIN))

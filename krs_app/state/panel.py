@@ -12,12 +12,15 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventHandler
 
+from krs_app.domain.roles import Role
 from krs_app.services import evidence, threads
 from krs_app.services.errors import ServiceError
 from krs_app.services.evidence import EvidenceRow
 from krs_app.services.threads import MessageRow
 from krs_app.settings import get_settings
-from krs_app.state.session import SessionState
+from krs_app.state.session import SessionState, guarded
+
+PANEL_ROLES = (Role.DISTRICT, Role.BUREAU)  # the district's entry page and the bureau's review page
 
 # The host page of the panel for each role (the page a user of that role opens it from).
 _host_refresh: dict[str, EventHandler] = {}
@@ -44,23 +47,21 @@ class PanelState(SessionState):
     _district_id: int = 0
     _indicator_id: int = 0
 
-    def _target(self, indicator_id, district_id, title: str, round_id: object = None):
-        user = self._user()
-        if user is None:
-            return None
+    def _target(self, user, indicator_id, district_id, title: str, round_id: object = None) -> bool:
+        """Keep which result is open (a district only ever opens its own); False for ids that are not numbers."""
         if user.is_district:
             district_id = user.district_id
         try:
             self._district_id = int(district_id)
             self._indicator_id = int(indicator_id)
         except (TypeError, ValueError):
-            return None
+            return False
         self.title = str(title)[:300]
         if round_id is not None:
             self.round_key = int(round_id) if str(round_id).isdigit() else 0
         self.indicator_key = self._indicator_id
         self.can_attach = user.is_district
-        return user
+        return True
 
     def _load_files(self, user) -> None:
         self.files = evidence.list_evidence(user, self._district_id, self._indicator_id)
@@ -69,10 +70,10 @@ class PanelState(SessionState):
         self.messages = threads.thread(user, self._district_id, self._indicator_id)
 
     @rx.event
-    def open_evidence(self, indicator_id: int, district_id: int, round_id: str, title: str):
-        user = self._target(indicator_id, district_id, title, round_id)
-        if user is None:
-            return self._away()
+    @guarded(*PANEL_ROLES)
+    def open_evidence(self, user, indicator_id: int, district_id: int, round_id: str, title: str):
+        if not self._target(user, indicator_id, district_id, title, round_id):
+            return None
         self.max_upload_bytes = get_settings().upload_max_bytes
         self.evidence_message = ""
         try:
@@ -84,10 +85,10 @@ class PanelState(SessionState):
         return None
 
     @rx.event
-    def open_comments(self, indicator_id: int, district_id: int, round_id: str, title: str):
-        user = self._target(indicator_id, district_id, title, round_id)
-        if user is None:
-            return self._away()
+    @guarded(*PANEL_ROLES)
+    def open_comments(self, user, indicator_id: int, district_id: int, round_id: str, title: str):
+        if not self._target(user, indicator_id, district_id, title, round_id):
+            return None
         self._show_comments(user)
         return None
 
@@ -103,11 +104,11 @@ class PanelState(SessionState):
         return True
 
     @rx.event
-    def load_for(self, indicator_id: int, district_id: int, round_id: str):
+    @guarded(*PANEL_ROLES)
+    def load_for(self, user, indicator_id: int, district_id: int, round_id: str):
         """Show one result's files and thread inside another window (the bureau's detail view)."""
-        user = self._target(indicator_id, district_id, self.title, round_id)
-        if user is None:
-            return self._away()
+        if not self._target(user, indicator_id, district_id, self.title, round_id):
+            return None
         self._show_files_and_messages(user)
         return None
 
@@ -121,11 +122,11 @@ class PanelState(SessionState):
             self.evidence_message = error.message
 
     @rx.event
-    def mark_seen(self, indicator_id: int, district_id: int, round_id: str):
+    @guarded(*PANEL_ROLES)
+    def mark_seen(self, user, indicator_id: int, district_id: int, round_id: str):
         """The new-data badge inside a detail view: record the opening and reload."""
-        user = self._target(indicator_id, district_id, self.title, round_id)
-        if user is None:
-            return self._away()
+        if not self._target(user, indicator_id, district_id, self.title, round_id):
+            return None
         refused = self._mark_opened(user)
         self._show_files_and_messages(user)
         if refused and not self.evidence_message:
@@ -133,11 +134,11 @@ class PanelState(SessionState):
         return PanelState.refresh_page
 
     @rx.event
-    def open_badge(self, indicator_id: int, district_id: int, round_id: str, title: str):
+    @guarded(*PANEL_ROLES)
+    def open_badge(self, user, indicator_id: int, district_id: int, round_id: str, title: str):
         """มีข้อมูลใหม่: record the opening (the evidence the manual asks for), then show the thread."""
-        user = self._target(indicator_id, district_id, title, round_id)
-        if user is None:
-            return self._away()
+        if not self._target(user, indicator_id, district_id, title, round_id):
+            return None
         refused = self._mark_opened(user)
         if self._show_comments(user) and refused:
             self.comment_error = refused  # the thread shows, and says the opening was not recorded
@@ -160,11 +161,9 @@ class PanelState(SessionState):
         self.comments_open = bool(value)
 
     @rx.event
-    def upload_finished(self, outcome: dict):
+    @guarded(*PANEL_ROLES)
+    def upload_finished(self, user, outcome: dict):
         """The upload script's answer ({ok, message}); the server already stored or refused the file."""
-        user = self._user()
-        if user is None:
-            return self._away()
         outcome = outcome if isinstance(outcome, dict) else {}
         self.evidence_ok = bool(outcome.get("ok"))
         self.evidence_message = str(outcome.get("message", ""))[:300]
@@ -174,10 +173,7 @@ class PanelState(SessionState):
             self.evidence_message = error.message
         return PanelState.refresh_page
 
-    def _file_action(self, action, file_id, done: str, failed: str):
-        user = self._user()
-        if user is None:
-            return self._away()
+    def _file_action(self, user, action, file_id, done: str, failed: str):
         try:
             action(user, int(file_id))
             self.evidence_ok, self.evidence_message = True, done
@@ -187,18 +183,18 @@ class PanelState(SessionState):
         return PanelState.refresh_page
 
     @rx.event
-    def withdraw(self, file_id: int):
-        return self._file_action(evidence.withdraw_evidence, file_id, "ถอนไฟล์แล้ว", "ถอนไฟล์ไม่ได้")
+    @guarded(*PANEL_ROLES)
+    def withdraw(self, user, file_id: int):
+        return self._file_action(user, evidence.withdraw_evidence, file_id, "ถอนไฟล์แล้ว", "ถอนไฟล์ไม่ได้")
 
     @rx.event
-    def register_receipt(self, file_id: int):
-        return self._file_action(evidence.register_receipt, file_id, "ลงทะเบียนรับแล้ว", "ลงทะเบียนรับไม่ได้")
+    @guarded(*PANEL_ROLES)
+    def register_receipt(self, user, file_id: int):
+        return self._file_action(user, evidence.register_receipt, file_id, "ลงทะเบียนรับแล้ว", "ลงทะเบียนรับไม่ได้")
 
     @rx.event
-    def send_comment(self, form_data: dict):
-        user = self._user()
-        if user is None:
-            return self._away()
+    @guarded(*PANEL_ROLES)
+    def send_comment(self, user, form_data: dict):
         body = form_data.get("comment", "") if isinstance(form_data, dict) else ""
         try:
             threads.post_message(user, self._district_id, self._indicator_id, self.round_key or None, body)

@@ -44,7 +44,7 @@ class PasswordState(SessionState):
         values = [str(form.get(name, "") or "")[:1000] for name in ("current", "new", "confirm")]
         self._clear()
         try:
-            own_password.change_own_password(self.session_token, *values)
+            own_password.change_own_password(self._session_token(), *values)
         except FieldError as error:
             setattr(self, "error_" + error.field.removeprefix("password_"), error.message)
             return None

@@ -17,7 +17,7 @@ from krs_app.services.review_inbox import ReviewColumn, ReviewRow
 from krs_app.services.views import IndicatorOption, RoundOption
 from krs_app.state.feedback import error_message
 from krs_app.state.panel import PanelState, set_host_refresh
-from krs_app.state.session import SessionState
+from krs_app.state.session import SessionState, guarded
 
 
 def _empty_detail() -> ReviewDetail:
@@ -155,11 +155,8 @@ class ReviewState(SessionState):
                 user, self.detail.district_id, self.detail.indicator_id, self.detail.round_id or None
             )
 
-    def _run(self, action):
+    def _run(self, user, action):
         """Call a service; show its Thai message if it refuses."""
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
         try:
             action(user)
         except (ServiceError, ValueError, TypeError) as error:
@@ -169,10 +166,8 @@ class ReviewState(SessionState):
         return None
 
     @rx.event
-    def load(self):
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
+    @guarded(Role.BUREAU)
+    def load(self, user):
         watch(self, bureau_key(user.bureau_id))
         self.notice = ""
         try:
@@ -182,10 +177,8 @@ class ReviewState(SessionState):
         return None
 
     @rx.event
-    def refresh(self):
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
+    @guarded(Role.BUREAU)
+    def refresh(self, user):
         self._reload(user)
         self._reload_detail(user)
         return None
@@ -204,56 +197,65 @@ class ReviewState(SessionState):
     # ------------------------------------------------------------------ filters
 
     @rx.event
-    def choose_indicator(self, indicator_id: str):
+    @guarded(Role.BUREAU)
+    def choose_indicator(self, user, indicator_id: str):
         self.indicator_id = str(indicator_id)
         self.page, self.selected = 1, []
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def choose_round(self, round_id: str):
+    @guarded(Role.BUREAU)
+    def choose_round(self, user, round_id: str):
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
         self.page, self.selected = 1, []
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def set_status_filter(self, value: str):
+    @guarded(Role.BUREAU)
+    def set_status_filter(self, user, value: str):
         self.status_filter = "" if value == "all" else str(value)[:20]
         self.page = 1
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def set_level_filter(self, value: str):
+    @guarded(Role.BUREAU)
+    def set_level_filter(self, user, value: str):
         self.level_filter = "" if value == "all" else str(value)[:20]
         self.page = 1
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def set_new_only(self, value: bool):
+    @guarded(Role.BUREAU)
+    def set_new_only(self, user, value: bool):
         self.new_only = bool(value)
         self.page = 1
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def set_outliers_only(self, value: bool):
+    @guarded(Role.BUREAU)
+    def set_outliers_only(self, user, value: bool):
         self.outliers_only = bool(value)
         self.page = 1
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def set_search(self, value: str):
+    @guarded(Role.BUREAU)
+    def set_search(self, user, value: str):
         self.search = str(value)[:100]
         self.page = 1
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def set_sort(self, value: str):
+    @guarded(Role.BUREAU)
+    def set_sort(self, user, value: str):
         self.sort = str(value)[:10]
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
-    def go_page(self, page: int):
+    @guarded(Role.BUREAU)
+    def go_page(self, user, page: int):
         self.page = max(1, int(page)) if str(page).lstrip("-").isdigit() else 1
-        return self._run(lambda user: None)
+        return self._run(user, lambda user: None)
 
     @rx.event
     def toggle_selected(self, district_id: int, checked: bool):
@@ -272,10 +274,8 @@ class ReviewState(SessionState):
     # ------------------------------------------------------------------ one result
 
     @rx.event
-    def open_detail(self, district_id: int):
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
+    @guarded(Role.BUREAU)
+    def open_detail(self, user, district_id: int):
         self.decision_error = ""
         self.refuse_open = False
         try:
@@ -289,11 +289,9 @@ class ReviewState(SessionState):
         return PanelState.load_for(self.detail.indicator_id, self.detail.district_id, self.round_id)
 
     @rx.event
-    def open_new(self, district_id: int):
+    @guarded(Role.BUREAU)
+    def open_new(self, user, district_id: int):
         """The new-data badge of a row: record who opened it and when (the manual's evidence), then open."""
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
         try:
             threads.mark_opened(user, int(district_id), int(self.indicator_id))
         except (ServiceError, ValueError, TypeError) as error:
@@ -317,10 +315,7 @@ class ReviewState(SessionState):
     def cancel_refuse(self):
         self.refuse_open = False
 
-    def _decide(self, action):
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
+    def _decide(self, user, action):
         try:
             outcome = action(user)
         except (ServiceError, ValueError, TypeError) as error:
@@ -334,28 +329,32 @@ class ReviewState(SessionState):
         return PanelState.load_for(self.detail.indicator_id, self.detail.district_id, self.round_id)
 
     @rx.event
-    def certify(self):
+    @guarded(Role.BUREAU)
+    def certify(self, user):
         d = self.detail
-        return self._decide(lambda user: decisions.certify(user, d.district_id, d.indicator_id, d.round_id))
+        return self._decide(user, lambda user: decisions.certify(user, d.district_id, d.indicator_id, d.round_id))
 
     @rx.event
-    def refuse(self, form_data: dict):
+    @guarded(Role.BUREAU)
+    def refuse(self, user, form_data: dict):
         d = self.detail
         form = form_data if isinstance(form_data, dict) else {}
         reason = str(form.get("reason", ""))
         faulty = [key[len("faulty-") :] for key, value in form.items() if str(key).startswith("faulty-") and value]
         return self._decide(
+            user,
             lambda user: decisions.refuse(
                 user, d.district_id, d.indicator_id, d.round_id, reason, _parse_date(form.get("deadline", "")), faulty
-            )
+            ),
         )
 
     @rx.event
-    def undo(self, form_data: dict):
+    @guarded(Role.BUREAU)
+    def undo(self, user, form_data: dict):
         d = self.detail
         reason = str((form_data if isinstance(form_data, dict) else {}).get("undo_reason", ""))
         return self._decide(
-            lambda user: decisions.undo_certification(user, d.district_id, d.indicator_id, d.round_id, reason)
+            user, lambda user: decisions.undo_certification(user, d.district_id, d.indicator_id, d.round_id, reason)
         )
 
     # ------------------------------------------------------------------ many districts
@@ -365,7 +364,8 @@ class ReviewState(SessionState):
         self.bulk_confirm_open = bool(value)
 
     @rx.event
-    def bulk_certify(self):
+    @guarded(Role.BUREAU)
+    def bulk_certify(self, user):
         chosen = list(self.selected)
         self.bulk_confirm_open = False
 
@@ -374,7 +374,7 @@ class ReviewState(SessionState):
             self.notice, self.notice_ok = f"รับรองผลแล้ว {count} เขตพื้นที่", True
             self.selected = []
 
-        return self._run(act)
+        return self._run(user, act)
 
     @rx.event
     def set_remind_open(self, value: bool):
@@ -382,10 +382,8 @@ class ReviewState(SessionState):
         self.remind_error = ""
 
     @rx.event
-    def remind(self, form_data: dict):
-        user = self._user_or_none()
-        if user is None:
-            return self._away()
+    @guarded(Role.BUREAU)
+    def remind(self, user, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
         try:
             deadline = _parse_date(form.get("remind_deadline", ""))

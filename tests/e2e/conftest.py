@@ -69,11 +69,17 @@ def new_page(browser, app_server):
 
 
 def login(page, base_url: str, username: str, password: str = "krs2562") -> None:
+    """Type into the login form and send it. The form posts natively to /api/login, which sets
+    the HttpOnly session cookie and answers with a redirect to "/" (a full page load that sends
+    the role on to its home, or back to /login with the refusal shown)."""
     page.goto(base_url + "/login")
-    page.wait_for_selector("#login-username")
+    # The page's on_load has run (the demo server lists its accounts): nothing it sets can
+    # clear what is typed afterwards.
+    page.wait_for_selector("#demo-accounts")
     page.fill("#login-username", username)
     page.fill("#login-password", password)
-    page.click("#login-submit")
+    with page.expect_navigation():
+        page.click("#login-submit")
 
 
 def pytest_collection_modifyitems(items):

@@ -47,7 +47,9 @@ def _event(name: str, handler):
 
 def _as_tab(token: str):
     """The session lookup every page state's handler starts with (SessionState._session_user)."""
-    tab = SimpleNamespace(router=SimpleNamespace(session=SimpleNamespace(client_token="tab-1")), session_token=token)
+    tab = SimpleNamespace(
+        router=SimpleNamespace(session=SimpleNamespace(client_token="tab-1")), _session_token=lambda: token
+    )
     return SessionState.__dict__["_session_user"](tab)
 
 
