@@ -29,7 +29,8 @@ from krs_app.domain.indicators import (
     VariableSpec,
 )
 from krs_app.domain.scoring import evaluate, weighted_overall
-from krs_app.seed.indicators import DONE_FLAG, INDICATORS, PEOPLE, SCHOOLS, IndicatorSeed, VariableSeed
+from krs_app.seed.indicator_shapes import DONE_FLAG, PEOPLE, SCHOOLS, IndicatorSeed, VariableSeed
+from krs_app.seed.indicators import INDICATORS
 from krs_app.services.catalogue import parse_months
 
 

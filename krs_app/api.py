@@ -13,6 +13,7 @@ from urllib.parse import unquote
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -32,6 +33,7 @@ from krs_app.api_report import routes as report_routes
 from krs_app.api_session import routes as session_routes
 from krs_app.db.engine import get_engine
 from krs_app.http_security import content_disposition
+from krs_app.ops.request_context import RequestLogContext
 from krs_app.services import evidence as evidence_service
 from krs_app.services import idempotency
 from krs_app.services import tracking as tracking_service
@@ -180,5 +182,6 @@ api = Starlette(
         *central_routes,
         *session_routes,
         *report_routes,
-    ]
+    ],
+    middleware=[Middleware(RequestLogContext)],  # a log id per request (krs_app.ops.logs)
 )

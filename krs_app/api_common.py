@@ -9,6 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from krs_app.ops.logs import bind_user
 from krs_app.routes import SESSION_COOKIE
 from krs_app.services import auth
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
@@ -26,7 +27,9 @@ def session_token(request: Request) -> str:
 
 def request_user(request: Request) -> auth.CurrentUser | None:
     """The logged-in user behind the request's session cookie, or None."""
-    return auth.user_for_token(session_token(request))
+    user = auth.user_for_token(session_token(request))
+    bind_user(user.id if user else None)
+    return user
 
 
 def refuse(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:

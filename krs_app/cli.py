@@ -1,4 +1,4 @@
-"""The `krs` command: run, migrate, seed, create-admin, audit verify."""
+"""The `krs` command: run, migrate, seed, create-admin, audit verify, backup, restore."""
 
 from __future__ import annotations
 
@@ -36,11 +36,63 @@ def cmd_seed(args) -> int:
     if not args.demo:
         print("ระบุ --demo เพื่อโหลดข้อมูลสาธิต", file=sys.stderr)
         return 2
+    if args.reset:
+        return _reset_demo()
     upgrade_to_head()
     if load_demo():
         print(f"โหลดข้อมูลสาธิตแล้ว: spm07 / finance / kpi, รหัสผ่าน {DEMO_PASSWORD}")
     else:
         print("ฐานข้อมูลมีข้อมูลอยู่แล้ว ไม่ได้โหลดข้อมูลสาธิตซ้ำ")
+    return 0
+
+
+def _reset_demo() -> int:
+    import time
+
+    from krs_app.ops.backup import BackupError
+    from krs_app.ops.demo_reset import reset_demo
+
+    started = time.monotonic()
+    try:
+        report = reset_demo()
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(
+        f"ล้างข้อมูลสาธิตกลับเป็นสถานะเริ่มต้นแล้ว ({report.rows_removed} แถว, ไฟล์หลักฐาน {report.files_removed} ไฟล์, "
+        f"{time.monotonic() - started:.1f} วินาที)"
+    )
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from krs_app.ops.backup import BackupError, backup
+
+    try:
+        report = backup(Path(args.dest))
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(
+        f"สำรองข้อมูลแล้วที่ {report.dest}: {report.database}, {report.tables} ตาราง {report.rows} แถว, "
+        f"ไฟล์หลักฐาน {report.files} ไฟล์ (manifest.json)"
+    )
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from krs_app.ops.backup import BackupError
+    from krs_app.ops.restore import restore
+
+    try:
+        report = restore(Path(args.src))
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(
+        f"กู้คืนข้อมูลแล้วที่ {report.data_dir}: {report.tables} ตาราง {report.rows} แถว, ไฟล์หลักฐาน {report.files} ไฟล์ "
+        f"ตรงกับ manifest; ห่วงโซ่บันทึกการใช้งานครบ {report.audit_rows} แถว"
+    )
     return 0
 
 
@@ -111,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
     seed = commands.add_parser("seed", help="load the national demo data into an empty database")
     seed.add_argument("--demo", action="store_true")
+    seed.add_argument("--reset", action="store_true", help="demo mode only: wipe everything and load the demo again")
     seed.set_defaults(func=cmd_seed)
 
     admin = commands.add_parser("create-admin", help="create the first KPI-office account (outside demo mode)")
@@ -123,6 +176,14 @@ def main(argv: list[str] | None = None) -> int:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser("verify", help="check the audit log's hash chain (exit 1 at a broken link)")
     verify.set_defaults(func=cmd_audit_verify)
+
+    backup = commands.add_parser("backup", help="a consistent online copy: database, evidence files, manifest")
+    backup.add_argument("dest", help="a new or empty folder")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = commands.add_parser("restore", help="a `krs backup` folder into an EMPTY data directory (KRS_DATA_DIR)")
+    restore.add_argument("src")
+    restore.set_defaults(func=cmd_restore)
 
     args = parser.parse_args(argv)
     return args.func(args)

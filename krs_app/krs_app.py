@@ -7,7 +7,19 @@ import reflex as rx
 from krs_app.api import api
 from krs_app.http_security import secure_headers
 from krs_app.live.dispatch import start_live_updates
-from krs_app.pages import central, district_profile, entry, home, login, password, report, review  # noqa: F401  (each declares its page)
+from krs_app.ops.logs import configure_logging
+from krs_app.ops.request_context import EventLogContext
+from krs_app.pages import (  # noqa: F401  (each declares its page)
+    admin,
+    central,
+    district_profile,
+    entry,
+    home,
+    login,
+    password,
+    report,
+    review,
+)
 from krs_app.pages.page import add_pages
 from krs_app.services.rounds import close_due_rounds
 from krs_app.startup import freeze_startup_objects, prepare_database, run_every
@@ -15,6 +27,7 @@ from krs_app.state.client_reports import FrontendReportLimit
 from krs_app.state.session import SessionBoundary
 from krs_app.styles import APP_STYLE
 
+configure_logging()
 prepare_database()
 
 app = rx.App(
@@ -30,6 +43,8 @@ app = rx.App(
 # user's page state is ever sent to it.
 app.add_middleware(SessionBoundary(), index=0)
 app.add_middleware(FrontendReportLimit())
+# Before even that one: a log id per event (krs_app.ops.logs), so its refusals carry it too.
+app.add_middleware(EventLogContext(), index=0)
 add_pages(app)
 
 

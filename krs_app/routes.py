@@ -19,6 +19,7 @@ REVIEW = "/review"  # the bureau's inbox
 REPORT = "/report"  # the KPI office's report
 CENTRAL = "/central"  # ข้อมูลส่วนกลาง (bureau: central variables, import)
 DISTRICT_PROFILE = "/report/district/[code]"  # one district's profile (the page pattern)
+ADMIN = "/admin"  # the KPI office's administration: years and rounds, catalogue, accounts, offices, audit log
 PASSWORD = "/password"  # เปลี่ยนรหัสผ่าน (every logged-in user; the only page until a one-time password is changed)
 
 ROLE_HOME = {

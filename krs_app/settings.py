@@ -82,11 +82,20 @@ def _secret(data_dir: Path) -> str:
     return value
 
 
+def configured_data_dir() -> Path:
+    """The data directory the environment names, without creating it (a restore checks it is empty)."""
+    return Path(os.environ.get("KRS_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+
+
+def configured_database_url(data_dir: Path) -> str:
+    return os.environ.get("KRS_DATABASE_URL") or f"sqlite:///{data_dir / 'krs.db'}"
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    data_dir = Path(os.environ.get("KRS_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+    data_dir = configured_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
-    database_url = os.environ.get("KRS_DATABASE_URL") or f"sqlite:///{data_dir / 'krs.db'}"
+    database_url = configured_database_url(data_dir)
     extensions = os.environ.get("KRS_UPLOAD_EXTENSIONS", DEFAULT_ALLOWED_EXTENSIONS)
     return Settings(
         data_dir=data_dir,

@@ -22,6 +22,10 @@ def prepare_database() -> None:
 
         if load_demo():
             logger.warning("KRS: demo data loaded")
+    from krs_app.ops.cleanup import clean_evidence_dir
+
+    # one server on the embedded default: nothing can be mid-upload now; a shared volume: wait
+    clean_evidence_dir(min_age_seconds=0 if get_settings().is_sqlite else 600)
     from krs_app.db.engine import get_engine
 
     get_engine().dispose()  # workers forked from this process open their own connections

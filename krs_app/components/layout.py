@@ -26,7 +26,14 @@ def _navigation() -> rx.Component:
                 spacing="3",
             ),
         ),
-        (Role.KPI_OFFICE, _nav_link("รายงานผล / ติดตามการรับรองผล", routes.REPORT, "nav-report")),
+        (
+            Role.KPI_OFFICE,
+            rx.hstack(
+                _nav_link("รายงานผล / ติดตามการรับรองผล", routes.REPORT, "nav-report"),
+                _nav_link("ผู้ดูแลระบบ", routes.ADMIN, "nav-admin"),
+                spacing="3",
+            ),
+        ),
         rx.fragment(),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,9 +10,12 @@ from functools import lru_cache
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from krs_app.settings import get_settings
+
+logger = logging.getLogger(__name__)
 
 
 def _enable_sqlite_wal(dbapi_connection, _record) -> None:
@@ -56,11 +60,22 @@ from krs_app.db import audit_chain  # noqa: E402, F401
 
 @contextmanager
 def session_scope() -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error."""
+    """One transaction: commit on success, roll back on any error.
+
+    A database that does not answer (SQLite locked past the busy timeout, PostgreSQL down) is
+    a DatabaseUnavailable refusal with a Thai message: the transaction is rolled back whole,
+    and the next use-case tries again (the pool pings PostgreSQL connections before use)."""
+    from krs_app.services.errors import DatabaseUnavailable
+
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
+        except OperationalError as error:
+            session.rollback()
+            # the driver's first line only: the statement's parameters may hold what was typed
+            logger.warning("database unavailable: %s", str(error.orig).splitlines()[0][:200])
+            raise DatabaseUnavailable() from error
         except BaseException:
             session.rollback()
             raise

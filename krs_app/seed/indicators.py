@@ -2,76 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-ALL_ROUNDS = "3,6,9,12"
-TWELVE_MONTH_ONLY = "12"
-SIX_MONTH_ONLY = "6"
-
-SCHOOLS = "โรง"
-PEOPLE = "คน"
-SUBMITTED_FLAG = "ส่งแล้วกรอก 1 / ไม่ส่งกรอก 0"
-DONE_FLAG = "ดำเนินการกรอก 1 / ไม่ดำเนินการกรอก 0"
-
-
-@dataclass(frozen=True)
-class VariableSeed:
-    key: str
-    label: str
-    unit: str
-    kind: str = "count"
-    source: str = "district"
-    required_months: str = ALL_ROUNDS
-    whole_key: str | None = None
-    min_value: float | None = None
-    max_value: float | None = None
-
-
-@dataclass(frozen=True)
-class IndicatorSeed:
-    code: str
-    name: str
-    bureau: str  # bureau code
-    weight: float
-    formula: str
-    thresholds: tuple[float, float, float, float, float]
-    variables: tuple[VariableSeed, ...] = field(default_factory=tuple)
-    direction: str = "higher"
-    kind: str = "percent"
-
-
-def _ratio(code, name, bureau, weight, thresholds, part, whole, unit, source="district", direction="higher"):
-    return IndicatorSeed(
-        code=code,
-        name=name,
-        bureau=bureau,
-        weight=weight,
-        formula="a / b * 100",
-        thresholds=thresholds,
-        direction=direction,
-        variables=(
-            VariableSeed("a", part, unit, source=source, whole_key="b"),
-            VariableSeed("b", whole, unit, source=source),
-        ),
-    )
-
-
-def _milestones(code, name, bureau, weight, steps):
-    keys = [str(i) for i in range(1, len(steps) + 1)]
-    return IndicatorSeed(
-        code=code,
-        name=name,
-        bureau=bureau,
-        weight=weight,
-        formula=" + ".join(f"v{k}" for k in keys),
-        thresholds=(1, 2, 3, 4, 5),
-        kind="level",
-        variables=tuple(VariableSeed(k, step, DONE_FLAG, kind="flag") for k, step in zip(keys, steps, strict=True)),
-    )
-
+from krs_app.seed.indicator_shapes import (
+    DONE_FLAG,
+    PEOPLE,
+    SCHOOLS,
+    SIX_MONTH_ONLY,
+    SUBMITTED_FLAG,
+    TWELVE_MONTH_ONLY,
+    IndicatorSeed,
+    VariableSeed,
+    milestones,
+    ratio,
+)
 
 INDICATORS: tuple[IndicatorSeed, ...] = (
-    _ratio(
+    ratio(
         "1.1",
         "ร้อยละของนักเรียนชั้นประถมศึกษาปีที่ 1 ที่อ่านออกเขียนได้ตามเกณฑ์การประเมิน",
         "academic",
@@ -81,7 +26,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         "จำนวนนักเรียนชั้น ป.1 ทั้งหมด",
         PEOPLE,
     ),
-    _ratio(
+    ratio(
         "1.2",
         "ร้อยละของนักเรียนชั้นประถมศึกษาปีที่ 6 ที่มีผลการทดสอบทางการศึกษาระดับชาติขั้นพื้นฐาน (O-NET) ตั้งแต่ร้อยละ 50 ขึ้นไป",
         "testing",
@@ -92,7 +37,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         PEOPLE,
         source="central",
     ),
-    _ratio(
+    ratio(
         "1.3",
         "ร้อยละของนักเรียนชั้นมัธยมศึกษาปีที่ 3 ที่มีผลการทดสอบทางการศึกษาระดับชาติขั้นพื้นฐาน (O-NET) ตั้งแต่ร้อยละ 50 ขึ้นไป",
         "testing",
@@ -103,7 +48,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         PEOPLE,
         source="central",
     ),
-    _ratio(
+    ratio(
         "2.1",
         "ร้อยละของสถานศึกษาที่จัดการเรียนรู้เชิงรุก (Active Learning) ตามหลักสูตรแกนกลาง",
         "academic",
@@ -113,7 +58,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         "จำนวนสถานศึกษาในสังกัด",
         SCHOOLS,
     ),
-    _ratio(
+    ratio(
         "2.2",
         "ร้อยละของสถานศึกษาที่จัดกิจกรรมแนะแนวและส่งเสริมทักษะอาชีพ",
         "academic",
@@ -123,7 +68,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         "จำนวนสถานศึกษาในสังกัด",
         SCHOOLS,
     ),
-    _ratio(
+    ratio(
         "3.1",
         "ร้อยละของเด็กพิการเรียนร่วมที่ได้รับการพัฒนาตามแผนการจัดการศึกษาเฉพาะบุคคล (IEP)",
         "special",
@@ -133,7 +78,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         "จำนวนเด็กพิการเรียนร่วมทั้งหมด",
         PEOPLE,
     ),
-    _ratio(
+    ratio(
         "3.2",
         "อัตราการออกกลางคันของนักเรียน",
         "policy",
@@ -144,7 +89,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         PEOPLE,
         direction="lower",
     ),
-    _ratio(
+    ratio(
         "4.1",
         "ร้อยละของครูที่ได้รับการพัฒนาตามแผนพัฒนาตนเองรายบุคคล (ID Plan)",
         "teachers",
@@ -154,7 +99,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         "จำนวนครูทั้งหมดในสังกัด",
         PEOPLE,
     ),
-    _milestones(
+    milestones(
         "4.2",
         "ระดับความสำเร็จของการพัฒนาครูด้วยระบบคูปองพัฒนาครู",
         "teachers",
@@ -167,7 +112,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
             "รายงานผลการพัฒนาครูต่อ สพฐ.",
         ),
     ),
-    _ratio(
+    ratio(
         "5.1",
         "ร้อยละของสถานศึกษาที่ผ่านการประกันคุณภาพภายในระดับดีขึ้นไป",
         "monitoring",
@@ -177,7 +122,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         "จำนวนสถานศึกษาในสังกัด",
         SCHOOLS,
     ),
-    _milestones(
+    milestones(
         "5.2",
         "ระดับความสำเร็จของการติดตาม ตรวจสอบ และประเมินผลการจัดการศึกษา",
         "monitoring",
@@ -190,7 +135,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
             "นำผลไปปรับปรุงการจัดการศึกษา",
         ),
     ),
-    _ratio(
+    ratio(
         "6.1",
         "ร้อยละของสถานศึกษาที่มีระบบดูแลช่วยเหลือนักเรียนที่มีคุณภาพ",
         "policy",
@@ -200,7 +145,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         "จำนวนสถานศึกษาในสังกัด",
         SCHOOLS,
     ),
-    _ratio(
+    ratio(
         "6.2",
         "ร้อยละของโรงเรียนขนาดเล็กที่ได้รับการบริหารจัดการตามแผน",
         "policy",
@@ -210,7 +155,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         "จำนวนโรงเรียนขนาดเล็กทั้งหมด",
         SCHOOLS,
     ),
-    _ratio(
+    ratio(
         "7.1",
         "ร้อยละของการเบิกจ่ายงบประมาณรายจ่ายลงทุน",
         "finance",
@@ -221,7 +166,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         "บาท",
         source="central",
     ),
-    _ratio(
+    ratio(
         "7.2",
         "ร้อยละของการเบิกจ่ายงบประมาณภาพรวม",
         "finance",
@@ -232,7 +177,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         "บาท",
         source="central",
     ),
-    _milestones(
+    milestones(
         "8.1",
         "ระดับความสำเร็จของการจัดเก็บข้อมูลนักเรียนรายบุคคล (DMC)",
         "ict",
@@ -245,7 +190,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
             "รายงานสรุปข้อมูลต่อ สพฐ.",
         ),
     ),
-    _ratio(
+    ratio(
         "8.2",
         "ร้อยละของสถานศึกษาที่เชื่อมต่ออินเทอร์เน็ตความเร็วสูง",
         "ict",
@@ -256,7 +201,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         SCHOOLS,
         source="central",
     ),
-    _milestones(
+    milestones(
         "9.1",
         "ระดับความสำเร็จของการควบคุมภายในของสำนักงานเขตพื้นที่การศึกษา",
         "audit",
@@ -269,7 +214,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
             "รายงานผลการควบคุมภายในภายในกำหนด",
         ),
     ),
-    _ratio(
+    ratio(
         "9.2",
         "ร้อยละของเรื่องร้องเรียนที่ได้รับการแก้ไขภายในเวลาที่กำหนด",
         "audit",
@@ -279,7 +224,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         "จำนวนเรื่องร้องเรียนทั้งหมด",
         "เรื่อง",
     ),
-    _ratio(
+    ratio(
         "10.1",
         "ร้อยละของบุคลากรที่ได้รับการพัฒนาด้านคุณธรรม จริยธรรม",
         "personnel",
@@ -289,7 +234,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         "จำนวนบุคลากรทั้งหมด",
         PEOPLE,
     ),
-    _milestones(
+    milestones(
         "10.2",
         "ระดับความสำเร็จของการดำเนินการทางวินัยให้แล้วเสร็จตามกำหนด",
         "personnel",
@@ -302,7 +247,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
             "ติดตามผลการดำเนินการ",
         ),
     ),
-    _ratio(
+    ratio(
         "11.2",
         "โครงการพัฒนาระบบรายงานข้อมูลการเงินด้านการศึกษาของสถานศึกษา (ระบบบัญชีการศึกษาระดับพื้นฐาน)",
         "finance",
@@ -330,7 +275,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
             ),
         ),
     ),
-    _ratio(
+    ratio(
         "11.4",
         "ระดับความสำเร็จการดำเนินงานโรงเรียนวิสุทธร",
         "finance",

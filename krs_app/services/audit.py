@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from krs_app.db.models import AuditLog
+from krs_app.ops.logs import log_write
 from krs_app.services.clock import utcnow
 
 
@@ -37,4 +38,13 @@ def record(
             before=None if before is None else json.dumps(before, ensure_ascii=False, default=str),
             after=None if after is None else json.dumps(after, ensure_ascii=False, default=str),
         )
+    )
+    log_write(  # ids only: before/after may hold what was typed
+        user_id=user_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        district_id=district_id,
+        round_id=round_id,
+        indicator_id=indicator_id,
     )

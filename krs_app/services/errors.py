@@ -1,4 +1,9 @@
-"""Errors a use-case raises; their message is Thai and shown to the user as it is."""
+"""Errors a use-case raises; their message is Thai and shown to the user as it is.
+
+Every one is a refusal, and each is logged as it is made (krs_app.ops.logs: the event id and
+the acting user's id from the context, the kind and the Thai message; never the input)."""
+
+from krs_app.ops.logs import log_refusal
 
 
 class ServiceError(Exception):
@@ -7,6 +12,7 @@ class ServiceError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+        log_refusal(type(self).__name__, message)
 
 
 class NotAllowed(ServiceError):
@@ -18,6 +24,13 @@ class NotAllowed(ServiceError):
 
 class NotFound(ServiceError):
     def __init__(self, message: str = "ไม่พบข้อมูลที่ต้องการ"):
+        super().__init__(message)
+
+
+class DatabaseUnavailable(ServiceError):
+    """The database did not answer in time (locked by another writer, server down): nothing was stored."""
+
+    def __init__(self, message: str = "ฐานข้อมูลไม่พร้อมใช้งานชั่วคราว ยังไม่ได้บันทึกรายการนี้ กรุณาลองใหม่อีกครั้งในอีกสักครู่"):
         super().__init__(message)
 
 

@@ -33,6 +33,7 @@ from krs_app import routes
 from krs_app.domain.roles import Role
 from krs_app.live.bus import acting_client
 from krs_app.live.registry import get_registry
+from krs_app.ops.logs import bind_user
 from krs_app.services import auth, session_cache
 from krs_app.services.auth import CurrentUser
 
@@ -83,7 +84,9 @@ class SessionState(rx.State):
     def _session_user(self) -> CurrentUser | None:
         """The user behind this tab's session, also one who must first change a one-time password."""
         acting_client.set(self.router.session.client_token)
-        return _resolve(self._session_token())
+        user = _resolve(self._session_token())
+        bind_user(user.id if user else None)
+        return user
 
     def _user(self) -> CurrentUser | None:
         """The logged-in user; None when there is none, or while they must change a one-time

@@ -12,6 +12,12 @@ import typing
 
 import pytest
 
+from krs_app.state.admin import AdminState
+from krs_app.state.admin_accounts import AdminAccountsState
+from krs_app.state.admin_audit import AdminAuditState
+from krs_app.state.admin_indicators import AdminIndicatorsState
+from krs_app.state.admin_offices import AdminOfficesState
+from krs_app.state.admin_rounds import AdminRoundsState
 from krs_app.state.central import CentralState
 from krs_app.state.entry import EntryState
 from krs_app.state.home import KpiHomeState
@@ -21,6 +27,15 @@ from tests.security.session_client import Tab, login, redirect_of
 from tests.security.session_fixtures import CURRENT_11_3
 
 STATES = (EntryState, PanelState, ReviewState, KpiHomeState, CentralState)
+ADMIN_STATES = (
+    AdminState,
+    AdminRoundsState,
+    AdminIndicatorsState,
+    AdminAccountsState,
+    AdminOfficesState,
+    AdminAuditState,
+)
+STATES += ADMIN_STATES  # /admin: every event is the KPI office's
 CALLERS = {"district": ("spm07", "/entry"), "bureau": ("finance", "/review"), "kpi_office": ("kpi", "/report")}
 FINGERPRINT_SQL = {
     "values": "SELECT count(*), coalesce(sum(value), 0) FROM value",

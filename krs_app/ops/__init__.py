@@ -1,0 +1,1 @@
+"""Operations beside the app: backups, restores, the demo reset, structured logs."""
