@@ -16,6 +16,7 @@
     if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
     return String(Date.now()) + "-" + Math.random().toString(36).slice(2, 12);
   }
+  window.krsNewRequestId = newRequestId; // also for krsPostFile below (another scope)
   var runningUpload = null;
 
   window.krsUpload = function (url, indicatorId, roundId, maxBytes) {
@@ -121,7 +122,7 @@
       var xhr = new XMLHttpRequest();
       xhr.open("POST", url);
       xhr.setRequestHeader("X-KRS-Upload", "1");
-      if (!input.dataset.requestId) input.dataset.requestId = newRequestId();
+      if (!input.dataset.requestId) input.dataset.requestId = window.krsNewRequestId();
       xhr.setRequestHeader("X-Request-Id", input.dataset.requestId);
       xhr.setRequestHeader("X-Filename", encodeURIComponent(file.name));
       xhr.setRequestHeader("Content-Type", "application/octet-stream");

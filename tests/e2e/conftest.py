@@ -120,3 +120,13 @@ def open_review_row(bureau, indicator_code: str, district_code: str) -> None:
     show_review_list(bureau, indicator_code, district_code)
     bureau.click(f"#review-open-{district_code}-{indicator_code.replace('.', '_')}")
     bureau.wait_for_selector("#certify-button")
+
+
+def wait_text(page, selector: str, text: str, timeout: float = 10000) -> None:
+    """Wait until the element shows this text: a panel's lists fill in after the window opens
+    (the review window and its thread load in the same event)."""
+    page.wait_for_function(
+        "([s, t]) => { const e = document.querySelector(s); return !!e && e.innerText.includes(t); }",
+        arg=[selector, text],
+        timeout=timeout,
+    )

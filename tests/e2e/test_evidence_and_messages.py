@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import login, show_review_list
+from tests.e2e.conftest import login, show_review_list, wait_text
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,7 @@ def test_district_attaches_a_pdf_and_the_bureau_registers_it(new_page, app_serve
     bureau.wait_for_selector("#new-badge-spm07-11_3", timeout=5000)
     assert time.monotonic() - started < 5
     bureau.click("#new-badge-spm07-11_3")
-    bureau.wait_for_selector("#review-detail #evidence-list")
+    wait_text(bureau, "#review-detail #evidence-list", "สรุปรายงานผลการตรวจสอบทรัพย์สิน")
     bureau.wait_for_selector("#new-badge-spm07-11_3", state="detached")
     assert "สรุปรายงานผลการตรวจสอบทรัพย์สิน" in bureau.inner_text("#evidence-list")
     bureau.click(".evidence-register")
@@ -109,6 +109,7 @@ def test_messages_both_ways_with_badges_and_read_receipts(new_page, app_server):
     bureau.wait_for_selector("#new-badge-spm07-11_2", timeout=5000)
     bureau.click("#new-badge-spm07-11_2")
     bureau.wait_for_selector("#comment-input")
+    wait_text(bureau, "#comment-list", "ขอสอบถามข้อมูลส่วนกลาง")
     assert "ขอสอบถามข้อมูลส่วนกลาง" in bureau.inner_text("#comment-list")
     bureau.fill("#comment-input", "ข้อมูลส่วนกลางมาจากระบบ GFMS ครับ")
     started = time.monotonic()
@@ -117,7 +118,7 @@ def test_messages_both_ways_with_badges_and_read_receipts(new_page, app_server):
     district.wait_for_selector("#new-badge-11_2", timeout=5000)
     assert time.monotonic() - started < 5
     district.click("#new-badge-11_2")
-    district.wait_for_selector("#comment-list")
+    wait_text(district, "#comment-list", "ข้อมูลส่วนกลางมาจากระบบ GFMS ครับ")
     thread = district.inner_text("#comment-list")
     assert "ข้อมูลส่วนกลางมาจากระบบ GFMS ครับ" in thread
     assert "สำนักการคลังและสินทรัพย์" in thread

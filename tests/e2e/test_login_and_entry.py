@@ -92,13 +92,13 @@ def test_round_selector_shows_past_rounds_read_only(new_page, app_server):
 def test_wrong_password_five_times_locks_the_account(new_page, app_server):
     page = new_page()
     for attempt in range(5):
-        login(page, app_server.url, "spm10", "wrong-password")
+        login(page, app_server.url, "spm09", "wrong-password")
         page.wait_for_selector("#login-error")
         message = page.inner_text("#login-error")
         if attempt < 4:
             assert message == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
     assert "ล็อก" in message
-    login(page, app_server.url, "spm10", "krs2562")
+    login(page, app_server.url, "spm09", "krs2562")
     page.wait_for_selector("#login-error")
     assert "ล็อก" in page.inner_text("#login-error")
     assert "/login" in page.url

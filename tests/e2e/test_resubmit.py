@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.e2e.conftest import login, open_review_row, wait_status
+from tests.e2e.conftest import login, open_review_row, wait_status, wait_text
 from tests.e2e.test_double_submit import _district_with_status
 
 pytestmark = pytest.mark.e2e
@@ -34,5 +34,5 @@ def test_the_district_sends_a_refused_result_back_to_its_bureau(new_page, app_se
     bureau.keyboard.press("Escape")
     bureau.wait_for_selector(f"#new-badge-{code}-11_3", timeout=5000)
     bureau.click(f"#new-badge-{code}-11_3")
-    bureau.wait_for_selector("#review-detail #comment-list")
+    wait_text(bureau, "#review-detail #comment-list", "ส่งผลให้พิจารณาอีกครั้ง")
     assert "ส่งผลให้พิจารณาอีกครั้ง" in bureau.inner_text("#comment-list")
