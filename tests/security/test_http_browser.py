@@ -71,7 +71,7 @@ def test_login_and_data_entry_work_with_the_csp_on(http_app, http_db, http_page)
 
 @pytest.mark.parametrize(
     ("username", "path", "selector"),
-    [("finance", "/review", "#review-indicator"), ("kpi", "/report", "#report-districts")],
+    [("finance", "/review", "#review-indicator"), ("kpi", "/report", "#report-table tbody tr")],
 )
 def test_the_bureau_and_kpi_pages_work_with_the_csp_on(http_app, http_page, username, path, selector):
     page = http_page()

@@ -4,10 +4,9 @@ site cannot post the login or logout form."""
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 
+from tests.security.http_tab import run as run_in_thread  # own loop: Playwright's sync API runs one here
 from tests.security.session_client import LOGIN, Tab, login
 
 
@@ -32,7 +31,7 @@ def test_nothing_sent_over_the_websocket_carries_the_token(session_alive):
         assert token not in tab.text()
         await tab.close()
 
-    asyncio.run(case())
+    run_in_thread(case())
 
 
 def test_a_foreign_site_cannot_post_the_login_form(session_alive):
@@ -54,7 +53,7 @@ def test_a_foreign_site_cannot_log_a_user_out(session_alive):
         await tab.close()
         return token
 
-    token = asyncio.run(case())
+    token = run_in_thread(case())
     answer = httpx.post(
         session_alive.url + "/api/logout",
         headers={"Origin": "http://evil.example", "Cookie": f"krs_session={token}"},
@@ -85,7 +84,7 @@ def test_a_refused_login_shows_its_thai_message_on_the_login_page(session_alive)
         assert tab.var(LOGIN, "error") == ""
         await tab.close()
 
-    asyncio.run(case())
+    run_in_thread(case())
 
 
 def test_a_forged_flash_message_is_not_shown(session_alive):
@@ -101,4 +100,4 @@ def test_a_forged_flash_message_is_not_shown(session_alive):
         assert not tab.var(LOGIN, "error")
         await tab.close()
 
-    asyncio.run(case())
+    run_in_thread(case())

@@ -13,6 +13,7 @@ import pytest
 from krs_app.services import auth, passwords
 from krs_app.services.errors import ServiceError
 from krs_app.services.login_gate import BUSY, LoginGate, LoginRefused
+from tests.security.http_tab import run as run_in_thread  # own loop: Playwright's sync API runs one here
 from tests.security.session_client import REVIEW, Tab, login, post_login, run
 
 
@@ -43,7 +44,7 @@ def test_password_check_runs_off_the_event_loop():
             await attempt
         assert calls and calls[0][1].startswith("krs-login")
 
-    asyncio.run(case())
+    run_in_thread(case())
 
 
 def test_a_full_pool_refuses_at_once_with_try_again():
@@ -64,7 +65,7 @@ def test_a_full_pool_refuses_at_once_with_try_again():
                 await task
         assert len(calls) == 2  # the refused attempt never reached the hasher
 
-    asyncio.run(case())
+    run_in_thread(case())
 
 
 def test_one_flooding_address_cannot_take_the_pool():
@@ -85,7 +86,7 @@ def test_one_flooding_address_cannot_take_the_pool():
         await asyncio.gather(*flood, other, return_exceptions=True)
         assert [name for name, _ in calls].count("spm01") == 1
 
-    asyncio.run(case())
+    run_in_thread(case())
 
 
 def test_attempts_per_address_are_limited_in_a_window():
@@ -102,7 +103,7 @@ def test_attempts_per_address_are_limited_in_a_window():
         now[0] += 61
         await gate.login("10.1.1.1", "x", "y")  # the window moved on
 
-    asyncio.run(case())
+    run_in_thread(case())
 
 
 def test_unknown_username_is_checked_against_a_dummy_hash(krs_db, monkeypatch):
@@ -153,4 +154,4 @@ def test_login_flood_does_not_stall_another_users_websocket(session_alive):
         assert all(m for m in messages)  # every attempt got a Thai answer back on the login page
         await bureau.close()
 
-    asyncio.run(case())
+    run_in_thread(case())

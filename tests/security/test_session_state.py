@@ -6,8 +6,7 @@ that tab and check that nothing of A's reaches what the tab is sent afterwards."
 
 from __future__ import annotations
 
-import asyncio
-
+from tests.security.http_tab import run as run_in_thread  # own loop: Playwright's sync API runs one here
 from tests.security.session_client import ENTRY, PANEL, SESSION, Tab, login, logout, run
 
 A, B = "spm07", "spm01"
@@ -58,7 +57,7 @@ def test_next_user_on_the_same_tab_gets_nothing_of_the_previous(session_alive):
         assert tab.var(ENTRY, "district_name") != a_name
         await tab.close()
 
-    asyncio.run(case())
+    run_in_thread(case())
 
 
 def test_reconnect_with_only_the_client_token_gets_nothing(session_alive):
@@ -77,7 +76,7 @@ def test_reconnect_with_only_the_client_token_gets_nothing(session_alive):
         assert a_name not in sent
         await thief.close()
 
-    asyncio.run(case())
+    run_in_thread(case())
 
 
 def test_reconnect_with_a_logged_out_token_gets_nothing(session_alive):
@@ -102,7 +101,7 @@ def test_reconnect_with_a_logged_out_token_gets_nothing(session_alive):
         assert a_name not in sent
         await replay.close()
 
-    asyncio.run(case())
+    run_in_thread(case())
 
 
 def test_the_logout_event_resets_the_tab_too(session_alive):
@@ -122,4 +121,4 @@ def test_the_logout_event_resets_the_tab_too(session_alive):
         assert A_SECRET not in tab.text(reload_from)
         await tab.close()
 
-    asyncio.run(case())
+    run_in_thread(case())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 
+from tests.security.http_tab import run as run_in_thread  # own loop: Playwright's sync API runs one here
 from tests.security.session_client import ENTRY, PANEL, SESSION, Tab, login, redirect_of, run
 from tests.security.session_fixtures import CURRENT_11_3, SESSION_CACHE_SECONDS
 
@@ -51,7 +52,7 @@ def _bad_token_case(server, token: str) -> None:
         assert "GL.1101020603" not in tab.text()  # nothing of spm07's thread
         await tab.close()
 
-    asyncio.run(case())
+    run_in_thread(case())
     assert server.alive()
 
 
@@ -63,7 +64,7 @@ def test_a_token_replayed_after_logout_opens_nothing(session_alive):
         await tab.close()
         return token
 
-    token = asyncio.run(get_token())
+    token = run_in_thread(get_token())
     assert token
     _bad_token_case(session_alive, token)
 
@@ -96,5 +97,5 @@ def test_an_expired_token_opens_nothing_and_its_tab_is_reset(session_alive):
         await tab.close()
         return token
 
-    token = asyncio.run(case())
+    token = run_in_thread(case())
     _bad_token_case(server, token)
