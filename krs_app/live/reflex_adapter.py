@@ -88,3 +88,8 @@ async def send_delta(app: Any, delta: Delta, tokens: Iterable[str]) -> None:
         await namespace.emit("event", update, to=local)
     for token in remote:
         await namespace.emit_update(update=update, token=token)
+
+
+def dropped_event() -> StateUpdate:
+    """What a Middleware.preprocess returns to drop an event: an update that changes nothing."""
+    return StateUpdate()

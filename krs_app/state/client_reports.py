@@ -11,7 +11,8 @@ from __future__ import annotations
 import time
 
 from reflex.middleware import Middleware
-from reflex.state import StateUpdate
+
+from krs_app.live.reflex_adapter import dropped_event
 
 MAX_REPORT_CHARS = 16 * 1024
 MAX_PER_CLIENT = 5
@@ -36,14 +37,14 @@ class FrontendReportLimit(Middleware):
         self._per_client[client] = self._per_client.get(client, 0) + 1
         return True
 
-    async def preprocess(self, app, state, event) -> StateUpdate | None:
+    async def preprocess(self, app, state, event):  # an update that drops it, or None to let it through
         if not event.name.endswith(_EVENT_SUFFIX):
             return None
         payload = event.payload if isinstance(event.payload, dict) else {}
         values = list(payload.values())
         if not all(isinstance(v, str) for v in values) or sum(len(v) for v in values) > MAX_REPORT_CHARS:
-            return StateUpdate()
+            return dropped_event()
         client = str(getattr(state.router.session, "client_token", "") or "")
         if not self._allowed(client):
-            return StateUpdate()
+            return dropped_event()
         return None
