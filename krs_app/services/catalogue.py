@@ -176,8 +176,12 @@ def rounds_newest_first(session: Session) -> list[Round]:
 
 def current_round(session: Session) -> Round | None:
     """The open round that opened last; failing that, the newest round."""
+    return current_of(rounds_newest_first(session))
+
+
+def current_of(rounds: list[Round]) -> Round | None:
+    """current_round among rounds already loaded newest first (no query)."""
     now = utcnow()
-    rounds = rounds_newest_first(session)
     for round_ in rounds:
         if not round_.closed and round_.opens_at <= now:
             return round_
