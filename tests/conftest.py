@@ -124,3 +124,17 @@ def krs_db(request, tmp_path):
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     clock.shift_for_tests(timedelta(0))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """ONE headless Chromium for the whole run, shared by tests/e2e and tests/security: Playwright's
+    sync API cannot start a second instance while the first one's event loop runs in this thread."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -42,16 +42,6 @@ def app_server():
         app.stop()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def new_page(browser, app_server):
     """Fresh browser contexts (separate cookies), as many as a test needs."""

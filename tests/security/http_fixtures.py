@@ -18,10 +18,15 @@ import pytest
 
 from tests.e2e.conftest import RunningApp
 from tests.e2e.conftest import app_server as http_e2e_app  # noqa: F401  (the e2e fixture, one app per session)
-from tests.e2e.conftest import browser as http_browser  # noqa: F401
 
 DEMO_PASSWORD = "krs2562"
 USERS = ("spm07", "spm08", "finance", "testing", "kpi")
+
+
+@pytest.fixture(scope="session")
+def http_browser(browser):
+    """The run's one Chromium (tests/conftest.py)."""
+    return browser
 
 
 @pytest.fixture(scope="session")
