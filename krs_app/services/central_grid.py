@@ -186,7 +186,9 @@ def template_csv(user: CurrentUser, indicator_id: int, round_id: int | None = No
     grid = central_grid(user, indicator_id, round_id)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([INDICATOR_LINE, grid.indicator_code, grid.indicator_name])  # the file names its indicator
+    writer.writerow(
+        [INDICATOR_LINE, safe_cell(grid.indicator_code), safe_cell(grid.indicator_name)]
+    )  # the file names its indicator
     writer.writerow(["district_code", "ชื่อ สพท.", *[c.key for c in grid.columns]])
     for row in grid.rows:
         writer.writerow([safe_cell(row.district_code), safe_cell(row.district_name), *row.cells])

@@ -566,6 +566,7 @@ def test_a_closed_rounds_file_is_neither_withdrawn_nor_registered(http_app, http
                 "open_evidence",
                 {"indicator_id": world["i113"], "district_id": 0, "round_id": str(world["closed"]), "title": "x"},
             ),
+            ("panel", "ask_withdraw", {"file_id": file_id}),  # ถอนไฟล์ asks first, then the confirmed withdraw
             ("panel", "withdraw", {"file_id": file_id}),
         ],
     )
