@@ -138,3 +138,22 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Order of the run: tests without a browser first; then the browser tests; then those that close
+    the current round (final for the shared e2e app server); then the scale-out tests, whose app build
+    replaces the shared frontend build.
+
+    Once the shared Chromium starts, Playwright's sync API keeps an event loop running in this thread
+    until the run ends, and asyncio.run() refuses to start beside it: every test that runs its own loop
+    must come before the first browser test."""
+
+    def rank(item) -> int:
+        if item.get_closest_marker("scale_out") is not None:
+            return 3
+        if item.get_closest_marker("closes_round") is not None:
+            return 2
+        return 1 if "browser" in getattr(item, "fixturenames", ()) else 0
+
+    items.sort(key=rank)

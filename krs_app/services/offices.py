@@ -13,15 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import Integer, func, or_
 from sqlmodel import Session, select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import Bureau, District, User
+from krs_app.db.models import Bureau, District, Indicator, Round, User
 from krs_app.services import audit
 from krs_app.services.accounts import require_kpi_office
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import load_catalogue
 from krs_app.services.errors import FieldError, NotFound, ServiceError
 from krs_app.services.sessions_end import announce_ended, end_sessions
 
@@ -243,6 +242,21 @@ def _bureau(session: Session, code: object) -> Bureau:
     return row
 
 
+def _indicators_owned_in_running_years(session: Session, bureau_id: int) -> list[str]:
+    """Codes of the bureau's active indicators in every year still running (a round open, or none made yet).
+
+    A bureau that owned indicators only in finished years may be deactivated: history keeps its name."""
+    finished = (
+        select(Round.fiscal_year_id).group_by(Round.fiscal_year_id).having(func.min(Round.closed.cast(Integer)) == 1)
+    )
+    rows = session.exec(
+        select(Indicator.sort_key, Indicator.code).where(
+            Indicator.bureau_id == bureau_id, Indicator.active.is_(True), Indicator.fiscal_year_id.not_in(finished)
+        )
+    ).all()
+    return list(dict.fromkeys(code for _, code in sorted(rows)))
+
+
 def _set_office_active(user: CurrentUser, kind: str, code: str, active: bool):
     require_kpi_office(user)
     active = bool(active)
@@ -252,7 +266,7 @@ def _set_office_active(user: CurrentUser, kind: str, code: str, active: bool):
         column = User.district_id if kind == "district" else User.bureau_id
         if row.active != active:
             if not active and kind == "bureau":
-                owned = [e.spec.code for e in load_catalogue(session) if e.indicator.bureau_id == row.id]
+                owned = _indicators_owned_in_running_years(session, row.id)
                 if owned:
                     raise ServiceError("สำนักนี้ยังเป็นเจ้าของตัวชี้วัด " + ", ".join(owned) + " กรุณาโอนตัวชี้วัดให้สำนักอื่นก่อน")
             row.active = active

@@ -72,20 +72,6 @@ def login(page, base_url: str, username: str, password: str = "krs2562") -> None
         page.click("#login-submit")
 
 
-def pytest_collection_modifyitems(items):
-    """Order: ordinary tests; then those that close the current round (final for the shared app
-    server); then the scale-out tests, whose app build replaces the shared frontend build."""
-
-    def rank(item) -> int:
-        if item.get_closest_marker("scale_out") is not None:
-            return 2
-        if item.get_closest_marker("closes_round") is not None:
-            return 1
-        return 0
-
-    items.sort(key=rank)
-
-
 def wait_status(page, element_id: str, status: str, timeout: float = 5000) -> None:
     page.wait_for_function(
         f"document.querySelector('#{element_id}') && document.querySelector('#{element_id}').dataset.status === '{status}'",

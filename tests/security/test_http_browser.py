@@ -181,7 +181,7 @@ def xss_world(http_app, http_db, http_tokens):
         [
             ("review", "choose_indicator", {"indicator_id": str(indicator)}),
             ("review", "open_detail", {"district_id": district}),
-            ("review", "refuse", {"form_data": {"reason": reason}}),
+            ("review", "refuse", {"form_data": {"reason": reason, "final": "on"}}),
         ],
     )
     stored = {
