@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import District, EvidenceFile, Result, Round, Value, Variable
+from krs_app.db.models import Bureau, District, EvidenceFile, Result, Round, Value, Variable
 from krs_app.domain.indicators import VariableSource, code_for_id
 from krs_app.domain.next_level import next_level_hint
 from krs_app.domain.numbers import format_number, format_result, format_score
@@ -116,6 +116,7 @@ def _indicator_rows(
         )
     }
     unread = badges_for_district(session, district_id)
+    bureaus = {b.id: b.name for b in session.exec(select(Bureau))}
     evidence_counts: dict[int, int] = {}
     for indicator_id in session.exec(
         select(EvidenceFile.indicator_id).where(
@@ -171,11 +172,12 @@ def _indicator_rows(
             if missing and len(missing) < len([v for v in variable_rows if v.mode != CELL_NOT_REQUIRED])
             else ""
         )
-        refusal = ""
+        refusal = correction = ""
         if result is not None and status == Status.NOT_CERTIFIED:
             refusal = result.reason or ""
             if result.correction_deadline:
-                refusal += f" (แก้ไขได้ถึง {thai_datetime(to_bangkok(result.correction_deadline))})"
+                correction = thai_datetime(to_bangkok(result.correction_deadline))
+                refusal += f" (แก้ไขได้ถึง {correction})"
         rows.append(
             IndicatorRow(
                 id=entry.indicator.id,
@@ -206,6 +208,8 @@ def _indicator_rows(
                     (result.not_applicable_reason or "") if result else "",
                 ),
                 missing_text=missing_text,
+                bureau=bureaus.get(entry.indicator.bureau_id, ""),
+                correction_deadline_text=correction,
             )
         )
     return rows
