@@ -57,6 +57,7 @@ def _sent_list() -> rx.Component:
         ),
         id="remind-history",
         width="100%",
+        padding_top="1em",
     )
 
 

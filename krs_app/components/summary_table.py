@@ -31,6 +31,11 @@ def _summary_row(summary: IndicatorSummary) -> rx.Component:
 
 
 def summary_table(rows) -> rx.Component:
+    """In its own horizontally scrollable box: at phone width the table scrolls, not the page."""
+    return rx.box(_table(rows), overflow_x="auto", width="100%", tab_index=0, aria_label="สรุปตัวชี้วัด")
+
+
+def _table(rows) -> rx.Component:
     return rx.table.root(
         rx.table.header(
             rx.table.row(
