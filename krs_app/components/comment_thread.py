@@ -87,7 +87,7 @@ def _open_comment_form() -> rx.Component:
                 name="comment",
                 rows="3",
                 width="100%",
-                on_change=PanelState.count_comment.debounce(150),
+                on_change=PanelState.count_comment,  # in order with the send (a debounced count could land after it)
                 custom_attrs={"aria-describedby": "comment-count"},
             ),
             _counter(),
