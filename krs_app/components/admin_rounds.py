@@ -145,11 +145,13 @@ CLOSING_EFFECTS = (
 def _close_dialog() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title("ยืนยันการปิด", S.closing_label),
+            rx.alert_dialog.title("ยืนยันการปิดรอบ: ", S.closing_label),
             rx.alert_dialog.description(
                 rx.vstack(
                     rx.text("เมื่อปิดรอบ:"),
-                    rx.el.ul(*[rx.el.li(t) for t in CLOSING_EFFECTS], style={"paddingLeft": "1.2em"}),
+                    rx.el.ul(
+                        *[rx.el.li(t) for t in CLOSING_EFFECTS], style={"paddingLeft": "1.2em", "listStyleType": "disc"}
+                    ),
                     spacing="1",
                 ),
                 id="round-close-text",

@@ -64,7 +64,7 @@ class AdminState(SessionState):
             return None
         self.tab = tab
         self.notice = ""
-        return TAB_RELOADS[tab]
+        return [TAB_RELOADS[tab], *ON_TAB_CHANGE]
 
     @rx.event
     @kpi_only
@@ -79,3 +79,4 @@ class AdminState(SessionState):
 # Each tab's state registers its reload event here (state/admin_*.py, at import).
 TAB_RELOADS: dict[str, Any] = {}
 YEAR_TABS = ("rounds", "indicators")  # what shows the selected year
+ON_TAB_CHANGE: list[Any] = []  # events run whenever another tab is opened (state/admin_imports.py)

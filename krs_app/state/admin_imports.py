@@ -16,8 +16,8 @@ from krs_app.services.account_import import credentials_csv
 from krs_app.services.accounts import OneTimePassword
 from krs_app.services.admin_imports import ImportLine, ImportRefusal
 from krs_app.services.errors import ServiceError
-from krs_app.state.admin import TAB_RELOADS, AdminState, kpi_only
-from krs_app.state.feedback import error_message
+from krs_app.state.admin import ON_TAB_CHANGE, TAB_RELOADS, AdminState, kpi_only
+from krs_app.state.feedback import answer_int, answer_text, error_message
 from krs_app.state.session import SessionState
 from krs_app.state.submit import new_request_id
 
@@ -27,17 +27,6 @@ INPUTS = {f"admin-file-{kind}": kind for kind in admin_imports.KINDS}  # the fil
 TAB_OF = {"catalogue": "indicators", "accounts": "accounts", "districts": "offices", "bureaus": "offices"}
 WRONG_YEAR = "ไฟล์ที่ตรวจสอบเป็นของปีงบประมาณอื่น กรุณาตรวจสอบไฟล์อีกครั้ง"
 NO_PREVIEW = "ยังไม่ได้ตรวจสอบไฟล์ หรือไฟล์นี้นำเข้าไม่ได้"
-
-
-def _text(value: object, limit: int = 300) -> str:
-    return ("" if value is None else str(value))[:limit]
-
-
-def _int(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0
 
 
 def _items(result: dict, name: str) -> list[dict]:
@@ -70,17 +59,17 @@ class AdminImportState(SessionState):
 
     def _show(self, kind: str, result: dict) -> None:
         self.changes = [
-            ImportLine(_int(i.get("line")), _text(i.get("code"), 80), _text(i.get("name"), 200), _text(i.get("summary"), 600))
+            ImportLine(answer_int(i.get("line")), answer_text(i.get("code"), 80), answer_text(i.get("name"), 200), answer_text(i.get("summary"), 600))
             for i in _items(result, "changes")
         ]  # fmt: skip
         self.refused = [
-            ImportRefusal(_int(i.get("line")), _text(i.get("code"), 80), _text(i.get("reason"), 400))
+            ImportRefusal(answer_int(i.get("line")), answer_text(i.get("code"), 80), answer_text(i.get("reason"), 400))
             for i in _items(result, "refused")
         ]
         token = result.get("token") if isinstance(result.get("token"), str) else ""
         self._token = token[:MAX_TOKEN_CHARS]
-        self.kind, self.filename = kind, _text(result.get("filename"), 200)
-        self.preview_message = _text(result.get("message"), 400)
+        self.kind, self.filename = kind, answer_text(result.get("filename"), 200)
+        self.preview_message = answer_text(result.get("message"), 400)
         self.can_apply = bool(result.get("can_apply")) and bool(self._token) and not self.refused
         self.request_id = new_request_id()
 
@@ -89,13 +78,13 @@ class AdminImportState(SessionState):
     async def preview_received(self, user, result: dict):
         """The server's answer for an upload: its preview, or the Thai refusal at that field."""
         result = result if isinstance(result, dict) else {}
-        kind = INPUTS.get(_text(result.get("input"), 40), "")
+        kind = INPUTS.get(answer_text(result.get("input"), 40), "")
         if not kind:
             return
         self._clear()
         self.passwords = []
         if not result.get("ok"):
-            self._say(kind, _text(result.get("message")) or "ตรวจสอบไฟล์ไม่สำเร็จ", False)
+            self._say(kind, answer_text(result.get("message")) or "ตรวจสอบไฟล์ไม่สำเร็จ", False)
             return
         if result.get("kind") != kind:
             self._say(kind, "คำตอบของเครื่องแม่ข่ายไม่ตรงกับไฟล์ที่ส่ง กรุณาลองใหม่", False)
@@ -160,3 +149,14 @@ class AdminImportState(SessionState):
     @kpi_only
     def forget_passwords(self, user):
         self.passwords = []
+
+    @rx.event
+    @kpi_only
+    def tab_changed(self, user):
+        """Another tab opened: the pending preview, its message and the one-time passwords go."""
+        self._clear()
+        self._say("", "", False)
+        self.passwords = []
+
+
+ON_TAB_CHANGE.append(AdminImportState.tab_changed)
