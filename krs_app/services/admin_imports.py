@@ -102,7 +102,7 @@ def _catalogue_preview(user: CurrentUser, year_id: object, filename: str, conten
             summary += ": " + ", ".join(change.details)
             if change.rescored or change.certified_kept:
                 summary += f" (คำนวณคะแนนใหม่ {change.rescored} ผล; ผลที่รับรองแล้วคงคะแนนเดิม {change.certified_kept} ผล)"
-        changes.append(ImportLine(0, change.code, "", summary))
+        changes.append(ImportLine(change.row, change.code, change.name, summary))
     refused = [ImportRefusal(r.row, r.code, f"แผ่นงาน {r.sheet}: {r.reason}") for r in preview.refused]
     token = ""
     if preview.can_apply:

@@ -153,7 +153,7 @@ class AdminImportState(SessionState):
     @rx.event
     @kpi_only
     def tab_changed(self, user):
-        """Another tab opened: the pending preview, its message and the one-time passwords go."""
+        """Another tab or year shown: the pending preview, its message and the one-time passwords go."""
         self._clear()
         self._say("", "", False)
         self.passwords = []

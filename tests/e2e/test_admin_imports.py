@@ -91,6 +91,7 @@ def test_the_catalogue_downloads_and_an_edited_workbook_is_imported(new_page, ap
 
     _preview(page, "catalogue", _file(tmp_path, "good.xlsx", _workbook(exported, [GOOD], [VARIABLE])))
     wait_text(page, "#admin-import-changes", "เพิ่มตัวชี้วัดใหม่")
+    assert "ร้อยละการส่งแผนจาก Excel" in page.inner_text("#admin-import-changes")
     assert page.query_selector("#admin-import-refused") is None
     shoot(page, "catalogue-preview")
     page.dblclick("#admin-import-apply")  # pressed twice: applied once
@@ -101,6 +102,16 @@ def test_the_catalogue_downloads_and_an_edited_workbook_is_imported(new_page, ap
     assert page.query_selector("#admin-import-preview") is None
     assert len(page.query_selector_all("[id^='admin-indicator-']")) == 1
     shoot(page, "indicators")
+
+    with page.expect_download() as again:  # the new catalogue round-trips: a renamed indicator is a change
+        page.click("#catalogue-export")
+    book = load_workbook(again.value.path())
+    book["ตัวชี้วัด"].cell(2, 2).value = "ชื่อที่แก้ใน Excel"
+    book.save(tmp_path / "renamed.xlsx")
+    _preview(page, "catalogue", str(tmp_path / "renamed.xlsx"))
+    wait_text(page, "#admin-import-changes", "แก้ไข: ชื่อ")
+    page.click("#admin-import-apply")
+    wait_text(page, "#admin-indicator-99_5", "ชื่อที่แก้ใน Excel")
 
 
 ACCOUNTS = "\ufeffชื่อผู้ใช้,บทบาท,หน่วยงาน,ชื่อ\nimp.spm07,สพท.,spm07,นำเข้า 1\nimp.finance,สำนัก,finance,นำเข้า 2\n"
