@@ -53,7 +53,7 @@ def _table(headers: tuple[str, ...], rows, make, element_id: str) -> rx.Componen
 def _preview() -> rx.Component:
     return rx.vstack(
         rx.callout(S.preview_message, icon="file-check", size="1", color_scheme="blue", id="admin-import-summary"),
-        rx.text("ไฟล์: " + S.filename, size="2", color=styles.TEXT_LABEL),
+        rx.text("ไฟล์: " + S.filename, size="2", color=styles.TEXT_LABEL, id="admin-import-file"),
         rx.text("รายการที่จะเปลี่ยนแปลง", weight="bold", size="2"),
         rx.cond(
             S.changes.length() > 0,

@@ -12,6 +12,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from krs_app.seed.offices import district_offices
 from tests.e2e.admin_helpers import open_admin, select_by_text, shoot
 from tests.e2e.conftest import login, wait_text
 
@@ -43,9 +44,12 @@ def _file(tmp_path, name: str, content: bytes):
     return str(path)
 
 
-def _preview(page, kind: str, path: str) -> None:
+def _preview(page, kind: str, path: str, shown: bool = False) -> None:
+    """Choose the file and press ตรวจสอบไฟล์; with `shown`, wait for this file's preview."""
     page.set_input_files(f"#admin-file-{kind}", path)
     page.click(f"#admin-preview-{kind}")
+    if shown:
+        wait_text(page, "#admin-import-file", path.rsplit("/", 1)[-1])
 
 
 def _workbook(content: bytes, indicators: list[list], variables: list[list]) -> bytes:
@@ -82,14 +86,14 @@ def test_the_catalogue_downloads_and_an_edited_workbook_is_imported(new_page, ap
     assert page.query_selector("#admin-import-preview") is None
 
     refused = _workbook(exported, [GOOD, BAD], [VARIABLE, ["99.6", "1", "ส่ง", "", "flag", "district", "6,12"]])
-    _preview(page, "catalogue", _file(tmp_path, "refused.xlsx", refused))
+    _preview(page, "catalogue", _file(tmp_path, "refused.xlsx", refused), shown=True)
     page.wait_for_selector("#admin-import-refused")
     assert "99.6" in page.inner_text("#admin-import-refused")
     assert "99.5" in page.inner_text("#admin-import-changes")
     assert page.is_disabled("#admin-import-apply")  # a refused row: nothing of the file is applied
     shoot(page, "catalogue-preview-refused")
 
-    _preview(page, "catalogue", _file(tmp_path, "good.xlsx", _workbook(exported, [GOOD], [VARIABLE])))
+    _preview(page, "catalogue", _file(tmp_path, "good.xlsx", _workbook(exported, [GOOD], [VARIABLE])), shown=True)
     wait_text(page, "#admin-import-changes", "เพิ่มตัวชี้วัดใหม่")
     assert "ร้อยละการส่งแผนจาก Excel" in page.inner_text("#admin-import-changes")
     assert page.query_selector("#admin-import-refused") is None
@@ -105,10 +109,10 @@ def test_the_catalogue_downloads_and_an_edited_workbook_is_imported(new_page, ap
 
     with page.expect_download() as again:  # the new catalogue round-trips: a renamed indicator is a change
         page.click("#catalogue-export")
-    book = load_workbook(again.value.path())
+    book = load_workbook(BytesIO(again.value.path().read_bytes()))
     book["ตัวชี้วัด"].cell(2, 2).value = "ชื่อที่แก้ใน Excel"
     book.save(tmp_path / "renamed.xlsx")
-    _preview(page, "catalogue", str(tmp_path / "renamed.xlsx"))
+    _preview(page, "catalogue", str(tmp_path / "renamed.xlsx"), shown=True)
     wait_text(page, "#admin-import-changes", "แก้ไข: ชื่อ")
     page.click("#admin-import-apply")
     wait_text(page, "#admin-indicator-99_5", "ชื่อที่แก้ใน Excel")
@@ -122,11 +126,11 @@ def test_accounts_are_imported_and_their_one_time_passwords_shown_once(new_page,
     open_admin(page, app_server.url, "accounts")
     page.wait_for_selector("#admin-file-accounts", state="attached")
     bad = ACCOUNTS + "imp.bad,ผู้ดูแล,spm07,บทบาทผิด\n"
-    _preview(page, "accounts", _file(tmp_path, "accounts-bad.csv", bad.encode()))
+    _preview(page, "accounts", _file(tmp_path, "accounts-bad.csv", bad.encode()), shown=True)
     wait_text(page, "#admin-import-refused", "บทบาทต้องเป็น")
     assert page.is_disabled("#admin-import-apply")
 
-    _preview(page, "accounts", _file(tmp_path, "accounts.csv", ACCOUNTS.encode()))
+    _preview(page, "accounts", _file(tmp_path, "accounts.csv", ACCOUNTS.encode()), shown=True)
     wait_text(page, "#admin-import-changes", "imp.finance")
     page.dblclick("#admin-import-apply")
     page.wait_for_selector("#account-import-passwords")
@@ -136,6 +140,9 @@ def test_accounts_are_imported_and_their_one_time_passwords_shown_once(new_page,
     password = dict(line.split("\t") for line in cells)["imp.spm07"].strip()
     page.wait_for_selector("[id='account-row-imp.spm07']")
     shoot(page, "accounts")
+    with page.expect_download() as handout:  # the same passwords as a file to hand out
+        page.click("#account-import-passwords-csv")
+    assert password in handout.value.path().read_text(encoding="utf-8-sig")
 
     user = new_page()
     login(user, app_server.url, "imp.spm07", password)
@@ -147,28 +154,50 @@ def test_accounts_are_imported_and_their_one_time_passwords_shown_once(new_page,
     page.wait_for_selector("#account-import-passwords", state="detached")
 
 
-DISTRICTS = "\ufeffรหัส,ชื่อ,ชื่อย่อ,ประเภท,จังหวัด\nimp99,สำนักงานเขตพื้นที่การศึกษาทดสอบนำเข้า,สพป. ทน.,สพป.,ชลบุรี\n"
+def _district_csv(name: str, *extra: str) -> bytes:
+    """spm62 (the last secondary office of the demo) under `name`, and any `extra` lines."""
+    seed = next(o for o in district_offices() if o.code == "spm62")
+    lines = ["รหัส,ชื่อ,ชื่อย่อ,ประเภท,จังหวัด", f"spm62,{name},{seed.short_name},สพม.,{seed.province}", *extra]
+    return ("\ufeff" + "\n".join(lines) + "\n").encode()
+
+
 BUREAUS = "\ufeffcode,name,short_name\nimp-bureau,สำนักทดสอบการนำเข้า,สทน.\n"
 
 
 def test_districts_and_bureaus_are_imported(new_page, app_server, tmp_path):
+    """A district file edits a known office (a new one would join every other test's count of 245
+    districts: the file is imported back at the end); a bureau file adds one."""
+    seed = next(o for o in district_offices() if o.code == "spm62")
+    renamed = seed.name + " (นำเข้าจากไฟล์)"
     page = new_page()
     open_admin(page, app_server.url, "offices")
-    page.wait_for_selector("#admin-bureau-finance")
+    page.wait_for_selector("#admin-district-spm62")
     _preview(page, "districts", _file(tmp_path, "empty.csv", b""))
     assert page.wait_for_selector("#admin-import-message-districts").inner_text().strip()
-    _preview(page, "districts", _file(tmp_path, "districts.csv", DISTRICTS.encode()))
-    wait_text(page, "#admin-import-changes", "imp99")
-    page.dblclick("#admin-import-apply")
-    page.wait_for_selector("#admin-district-imp99")
-    assert "เพิ่มใหม่ 1" in page.inner_text("#admin-import-message-districts")
+    assert page.query_selector("#admin-import-preview") is None
 
-    _preview(page, "bureaus", _file(tmp_path, "bureaus.csv", BUREAUS.encode()))
+    bad = _district_csv(renamed, "BAD CODE!,เขตผิด,ผิด,สพม.,ชลบุรี")
+    _preview(page, "districts", _file(tmp_path, "districts-bad.csv", bad), shown=True)
+    wait_text(page, "#admin-import-refused", "a-z 0-9")
+    assert page.is_disabled("#admin-import-apply")
+    _preview(page, "districts", _file(tmp_path, "districts.csv", _district_csv(renamed)), shown=True)
+    wait_text(page, "#admin-import-changes", "(นำเข้าจากไฟล์)")
+    assert "แก้ไข" in page.inner_text("#admin-import-changes")
+    page.dblclick("#admin-import-apply")
+    wait_text(page, "#admin-district-spm62", "(นำเข้าจากไฟล์)")
+    assert "แก้ไข 1" in page.inner_text("#admin-import-message-districts")
+
+    _preview(page, "bureaus", _file(tmp_path, "bureaus.csv", BUREAUS.encode()), shown=True)
     wait_text(page, "#admin-import-changes", "imp-bureau")
     shoot(page, "offices-preview")
     page.click("#admin-import-apply")
     page.wait_for_selector("#admin-bureau-imp-bureau")
     shoot(page, "offices")
+
+    _preview(page, "districts", _file(tmp_path, "districts-back.csv", _district_csv(seed.name)), shown=True)
+    wait_text(page, "#admin-import-changes", "spm62")
+    page.click("#admin-import-apply")
+    page.wait_for_function("!document.querySelector('#admin-district-spm62').innerText.includes('(นำเข้าจากไฟล์)')")
 
 
 def test_closing_a_round_asks_first_and_says_what_closing_does(new_page, app_server):
