@@ -32,6 +32,19 @@ def request_user(request: Request) -> auth.CurrentUser | None:
     return user
 
 
+async def read_limited(request: Request, limit: int) -> bytes | None:
+    """The request body read while streaming; None as soon as it (or its declared length) passes `limit`."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        if len(body) + len(chunk) > limit:
+            return None
+        body.extend(chunk)
+    return bytes(body)
+
+
 def refuse(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
     """A refusal as JSON {"ok": false, "message": ...}, for the page's script to show."""
     return JSONResponse({"ok": False, "message": message}, status_code=status, headers=headers)

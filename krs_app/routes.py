@@ -37,6 +37,8 @@ TRACKING_CSV = "/api/tracking.csv"
 TRACKING_XLSX = "/api/tracking.xlsx"
 CENTRAL_IMPORT = "/api/central-import"  # POST ?indicator=<id>&round=<id>, the raw file as the body
 CENTRAL_TEMPLATE = "/api/central-template"  # GET ?indicator=<id>&round=<id>
+ADMIN_CATALOGUE_XLSX = "/api/admin/catalogue.xlsx"  # GET ?year=<id>: the year's catalogue workbook (api_admin.py)
+ADMIN_IMPORT = "/api/admin/import/{kind:str}"  # POST the raw file, kind catalogue | accounts | districts | bureaus
 
 SESSION_COOKIE = "krs_session"  # the browser keeps only a random session token under this name (HttpOnly)
 API_LOGIN = "/api/login"  # POST the login form: sets the session cookie (api_session.py)
@@ -58,6 +60,16 @@ def central_import(indicator_id: int, round_id: int) -> str:
 def central_template(indicator_id: int, round_id: int) -> str:
     """The CSV template with the current central values of one indicator and round."""
     return f"{CENTRAL_TEMPLATE}?{_query(indicator=indicator_id, round=round_id)}"
+
+
+def admin_catalogue_xlsx(year_id):
+    """The catalogue workbook of one fiscal year (a str, or a page's Var)."""
+    return ADMIN_CATALOGUE_XLSX + "?year=" + year_id
+
+
+def admin_import(kind: str, year_id=""):
+    """Where /admin posts a file to preview its import; the catalogue's names its year (a str or Var)."""
+    return f"/api/admin/import/{kind}?year=" + year_id
 
 
 def tracking_csv(round_id):
