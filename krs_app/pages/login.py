@@ -64,6 +64,17 @@ def login_page() -> rx.Component:
                             size="3",
                         ),
                         rx.cond(
+                            LoginState.notice,
+                            rx.callout(
+                                LoginState.notice,
+                                icon="info",
+                                color_scheme="amber",
+                                size="1",
+                                id="login-notice",
+                                width="100%",
+                            ),
+                        ),
+                        rx.cond(
                             LoginState.error,
                             rx.callout(
                                 LoginState.error,
