@@ -46,7 +46,7 @@ def test_a_password_change_logs_the_other_browser_out_live(new_page, app_server)
     login(other, app_server.url, "spm07-live", FIRST_PASSWORD)
     other.wait_for_url("**/entry")
     other.wait_for_selector("#indicator-list [id^='status-']")
-    assert "สพม" in other.inner_text("#office-name")
+    assert "เขต 7" in other.inner_text("#office-name")
 
     mine.click("#nav-password")
     mine.wait_for_url("**/password")
