@@ -11,12 +11,9 @@ import asyncio
 from pathlib import Path
 
 import pytest
-import reflex as rx
-from reflex.istate.data import RouterData
 from sqlalchemy.exc import OperationalError
 
 from krs_app.db.engine import reset_engine_cache
-from krs_app.routes import SESSION_COOKIE
 from krs_app.seed.demo import DEMO_PASSWORD
 from krs_app.services import auth, session_cache
 from krs_app.services.errors import DatabaseUnavailable, NotFound
@@ -25,20 +22,10 @@ from krs_app.state.entry import EntryState
 from krs_app.state.exceptions import UNEXPECTED, backend_error, failure_message
 from krs_app.state.password import PasswordState
 from krs_app.state.session import SessionBoundary, SessionState
+from tests.states.tabs import tab as _tab
 
 DOWN_URL = "postgresql+psycopg://postgres@127.0.0.1:1/krs?connect_timeout=2"  # nothing listens on port 1
 SHOWN = "ฐานข้อมูลไม่พร้อมใช้งานชั่วคราว"
-
-
-def _tab(token: str) -> rx.State:
-    root = rx.State(_reflex_internal_init=True)
-    router = RouterData.from_router_data({"headers": {"cookie": f"{SESSION_COOKIE}={token}"}, "token": "tab-db-down"})
-    pending = [root]
-    while pending:
-        state = pending.pop()
-        state.router = router
-        pending.extend(state.substates.values())
-    return root
 
 
 def _run(state, name: str, *args):
@@ -75,7 +62,7 @@ def _toast_text(spec) -> str:
 def test_a_page_event_during_an_outage_shows_the_thai_message_and_works_after(database):
     down, up = database
     token, _user = auth.login("spm07", DEMO_PASSWORD)
-    root = _tab(token)
+    root = _tab(token, "tab-db-down")
     entry = asyncio.run(root.get_state(EntryState))
     session = asyncio.run(root.get_state(SessionState))
     asyncio.run(SessionBoundary().preprocess(None, root, None))

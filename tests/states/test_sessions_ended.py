@@ -11,32 +11,19 @@ from types import SimpleNamespace
 
 import pytest
 import reflex as rx
-from reflex.istate.data import RouterData
 
 from krs_app.live import bus, dispatch
 from krs_app.live.registry import get_registry
 from krs_app.live.sessions_ended import log_out_tabs
-from krs_app.routes import SESSION_COOKIE
 from krs_app.seed.demo import DEMO_PASSWORD
 from krs_app.services import auth, own_password
 from krs_app.state.entry import EntryState
 from krs_app.state.login import ENDED_MESSAGES
 from krs_app.state.session import SessionBoundary, SessionState
+from tests.states.tabs import tab as _tab
 
 NEW_PASSWORD = "Kettle-Blue-Sings-2569"
 REDIS_URL = "redis://127.0.0.1:6379/14"
-
-
-def _tab(token: str, client_token: str) -> rx.State:
-    """A tab's states as the server holds them, its websocket handshake carrying the cookie."""
-    root = rx.State(_reflex_internal_init=True)
-    router = RouterData.from_router_data({"headers": {"cookie": f"{SESSION_COOKIE}={token}"}, "token": client_token})
-    pending = [root]
-    while pending:
-        state = pending.pop()
-        state.router = router
-        pending.extend(state.substates.values())
-    return root
 
 
 class _FakeApp:
@@ -92,14 +79,6 @@ async def _through_boundary(roots: dict[str, rx.State]) -> None:
 
 def _entry_fields(update) -> dict:
     return next(fields for name, fields in update.delta.items() if name.endswith("entry_state"))
-
-
-@pytest.fixture
-def ended():
-    notices: list[bus.SessionsEnded] = []
-    bus.subscribe_sessions_ended(notices.append)
-    yield notices
-    bus.unsubscribe_sessions_ended(notices.append)
 
 
 def test_a_password_change_logs_the_users_other_tab_out_with_its_office_data_reset(krs_db, ended):
