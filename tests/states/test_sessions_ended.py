@@ -16,10 +16,11 @@ from krs_app.live import bus, dispatch
 from krs_app.live.registry import get_registry
 from krs_app.live.sessions_ended import log_out_tabs
 from krs_app.seed.demo import DEMO_PASSWORD
-from krs_app.services import auth, own_password
+from krs_app.services import accounts, auth, offices, own_password
 from krs_app.state.entry import EntryState
 from krs_app.state.login import ENDED_MESSAGES
 from krs_app.state.session import SessionBoundary, SessionState
+from tests.services.helpers import login_as
 from tests.states.tabs import tab as _tab
 
 NEW_PASSWORD = "Kettle-Blue-Sings-2569"
@@ -110,6 +111,33 @@ def test_a_password_change_logs_the_users_other_tab_out_with_its_office_data_res
 
     asyncio.run(case())
     assert ENDED_MESSAGES["password_changed"] == "บัญชีนี้ถูกออกจากระบบ เนื่องจากมีการเปลี่ยนรหัสผ่าน"
+
+
+@pytest.mark.parametrize(
+    ("action", "reason"),
+    [
+        (lambda kpi: accounts.reset_password(kpi, "spm07"), "password_reset"),
+        (lambda kpi: accounts.set_account_active(kpi, "spm07", False), "deactivated"),
+        (lambda kpi: offices.set_district_active(kpi, "spm07", False), "deactivated"),
+    ],
+    ids=["password reset", "account deactivated", "office deactivated"],
+)
+def test_the_kpi_office_ending_a_users_sessions_logs_both_tabs_out_saying_why(krs_db, ended, action, reason):
+    _mine, _other, mine_tab, other_tab, roots = _two_tabs_of_one_user()
+    app = _FakeApp(roots)
+
+    async def case():
+        await _through_boundary(roots)
+        action(login_as("kpi"))
+        [notice] = [n for n in ended if n.reason == reason]
+        assert sorted(await log_out_tabs(app, notice)) == sorted([mine_tab, other_tab])
+        for tab in (mine_tab, other_tab):
+            [update] = app.sent[tab]
+            assert [e.payload["path"] for e in update.events] == [f"/login?ended={reason}"]
+            assert (await roots[tab].get_state(EntryState)).district_name == ""
+        assert ENDED_MESSAGES[reason].startswith("บัญชีนี้ถูกออกจากระบบ เนื่องจาก")
+
+    asyncio.run(case())
 
 
 def test_a_tab_that_moved_on_to_another_session_is_not_logged_out(krs_db):
