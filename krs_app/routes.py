@@ -47,6 +47,14 @@ REPORT_DOWNLOAD = "/api/report.{kind:str}"  # GET the report page's view, kind x
 REPORT_PROFILE_PDF = "/api/report/district/{code:str}.pdf"  # GET one district's profile as PDF: the route pattern
 
 
+LOGIN_ENDED = "ended"  # /login?ended=<reason>: why the server ended this tab's session (state.login says it in Thai)
+
+
+def login_after_ended(reason: str) -> str:
+    """The login page a tab is sent to when the server ended its session (live.sessions_ended)."""
+    return f"{LOGIN}?{_query(**{LOGIN_ENDED: reason})}" if reason else LOGIN
+
+
 def evidence_download(file_id: int) -> str:
     """The authenticated download of one evidence file."""
     return EVIDENCE_DOWNLOAD.format(file_id=file_id)
