@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+
 import reflex as rx
 from reflex.istate.data import RouterData
 
@@ -18,3 +21,22 @@ def tab(token: str, client_token: str = "") -> rx.State:
         state.router = router
         pending.extend(state.substates.values())
     return root
+
+
+def run_event(state: rx.State, name: str, *args) -> list:
+    """Run an event handler as Reflex would: a coroutine awaited, a generator drained. Its answers.
+
+    Calling an async handler's function alone only makes a coroutine (never None, nothing run):
+    a check on that answer could not fail."""
+    answer = getattr(type(state), name).fn(state, *args)
+
+    async def drain():
+        if inspect.iscoroutine(answer):
+            return [await answer]
+        if inspect.isasyncgen(answer):
+            return [item async for item in answer]
+        if inspect.isgenerator(answer):
+            return list(answer)
+        return [answer]
+
+    return asyncio.run(drain())

@@ -4,32 +4,19 @@ away. The same apply from the KPI office does import (so the check can fail), on
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-
 import pytest
 
 from krs_app.services import admin_imports
 from krs_app.state.admin_imports import AdminImportState
 from krs_app.state.admin_rounds import AdminRoundsState
 from tests.services.helpers import audit_count, login_as
+from tests.states.tabs import run_event
 from tests.states.test_admin_states import _fingerprint, _state
 
 BUREAUS = "\ufeffcode,name,short_name\nimp-bureau,สำนักทดสอบการนำเข้า,สทน.\n".encode()
 
 
-def _call(state, name: str, *args):
-    """Run an event as Reflex would (a coroutine awaited, a generator drained); its answers."""
-    answer = getattr(type(state), name).fn(state, *args)
-
-    async def drain():
-        if inspect.iscoroutine(answer):
-            return [await answer]
-        if inspect.isasyncgen(answer):
-            return [item async for item in answer]
-        return [answer]
-
-    return asyncio.run(drain())
+_call = run_event
 
 
 def _with_preview(username: str) -> AdminImportState:
