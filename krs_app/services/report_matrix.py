@@ -250,7 +250,7 @@ def _score_text(score: float | None) -> str:
 
 
 def _result_text(result: float | None, unit: str) -> str:
-    """"ร้อยละ 87.50" / "ระดับ 4.00" / "ค่า 3.07": the unit follows the indicator's kind."""
+    """The result after its unit ("ร้อยละ 87.50" / "ระดับ 4.00" / "ค่า 3.07"): the unit follows the indicator's kind."""
     return "-" if result is None else f"{unit} {result:,.2f}"
 
 

@@ -119,7 +119,7 @@ def _snippet(text: str) -> str:
 
 
 def _not_assessed_text(spec) -> str:
-    """"11.5 ยังไม่ต้องรายงานในรอบนี้ (รายงานในรอบ 12 เดือน)": the label, and when it is reported."""
+    """The label, and when it is reported: "ตัวชี้วัด 11.5 ยังไม่ต้องรายงานในรอบนี้ (รายงานในรอบ 12 เดือน)"."""
     rounds = " / ".join(f"รอบ {m} เดือน" for m in ROUND_LENGTHS if spec.is_assessed_in(m))
     return f"ตัวชี้วัด {spec.code} {NOT_ASSESSED_LABEL}" + (f" (รายงานใน{rounds})" if rounds else "")
 

@@ -67,7 +67,14 @@ def test_a_refusal_already_saying_so_is_not_prefixed_again(reason, prefix, shown
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(17_900_000, "17,900,000"), (1024362.0, "1,024,362"), (999, "999"), (1234.5, "1,234.5"), (0.25, "0.25"), (-1500, "-1,500")],
+    [
+        (17_900_000, "17,900,000"),
+        (1024362.0, "1,024,362"),
+        (999, "999"),
+        (1234.5, "1,234.5"),
+        (0.25, "0.25"),
+        (-1500, "-1,500"),
+    ],
 )
 def test_stored_numbers_show_thousands_separators(value, text):
     assert format_number(value) == text

@@ -91,7 +91,9 @@ def test_a_refusal_already_saying_ไม่รับรอง_is_not_prefixed_ag
     reason = "ไม่รับรอง เนื่องจากหมดยอดเงิน ข้อมูลบัญชีที่ติดต่อก็คือ บัญชีเงินรับฝากอื่น"
     decisions.refuse(login_as("finance"), spm07, target, round_id, reason, None)
     with session_scope() as session:
-        body = session.exec(select(Message.body).where(Message.indicator_id == target).order_by(Message.id.desc())).first()
+        body = session.exec(
+            select(Message.body).where(Message.indicator_id == target).order_by(Message.id.desc())
+        ).first()
     assert body.startswith(reason) and "ไม่รับรอง: ไม่รับรอง" not in body
     assert _row(district_user, "11.3").refusal_reason.startswith(reason)
     assert review_detail.review_detail(login_as("finance"), spm07, target, round_id).reason_text == reason
