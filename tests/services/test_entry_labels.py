@@ -106,3 +106,16 @@ def test_large_numbers_show_thousands_separators_in_lists(krs_db):
     assert any("," in cell for cell in wholes)
     central = next(v for v in _row(login_as("spm13"), "7.1").variables if v.key == "b")
     assert "," in central.value_text
+
+
+def test_the_report_shows_results_in_their_kinds_unit(krs_db):
+    from krs_app.services.report_view import report_view
+
+    view = report_view(login_as("kpi"))
+    at = {c.code: i for i, c in enumerate(view.columns)}
+    shown = {
+        code: [r.cells[i].result_text for r in view.rows if r.cells[i].result is not None] for code, i in at.items()
+    }
+    assert shown["4.2"] and all(t.startswith("ระดับ ") for t in shown["4.2"])
+    assert shown["12"] and all(t.startswith("ค่า ") for t in shown["12"])
+    assert shown["2.1"] and all(t.startswith("ร้อยละ ") for t in shown["2.1"])
