@@ -68,6 +68,8 @@ def test_a_refused_cell_saved_after_the_other_changes_says_so_too(new_page, app_
     page.wait_for_selector("#status-2_2")
     if page.get_attribute("#value-2_2-a", "readonly") is not None:
         pytest.skip("2.2 is locked for this demo district")
+    page.fill("#value-2_2-a", "")  # whatever the demo entered: a starts empty, b then takes 40
+    page.press("#value-2_2-a", "Enter")
     page.fill("#value-2_2-b", "40")
     page.press("#value-2_2-b", "Enter")
     page.wait_for_selector("#saved-2_2-b")
@@ -97,7 +99,9 @@ def test_a_partly_filled_row_says_which_values_are_missing(new_page, app_server)
 def test_the_bureaus_review_of_an_indicator_not_assessed_offers_no_list_and_no_reminder(new_page, app_server):
     bureau = new_page()
     login(bureau, app_server.url, "finance")
-    bureau.wait_for_selector("#review-table")
+    bureau.wait_for_function(
+        "[...document.querySelectorAll('#review-indicator option')].some(e => e.textContent.startsWith('11.5 '))"
+    )
     label = bureau.eval_on_selector_all(
         "#review-indicator option", "els => els.find(e => e.textContent.startsWith('11.5 ')).textContent"
     )
