@@ -30,7 +30,7 @@ def _toolbar() -> rx.Component:
             on_change=ReviewState.choose_indicator,
             class_name="krs-select",
             aria_label="ตัวชี้วัด",
-            style={"maxWidth": "32em"},
+            style={"maxWidth": "min(32em, 100%)"},  # the longest names (and a not-assessed label) fit a phone
         ),
         round_select(ReviewState.rounds, ReviewState.round_id, ReviewState.choose_round),
         rx.vstack(
