@@ -9,12 +9,14 @@ from sqlmodel import select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import District, Result
+from krs_app.domain.certification import assessed_in_round
 from krs_app.domain.status import Status
 from krs_app.live.bus import Change, announce
 from krs_app.services import audit, threads
 from krs_app.services.access import SIDE_BUREAU, district_ids_from, require_bureau_of, require_round
 from krs_app.services.active_districts import active_districts
 from krs_app.services.auth import CurrentUser
+from krs_app.services.catalogue import load_entry
 from krs_app.services.clock import as_utc_deadline, deadline_text, utcnow
 from krs_app.services.errors import NotFound, ServiceError
 
@@ -40,6 +42,9 @@ def remind(
     with session_scope() as session:
         indicator = require_bureau_of(session, user, indicator_id)
         round_ = require_round(session, round_id)
+        assessed = assessed_in_round(load_entry(session, indicator.id, round_).spec, round_.months)
+        if not assessed.allowed:
+            raise ServiceError(assessed.reason)
         if message is not None and not isinstance(message, str):
             raise ServiceError("ข้อความไม่ถูกต้อง")
         text = (message or "").strip()

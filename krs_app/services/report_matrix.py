@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from krs_app.db.models import Bureau, District, Result, Round
-from krs_app.domain.indicators import code_for_id
+from krs_app.domain.indicators import RESULT_UNITS, code_for_id
 from krs_app.domain.ranking import competition_ranks
 from krs_app.domain.scoring import MIN_SCORE, weighted_overall
 from krs_app.domain.status import STATUS_LABELS, Status, public_score
@@ -252,8 +252,9 @@ def _score_text(score: float | None) -> str:
     return "-" if score is None else f"{score:.4f}"
 
 
-def _result_text(result: float | None) -> str:
-    return "-" if result is None else f"{result:,.2f}"
+def _result_text(result: float | None, unit: str) -> str:
+    """The result after its unit ("ร้อยละ 87.50" / "ระดับ 4.00" / "ค่า 3.07"): the unit follows the indicator's kind."""
+    return "-" if result is None else f"{unit} {result:,.2f}"
 
 
 _label = functools.cache(status_label)
@@ -265,7 +266,13 @@ def _row(indicators, status, result, computed) -> tuple[tuple, tuple, float]:
     overall = weighted_overall(zip((i.weight for i in indicators), public, strict=True)) or MIN_SCORE
     cells = tuple(
         ReportCell(
-            indicators[j].code_id, s, _label(s), public[j], _score_text(public[j]), result[j], _result_text(result[j])
+            indicators[j].code_id,
+            s,
+            _label(s),
+            public[j],
+            _score_text(public[j]),
+            result[j],
+            _result_text(result[j], RESULT_UNITS.get(indicators[j].kind, "")),
         )
         for j, s in enumerate(status)
     )
