@@ -52,6 +52,8 @@ def _refusal_text(row: IndicatorRow) -> str:
 
 
 def _items_of(row: IndicatorRow) -> list[AttentionItem]:
+    if not row.assessed:
+        return []  # ยังไม่ต้องรายงานในรอบนี้: nothing to do on it
     row_id = _safe(f"indicator-{row.code_id}")
     items = []
     if row.new_badge:

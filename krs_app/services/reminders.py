@@ -12,12 +12,15 @@ from sqlmodel import Session, select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import AuditLog, District, Indicator, Result, Round, User
+from krs_app.domain.certification import assessed_in_round
 from krs_app.domain.status import Status
 from krs_app.domain.thai_dates import thai_datetime
 from krs_app.live.bus import Change, announce
 from krs_app.services import audit, threads
 from krs_app.services.access import SIDE_BUREAU, district_ids_from, require_bureau_of, require_round
+from krs_app.services.active_districts import active_districts
 from krs_app.services.auth import CurrentUser
+from krs_app.services.catalogue import load_entry
 from krs_app.services.clock import as_utc_deadline, deadline_text, to_bangkok, utcnow
 from krs_app.services.errors import NotFound, ServiceError
 
@@ -54,7 +57,7 @@ def _not_reported(session: Session, indicator: Indicator, round_: Round) -> list
             )
         )
     )
-    return [d for d in session.exec(select(District.id).order_by(District.code)) if d not in reported]
+    return [d for d in session.exec(active_districts(District.id).order_by(District.code)) if d not in reported]
 
 
 def reminder_reach(user: CurrentUser, indicator_id: int, round_id: int) -> int:
@@ -62,6 +65,9 @@ def reminder_reach(user: CurrentUser, indicator_id: int, round_id: int) -> int:
     with session_scope() as session:
         indicator = require_bureau_of(session, user, indicator_id)
         round_ = require_round(session, round_id)
+        assessed = assessed_in_round(load_entry(session, indicator.id, round_).spec, round_.months)
+        if not assessed.allowed:
+            raise ServiceError(assessed.reason)  # ยังไม่ต้องรายงานในรอบนี้: nobody to remind
         return len(_not_reported(session, indicator, round_))
 
 
@@ -116,6 +122,9 @@ def remind(
     with session_scope() as session:
         indicator = require_bureau_of(session, user, indicator_id)
         round_ = require_round(session, round_id)
+        assessed = assessed_in_round(load_entry(session, indicator.id, round_).spec, round_.months)
+        if not assessed.allowed:
+            raise ServiceError(assessed.reason)
         if message is not None and not isinstance(message, str):
             raise ServiceError("ข้อความไม่ถูกต้อง")
         text = (message or "").strip()
@@ -134,7 +143,7 @@ def remind(
                 raise ServiceError(NOBODY_TO_REMIND)
         else:
             ids = district_ids_from(district_ids)
-            known = set(session.exec(select(District.id).where(District.id.in_(ids)))) if ids else set()
+            known = set(session.exec(active_districts(District.id).where(District.id.in_(ids)))) if ids else set()
             if len(known) != len(ids):
                 raise NotFound("ไม่พบ สพท. บางแห่งที่เลือก")
             targets = ids

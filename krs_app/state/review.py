@@ -106,6 +106,8 @@ class ReviewState(ReviewDecisions, SessionState):
     reminders_sent: list[reminders.SentReminder] = []
     remind_request_id: str = ""  # the reminder form's (state/submit.py)
     summaries: list[overview.IndicatorSummary] = []
+    result_unit: str = "ร้อยละ"
+    not_assessed_text: str = ""  # ยังไม่ต้องรายงานในรอบนี้: the list and its actions are not offered
 
     # ------------------------------------------------------------------ loading
 
@@ -145,6 +147,8 @@ class ReviewState(ReviewDecisions, SessionState):
         self.period_reason = page.period_reason
         self.columns = page.columns
         self.rows = page.rows
+        self.result_unit = page.result_unit
+        self.not_assessed_text = page.not_assessed_text
         self.counts = page.counts
         self.new_count = page.new_count
         self.total = page.total
