@@ -40,6 +40,18 @@ def login_page() -> rx.Component:
                     size="2",
                     color=styles.TEXT_SECONDARY,
                 ),
+                rx.cond(
+                    LoginState.notice,
+                    rx.callout(
+                        LoginState.notice,
+                        icon="info",
+                        color_scheme="amber",
+                        size="1",
+                        id="login-notice",
+                        role="status",
+                        width="100%",
+                    ),
+                ),
                 native_form(
                     rx.vstack(
                         rx.text("ชื่อผู้ใช้ (Username)", size="2", weight="medium"),

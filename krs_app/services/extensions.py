@@ -137,15 +137,17 @@ def _in_force(session: Session, round_: Round, now: datetime) -> list[ExtensionR
     ):
         if entity_id in open_results:
             latest[entity_id] = (user_id, at, json.loads(after or "{}"))
-    names = {uid: name for uid, name in session.exec(select(User.id, User.display_name))}
-    district_names = {did: name for did, name in session.exec(select(District.id, District.short_name))}
+    names = dict(session.exec(select(User.id, User.display_name)).all())
+    district_names = dict(session.exec(select(District.id, District.short_name)).all())
     codes = {e.indicator.id: e.spec.code for e in round_catalogue(session, round_)}
     groups: dict[str, ExtensionRow] = {}
+    granted_at: dict[str, datetime] = {}
     for result_id, (district_id, indicator_id, until) in open_results.items():
         user_id, at, after = latest.get(result_id, (None, None, {}))
         key = str(after.get("grant") or f"result-{result_id}")
         row = groups.get(key)
         if row is None:
+            granted_at[key] = at or datetime.min
             groups[key] = ExtensionRow(
                 key=key,
                 district=str(after.get("district") or district_names.get(district_id, "")),
@@ -157,7 +159,7 @@ def _in_force(session: Session, round_: Round, now: datetime) -> list[ExtensionR
             )
         else:
             row.count += 1
-    return sorted(groups.values(), key=lambda r: (r.at_text, r.key), reverse=True)
+    return sorted(groups.values(), key=lambda r: (granted_at[r.key], r.key), reverse=True)  # newest first
 
 
 def _find_district(session: Session, text: object) -> District:
@@ -230,9 +232,7 @@ def _extend(user: CurrentUser, round_id: object, form: ExtensionForm) -> str:
         if not decision.allowed:
             raise FieldError(FIELD_REASON, decision.reason)
         district_ids = (
-            [district.id]
-            if district
-            else list(session.exec(select(District.id).where(District.active == True)))  # noqa: E712
+            [district.id] if district else list(session.exec(select(District.id).where(District.active == True)))  # noqa: E712
         )
         indicator_ids = [entry.indicator.id] if entry else [e.indicator.id for e in entries]
         labels = {
@@ -250,10 +250,19 @@ def _extend(user: CurrentUser, round_id: object, form: ExtensionForm) -> str:
             body = f"ขยายเวลาแก้ไขข้อมูลถึง {deadline_text(until)}: {form.reason.strip()}"
             threads.add_message(session, user, SIDE_BUREAU, district.id, entry.indicator.id, round_.id, body)
     for district_id in sorted({d for d, _ in changed}):
-        announce(Change(district_id=district_id, round_id=round_.id, indicator_id=entry.indicator.id if entry else None, kind="status"))
+        announce(
+            Change(
+                district_id=district_id,
+                round_id=round_.id,
+                indicator_id=entry.indicator.id if entry else None,
+                kind="status",
+            )
+        )
     if scope == SCOPE_ONE:
         announce(Change(district_id=district.id, round_id=round_.id, indicator_id=entry.indicator.id, kind="message"))
-    message = f"ขยายเวลาถึง {deadline_text(until)} แล้ว ({labels['district']} · {labels['indicator']}) {len(changed)} รายการ"
+    message = (
+        f"ขยายเวลาถึง {deadline_text(until)} แล้ว ({labels['district']} · {labels['indicator']}) {len(changed)} รายการ"
+    )
     if certified:
         message += f" · ไม่รวมที่รับรองผลแล้ว {certified} รายการ"
     if later:
@@ -269,7 +278,12 @@ def _apply(session, user, round_, district_ids, indicator_ids, until, now, form,
     """Open the results in one transaction; (changed pairs, certified left out, later left out)."""
     wanted = {(d, i) for d in district_ids for i in indicator_ids}
     query = select(
-        Result.id, Result.district_id, Result.indicator_id, Result.status, Result.correction_deadline, Result.extended_until
+        Result.id,
+        Result.district_id,
+        Result.indicator_id,
+        Result.status,
+        Result.correction_deadline,
+        Result.extended_until,
     ).where(Result.round_id == round_.id, Result.indicator_id.in_(indicator_ids))
     if len(district_ids) == 1:
         query = query.where(Result.district_id == district_ids[0])

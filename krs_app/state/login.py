@@ -13,6 +13,7 @@ from krs_app.state.session import SessionState, cookie_value
 
 class LoginState(SessionState):
     error: str = ""
+    notice: str = ""  # why the last session ended (expired, logged out elsewhere), shown once
     username: str = ""
     password: str = ""
     demo_accounts: list[DemoAccount] = []
@@ -24,6 +25,7 @@ class LoginState(SessionState):
         its Thai message and the username typed in a short-lived signed cookie."""
         self.demo_accounts = login_demo_accounts()
         self.password = ""
+        self.notice, self._ended_notice = self._ended_notice, ""
         if self._session_user() is not None:
             return self._away()  # its home, or /password while a one-time password must be changed
         message, username, flash_id = decode_flash(cookie_value(self.router.headers.cookie, FLASH_COOKIE))

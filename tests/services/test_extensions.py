@@ -86,7 +86,8 @@ def test_an_indicator_for_every_district_and_a_districts_round(krs_db):
     extensions.extend(kpi, round_id, form("indicator", indicator="11.3"), "request-ind-0001")
     with session_scope() as session:
         codes = {
-            r.indicator_id for r in session.exec(select(Result).where(Result.round_id == round_id, Result.extended_until.is_not(None)))
+            r.indicator_id
+            for r in session.exec(select(Result).where(Result.round_id == round_id, Result.extended_until.is_not(None)))
         }
     assert codes == {indicator_id("11.3")}
     extensions.extend(kpi, round_id, form("district", "spm07", until=be_date(7)), "request-dist-0001")
@@ -129,7 +130,9 @@ def test_the_date_must_be_after_the_current_deadline_and_within_certification(kr
     kpi = login_as("kpi")
     day = to_bangkok(round_row(round_id).district_deadline).date() - timedelta(days=1)  # ends before it
     with pytest.raises(FieldError) as early:
-        extensions.extend(kpi, round_id, form("round", until=f"{day.day}/{day.month}/{day.year + 543}"), "request-early-01")
+        extensions.extend(
+            kpi, round_id, form("round", until=f"{day.day}/{day.month}/{day.year + 543}"), "request-early-01"
+        )
     assert early.value.field == "extend-until" and "หลังกำหนดเดิม" in early.value.message
     with pytest.raises(FieldError) as late:
         extensions.extend(kpi, round_id, form("round", until=be_date(30)), "request-late-001")
