@@ -118,6 +118,18 @@ def _row(row: ExtensionRow) -> rx.Component:
         rx.el.td(row.count, class_name="krs-num"),
         rx.el.td(row.by),
         rx.el.td(row.at_text),
+        rx.el.td(
+            rx.button(
+                "ยกเลิก",
+                size="1",
+                variant="soft",
+                color_scheme="gray",
+                id="extension-revoke-" + row.key,
+                aria_label="ยกเลิกการขยายเวลา " + row.district + " " + row.indicator,
+                on_click=ExtensionState.revoke(row.key, ExtensionState.request_id),
+                disabled=ExtensionState.round_closed,
+            )
+        ),
         id="extension-" + row.key,
     )
 
@@ -136,6 +148,7 @@ def _in_force() -> rx.Component:
                         rx.el.th("จำนวนผล"),
                         rx.el.th("ผู้ขยาย"),
                         rx.el.th("เมื่อ"),
+                        rx.el.th("ยกเลิก"),
                     )
                 ),
                 rx.el.tbody(rx.foreach(ExtensionState.extensions, _row)),

@@ -138,6 +138,7 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
                 size="1",
                 color=styles.TEXT_WARNING,
                 id="extended-" + row.code_id,
+                style={"display": "flex", "alignItems": "center", "gap": "0.2em"},
             ),
         ),
         rx.cond(

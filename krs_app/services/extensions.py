@@ -25,7 +25,7 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import AuditLog, District, Result, Round, User
+from krs_app.db.models import AuditLog, District, Result, Round
 from krs_app.domain.certification import check_extension, check_reason, deadline_extended
 from krs_app.domain.status import Status
 from krs_app.live.bus import Change, announce
@@ -33,12 +33,11 @@ from krs_app.services import idempotency, threads
 from krs_app.services.access import SIDE_BUREAU
 from krs_app.services.admin_forms import typed_date
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import CatalogueEntry, get_round, round_catalogue
+from krs_app.services.catalogue import CatalogueEntry, get_round
 from krs_app.services.clock import as_utc_deadline, deadline_text, utcnow
-from krs_app.services.errors import FieldError, NotAllowed, ServiceError
-from krs_app.services.views import IndicatorOption
+from krs_app.services.errors import FieldError, ServiceError
+from krs_app.services.extension_list import assessed_entries, open_by_grant, require_kpi_office
 
-NOT_KPI_OFFICE_EXTEND = "การขยายเวลาเป็นหน้าที่ของ กพร. เท่านั้น"
 SCOPE_ONE = "one"
 SCOPE_DISTRICT = "district"
 SCOPE_INDICATOR = "indicator"
@@ -57,109 +56,6 @@ FIELD_INDICATOR = "extend-indicator"
 FIELD_UNTIL = "extend-until"
 FIELD_REASON = "extend-reason"
 _CODE_IN_PARENS = re.compile(r"\(([^()]+)\)\s*$")
-
-
-@dataclass
-class DistrictChoice:
-    """A district in the form's searchable list: the text it fills in, and its short name."""
-
-    value: str  # "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา เขต 7 (spm07)"
-    short_name: str
-
-
-@dataclass
-class ExtensionRow:
-    """One extension in force: a grant and how many of its results it still holds open."""
-
-    key: str
-    district: str
-    indicator: str
-    until_text: str
-    by: str
-    at_text: str
-    count: int
-
-
-@dataclass
-class ExtensionPage:
-    round_id: int
-    round_closed: bool
-    districts: list[DistrictChoice]
-    indicators: list[IndicatorOption]
-    extensions: list[ExtensionRow]
-
-
-def _require_kpi_office(user: CurrentUser) -> None:
-    if not user.is_kpi_office:
-        raise NotAllowed(NOT_KPI_OFFICE_EXTEND)
-
-
-def _assessed(session: Session, round_: Round) -> list[CatalogueEntry]:
-    return [e for e in round_catalogue(session, round_) if e.spec.is_assessed_in(round_.months)]
-
-
-def extension_page(user: CurrentUser, round_id: int | None) -> ExtensionPage:
-    """The form's choices and the extensions in force in the round (None: the current round)."""
-    _require_kpi_office(user)
-    now = utcnow()
-    with session_scope() as session:
-        round_ = get_round(session, round_id)
-        districts = list(session.exec(select(District).where(District.active == True).order_by(District.code)))  # noqa: E712
-        entries = _assessed(session, round_)
-        return ExtensionPage(
-            round_id=round_.id,
-            round_closed=round_.closed,
-            districts=[DistrictChoice(f"{d.name} ({d.code})", d.short_name) for d in districts],
-            indicators=[IndicatorOption(str(e.indicator.id), f"{e.spec.code} {e.spec.name}") for e in entries],
-            extensions=_in_force(session, round_, now),
-        )
-
-
-def _in_force(session: Session, round_: Round, now: datetime) -> list[ExtensionRow]:
-    """Results still open by an exception, grouped by the grant that opened them (its audit row)."""
-    open_results = {
-        rid: (district_id, indicator_id, until)
-        for rid, district_id, indicator_id, until in session.exec(
-            select(Result.id, Result.district_id, Result.indicator_id, Result.extended_until).where(
-                Result.round_id == round_.id,
-                Result.extended_until >= now,
-                Result.status != Status.CERTIFIED.value,
-            )
-        )
-    }
-    if not open_results:
-        return []
-    latest: dict[int, tuple[int | None, datetime, dict]] = {}
-    for entity_id, user_id, at, after in session.exec(
-        select(AuditLog.entity_id, AuditLog.user_id, AuditLog.at, AuditLog.after)
-        .where(AuditLog.action == "extend_deadline", AuditLog.entity == "result", AuditLog.round_id == round_.id)
-        .order_by(AuditLog.id)
-    ):
-        if entity_id in open_results:
-            latest[entity_id] = (user_id, at, json.loads(after or "{}"))
-    names = dict(session.exec(select(User.id, User.display_name)).all())
-    district_names = dict(session.exec(select(District.id, District.short_name)).all())
-    codes = {e.indicator.id: e.spec.code for e in round_catalogue(session, round_)}
-    groups: dict[str, ExtensionRow] = {}
-    granted_at: dict[str, datetime] = {}
-    for result_id, (district_id, indicator_id, until) in open_results.items():
-        user_id, at, after = latest.get(result_id, (None, None, {}))
-        key = str(after.get("grant") or f"result-{result_id}")
-        row = groups.get(key)
-        if row is None:
-            granted_at[key] = at or datetime.min
-            groups[key] = ExtensionRow(
-                key=key,
-                district=str(after.get("district") or district_names.get(district_id, "")),
-                indicator=str(after.get("indicator") or codes.get(indicator_id, "")),
-                until_text=deadline_text(until),
-                by=names.get(user_id, "-") if user_id else "-",
-                at_text=deadline_text(at) if at else "-",
-                count=1,
-            )
-        else:
-            row.count += 1
-    return sorted(groups.values(), key=lambda r: (granted_at[r.key], r.key), reverse=True)  # newest first
 
 
 def _find_district(session: Session, text: object) -> District:
@@ -206,7 +102,7 @@ class ExtensionForm:
 
 def extend(user: CurrentUser, round_id: object, form: ExtensionForm, request_id: object = None) -> str:
     """ขยายเวลา from the KPI office's form; returns the Thai message shown beside the form."""
-    _require_kpi_office(user)
+    require_kpi_office(user)
     return idempotency.once(user, request_id, "extend_deadline", lambda: _extend(user, round_id, form))
 
 
@@ -221,7 +117,7 @@ def _extend(user: CurrentUser, round_id: object, form: ExtensionForm) -> str:
             raise ServiceError("ไม่พบรอบการรายงาน")
         if round_.closed:
             raise ServiceError("รอบการรายงานนี้ปิดแล้ว ขยายเวลาไม่ได้")
-        entries = _assessed(session, round_)
+        entries = assessed_entries(session, round_)
         district = _find_district(session, form.district) if scope in (SCOPE_ONE, SCOPE_DISTRICT) else None
         entry = _find_indicator(entries, form.indicator) if scope in (SCOPE_ONE, SCOPE_INDICATOR) else None
         until = as_utc_deadline(typed_date(form.until, FIELD_UNTIL, "ขยายเวลาถึงวันที่"))
@@ -349,22 +245,57 @@ def _apply(session, user, round_, district_ids, indicator_ids, until, now, form,
             ensure_ascii=False,
             default=str,
         )
-        session.execute(
-            insert(AuditLog),
-            [
-                {
-                    "at": now,
-                    "user_id": user.id,
-                    "action": "extend_deadline",
-                    "entity": "result",
-                    "entity_id": rid,
-                    "district_id": d,
-                    "round_id": round_.id,
-                    "indicator_id": i,
-                    "before": json.dumps({"extended_until": extended}, default=str),
-                    "after": after,
-                }
-                for rid, (d, i), extended in to_update
-            ],
-        )
+        _audit(session, user, round_, now, [(rid, d, i, extended) for rid, (d, i), extended in to_update], after)
     return [pair for _, pair, _ in to_update], certified, later
+
+
+def _audit(session, user: CurrentUser, round_: Round, now: datetime, changed: list[tuple], after: str) -> None:
+    """One audit row per result changed: (result id, district id, indicator id, extended_until before)."""
+    session.execute(
+        insert(AuditLog),
+        [
+            {
+                "at": now,
+                "user_id": user.id,
+                "action": "extend_deadline",
+                "entity": "result",
+                "entity_id": rid,
+                "district_id": d,
+                "round_id": round_.id,
+                "indicator_id": i,
+                "before": json.dumps({"extended_until": before}, default=str),
+                "after": after,
+            }
+            for rid, d, i, before in changed
+        ],
+    )
+
+
+def revoke(user: CurrentUser, round_id: object, grant: object, request_id: object = None) -> str:
+    """ยกเลิกการขยายเวลา: the results one grant still holds open go back to their own deadlines."""
+    require_kpi_office(user)
+    return idempotency.once(user, request_id, "revoke_extension", lambda: _revoke(user, round_id, str(grant)[:40]))
+
+
+def _revoke(user: CurrentUser, round_id: object, grant: str) -> str:
+    now = utcnow()
+    with session_scope() as session:
+        round_ = get_round(session, round_id if isinstance(round_id, int) else None)
+        if round_.id != round_id:
+            raise ServiceError("ไม่พบรอบการรายงาน")
+        if round_.closed:
+            raise ServiceError("รอบการรายงานนี้ปิดแล้ว ยกเลิกการขยายเวลาไม่ได้")
+        members = open_by_grant(session, round_, now).get(grant)
+        if not members:
+            raise ServiceError("ไม่พบการขยายเวลานี้ (อาจยกเลิกหรือหมดกำหนดแล้ว)")
+        session.execute(
+            update(Result)
+            .where(Result.id.in_([m[0] for m in members]))
+            .values(extended_until=None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        after = json.dumps({"extended_until": None, "revoked": grant}, ensure_ascii=False)
+        _audit(session, user, round_, now, [(rid, d, i, until) for rid, d, i, until, *_ in members], after)
+    for district_id in sorted({m[1] for m in members}):
+        announce(Change(district_id=district_id, round_id=round_.id, indicator_id=None, kind="status"))
+    return f"ยกเลิกการขยายเวลาแล้ว {len(members)} รายการ"

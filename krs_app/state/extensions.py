@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app.domain.roles import Role
-from krs_app.services import extensions
+from krs_app.services import extension_list, extensions
 from krs_app.services.errors import FieldError, ServiceError
-from krs_app.services.extensions import DistrictChoice, ExtensionForm, ExtensionRow
+from krs_app.services.extension_list import DistrictChoice, ExtensionRow
+from krs_app.services.extensions import ExtensionForm
 from krs_app.services.views import IndicatorOption
 from krs_app.state.session import SessionState, guarded
 from krs_app.state.submit import form_request_id, new_request_id
@@ -39,7 +40,7 @@ class ExtensionState(SessionState):
         return self.scope in (extensions.SCOPE_ONE, extensions.SCOPE_INDICATOR)
 
     def _reload(self, user) -> None:
-        page = extensions.extension_page(user, int(self.round_id) if self.round_id.isdigit() else None)
+        page = extension_list.extension_page(user, int(self.round_id) if self.round_id.isdigit() else None)
         self.round_id = str(page.round_id)
         self.round_closed = page.round_closed
         self.districts = page.districts
@@ -86,3 +87,15 @@ class ExtensionState(SessionState):
             self.notice, self.notice_ok = error.message, False
         self._reload(user)
         self.busy = False
+
+    @rx.event
+    @guarded(Role.KPI_OFFICE)
+    def revoke(self, user, grant: str, request_id: str = ""):
+        """ยกเลิก one extension in force (once per click: services/idempotency.py)."""
+        try:
+            round_id = int(self.round_id) if self.round_id.isdigit() else None
+            self.notice, self.notice_ok = extensions.revoke(user, round_id, str(grant), request_id), True
+        except ServiceError as error:
+            self.notice, self.notice_ok = error.message, False
+        self._reload(user)
+        return None

@@ -110,6 +110,12 @@ def test_extend_by_name_list_in_force_and_the_district_sees_it(new_page, app_ser
     wait_text(other, "#extended-" + code.replace(".", "_"), "ขยายเวลาแก้ไขถึง")
     assert other.locator("[id^='extended-']").count() == 1  # only that indicator for spm21
 
+    revoke = kpi.locator("#extension-list tbody tr", has_text="สพม. เขต 21").locator("button")
+    revoke.click()
+    wait_text(kpi, "#extend-notice", "ยกเลิกการขยายเวลาแล้ว 1 รายการ")
+    other.wait_for_function("document.querySelectorAll('[id^=\"extended-\"]').length === 0")  # live, no reload
+    assert kpi.locator("#extension-list tbody tr", has_text="สพม. เขต 21").count() == 0
+
 
 def test_tracking_form_at_phone_width(new_page, app_server):
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,14 @@ def drafts(page) -> dict[str, str]:
     )
 
 
+def wait_value(page, cell: str, text: str) -> None:
+    """Wait until the cell shows this value (thousands separators aside)."""
+    page.wait_for_function(
+        "([id, t]) => { const e = document.getElementById(id); return !!e && e.value.replace(/,/g, '') === t; }",
+        arg=[cell, text],
+    )
+
+
 def type_into(page, cell: str, text: str) -> None:
     page.click("#" + cell)
     page.keyboard.press("Control+A")
@@ -59,7 +67,7 @@ def test_logout_elsewhere_says_why_and_keeps_what_was_typed(new_page, app_server
     assert list(drafts(page).values()) == ["9999"]  # kept in the tab
 
     open_entry(page, app_server, "spm30")  # the same user again, the same tab
-    page.wait_for_function(f"document.getElementById('{cell}').value === '9999'")
+    wait_value(page, cell, "9999")
     assert page.get_attribute("#" + cell, "data-unsaved") == "true"
 
     dialogs = []
@@ -67,7 +75,7 @@ def test_logout_elsewhere_says_why_and_keeps_what_was_typed(new_page, app_server
     page.click("#" + cell)  # a user gesture, so the browser may ask before leaving
     page.reload()
     assert dialogs == ["beforeunload"]
-    page.wait_for_function(f"document.getElementById('{cell}').value === '9999'")  # still there after a reload
+    wait_value(page, cell, "9999")  # still there after a reload
 
     page.click("#" + cell)
     page.keyboard.press("Tab")  # saved now
@@ -75,9 +83,7 @@ def test_logout_elsewhere_says_why_and_keeps_what_was_typed(new_page, app_server
     page.wait_for_function("Object.keys(sessionStorage).every(k => !k.startsWith('krs-draft|'))")
     assert page.get_attribute("#" + cell, "data-unsaved") is None
     page.reload()
-    page.wait_for_function(
-        f"document.getElementById('{cell}') && document.getElementById('{cell}').value.replace(/,/g, '') === '9999'"
-    )
+    wait_value(page, cell, "9999")
     assert dialogs == ["beforeunload"]  # nothing unsaved: no question
 
     type_into(page, cell, "3")  # typed, not saved, then a logout in this tab
@@ -103,4 +109,4 @@ def test_an_expired_session_says_so(new_page, app_server):
     page.wait_for_url("**/login")
     wait_text(page, "#login-notice", "หมดเวลาการใช้งาน กรุณาเข้าสู่ระบบอีกครั้ง")
     open_entry(page, app_server, "spm32")
-    page.wait_for_function(f"document.getElementById('{cell}').value === '5'")
+    wait_value(page, cell, "5")

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import District, Result
-from krs_app.services import clock, entry, extensions
+from krs_app.services import clock, entry, extension_list, extensions
 from krs_app.services.clock import to_bangkok
 from krs_app.services.errors import FieldError, NotAllowed, ServiceError
 from krs_app.services.extensions import ExtensionForm
@@ -75,7 +75,7 @@ def test_a_whole_round_for_every_district_and_the_list_in_force(krs_db):
     assert audit_count("extend_deadline") == changed
     clock.shift_for_tests(timedelta(days=4))
     assert entry.enter_value(login_as("spm07"), round_id, variable_id("11.3", "1"), "1").ok  # past its deadline
-    page = extensions.extension_page(kpi, round_id)
+    page = extension_list.extension_page(kpi, round_id)
     assert [(r.district, r.indicator, r.count) for r in page.extensions] == [("ทุก สพท.", "ทุกตัวชี้วัด", changed)]
     assert page.extensions[0].by == kpi.display_name and page.extensions[0].until_text != "-"
 
@@ -91,7 +91,7 @@ def test_an_indicator_for_every_district_and_a_districts_round(krs_db):
         }
     assert codes == {indicator_id("11.3")}
     extensions.extend(kpi, round_id, form("district", "spm07", until=be_date(7)), "request-dist-0001")
-    rows = extensions.extension_page(kpi, round_id).extensions
+    rows = extension_list.extension_page(kpi, round_id).extensions
     assert {(r.district, r.indicator) for r in rows} >= {("ทุก สพท.", "11.3"), ("สพม. เขต 7", "ทุกตัวชี้วัด")}
 
 
@@ -145,7 +145,7 @@ def test_only_the_kpi_office(krs_db, username):
     with pytest.raises(NotAllowed):
         extensions.extend(login_as(username), current_round_id(), form("round"), "request-role-001")
     with pytest.raises(NotAllowed):
-        extensions.extension_page(login_as(username), current_round_id())
+        extension_list.extension_page(login_as(username), current_round_id())
     assert open_results(current_round_id()) == 0
 
 
@@ -165,3 +165,21 @@ def test_a_certified_result_and_a_closed_round_are_refused(krs_db):
     with pytest.raises(ServiceError) as closed:
         extensions.extend(kpi, round_id, form("round"), "request-closed-1")
     assert "ปิด" in closed.value.message
+
+
+def test_an_extension_can_be_revoked(krs_db):
+    round_id = current_round_id()
+    kpi = login_as("kpi")
+    extensions.extend(kpi, round_id, form("indicator", indicator="11.3"), "request-revoke-1")
+    extensions.extend(kpi, round_id, form("one", "spm07", "11.2"), "request-revoke-2")
+    rows = extension_list.extension_page(kpi, round_id).extensions
+    wide = next(r for r in rows if r.indicator == "11.3")
+    with pytest.raises(NotAllowed):
+        extensions.revoke(login_as("finance"), round_id, wide.key, "request-revoke-3")
+    message = extensions.revoke(kpi, round_id, wide.key, "request-revoke-4")
+    assert message == f"ยกเลิกการขยายเวลาแล้ว {wide.count} รายการ"
+    assert [r.indicator for r in extension_list.extension_page(kpi, round_id).extensions] == ["11.2"]  # the other stays
+    assert result_of(district_id("spm07"), "11.3", round_id).extended_until is None
+    assert extensions.revoke(kpi, round_id, wide.key, "request-revoke-4") == message  # a doubled click
+    with pytest.raises(ServiceError):
+        extensions.revoke(kpi, round_id, wide.key, "request-revoke-5")  # nothing left to revoke
