@@ -175,6 +175,7 @@
       if (draft === null || !isCell(input)) return;
       if (norm(draft) === norm(input.defaultValue)) { sessionStorage.removeItem(base + input.id); mark(input, false); return; }
       if (document.activeElement !== input && input.value !== draft) input.value = draft;
+      input.title = "ค่าที่พิมพ์ไว้ยังไม่ได้บันทึก: กด Enter หรือออกจากช่องเพื่อบันทึก";
       mark(input, true);
     });
   }

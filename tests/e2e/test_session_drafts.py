@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import login, wait_text
 
 pytestmark = pytest.mark.e2e
+SHOTS = Path("/work/wt/_notes/shots/extensions-session")
 CELL = "input[id^='value-'][id$='-b']:not([readonly])"  # a whole (b): any count passes a ≤ b
 
 
@@ -29,6 +31,16 @@ def drafts(page) -> dict[str, str]:
         "() => Object.fromEntries(Object.keys(sessionStorage).filter(k => k.startsWith('krs-draft|'))"
         ".map(k => [k, sessionStorage.getItem(k)]))"
     )
+
+
+def shoot(page, name: str, selector: str) -> None:
+    """Desktop and 390 px screenshots of what the user sees around `selector`."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
+        page.locator(selector).scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"{name}-{'desktop' if width > 400 else '390'}.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def wait_value(page, cell: str, text: str) -> None:
@@ -64,11 +76,13 @@ def test_logout_elsewhere_says_why_and_keeps_what_was_typed(new_page, app_server
     page.keyboard.press("Tab")  # leaving the cell tries to save it: the session has ended
     page.wait_for_url("**/login")
     wait_text(page, "#login-notice", "ออกจากระบบจากหน้าต่างอื่นแล้ว")
+    shoot(page, "login-logged-out-elsewhere", "#login-notice")
     assert list(drafts(page).values()) == ["9999"]  # kept in the tab
 
     open_entry(page, app_server, "spm30")  # the same user again, the same tab
     wait_value(page, cell, "9999")
     assert page.get_attribute("#" + cell, "data-unsaved") == "true"
+    shoot(page, "entry-restored-unsaved", "#" + cell)
 
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
@@ -108,5 +122,6 @@ def test_an_expired_session_says_so(new_page, app_server):
     page.keyboard.press("Tab")
     page.wait_for_url("**/login")
     wait_text(page, "#login-notice", "หมดเวลาการใช้งาน กรุณาเข้าสู่ระบบอีกครั้ง")
+    shoot(page, "login-expired", "#login-notice")
     open_entry(page, app_server, "spm32")
     wait_value(page, cell, "5")
