@@ -37,6 +37,7 @@ from krs_app.services.catalogue import CatalogueEntry, get_round
 from krs_app.services.clock import as_utc_deadline, deadline_text, utcnow
 from krs_app.services.errors import FieldError, ServiceError
 from krs_app.services.extension_list import assessed_entries, open_by_grant, require_kpi_office
+from krs_app.services.results import insert_unreported
 
 SCOPE_ONE = "one"
 SCOPE_DISTRICT = "district"
@@ -199,22 +200,7 @@ def _apply(session, user, round_, district_ids, indicator_ids, until, now, form,
     if certified and single:
         return [], certified, later
     if missing:
-        session.execute(
-            insert(Result),
-            [
-                {
-                    "district_id": d,
-                    "indicator_id": i,
-                    "round_id": round_.id,
-                    "status": Status.NOT_REPORTED.value,
-                    "fixed_at_close": False,
-                    "not_applicable": False,
-                    "extended_until": until,
-                    "updated_at": now,
-                }
-                for d, i in missing
-            ],
-        )
+        insert_unreported(session, missing, round_.id, now, extended_until=until)
         created = {
             (d, i): rid
             for rid, d, i in session.exec(

@@ -35,6 +35,7 @@ from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import round_catalogue
 from krs_app.services.clock import deadline_text, utcnow
 from krs_app.services.errors import NotAllowed
+from krs_app.services.results import insert_unreported
 
 NOT_KPI_OFFICE_CLOSE = "การปิดรอบเป็นหน้าที่ของ กพร. เท่านั้น"
 
@@ -124,22 +125,7 @@ def close_round(user: CurrentUser | None, round_id: int, now: datetime | None = 
             district_ids = list(session.exec(select(District.id)))
             missing = [(d, i) for d in district_ids for i in assessed if (d, i) not in existing]
             if missing:
-                session.execute(
-                    insert(Result),
-                    [
-                        {
-                            "district_id": d,
-                            "indicator_id": i,
-                            "round_id": round_.id,
-                            "status": Status.NOT_REPORTED.value,
-                            "result": None,
-                            "score": None,
-                            "fixed_at_close": False,
-                            "updated_at": now,
-                        }
-                        for d, i in missing
-                    ],
-                )
+                insert_unreported(session, missing, round_.id, now)
                 created = len(missing)
             to_fix = list(
                 session.exec(
