@@ -26,6 +26,7 @@ from krs_app.domain.ranking import competition_ranks
 from krs_app.domain.scoring import MIN_SCORE, weighted_overall
 from krs_app.domain.status import STATUS_LABELS, Status, public_score
 from krs_app.live import bus
+from krs_app.services.active_districts import active_districts
 from krs_app.services.catalogue import CatalogueEntry, round_catalogue
 
 NOT_APPLICABLE = "not_applicable"  # ไม่ประเมินตัวชี้วัดนี้: leaves the denominator
@@ -145,7 +146,9 @@ def _fingerprint(session: Session, round_: Round, entries: list[CatalogueEntry])
         select(func.count(Result.id), func.max(Result.updated_at)).where(Result.round_id == round_.id)
     ).one()
     catalogue = tuple((e.indicator.id, e.spec.weight, e.spec.thresholds, e.spec.direction) for e in entries)
-    return (count, str(last), round_.closed, round_.label, catalogue)
+    # A district deactivated or reactivated changes the rows (no result changes with it).
+    districts = tuple(session.execute(active_districts(District.id)).scalars())
+    return (count, str(last), round_.closed, round_.label, catalogue, districts)
 
 
 def round_matrix(session: Session, round_: Round) -> RoundMatrix:
@@ -199,9 +202,9 @@ def _build(session: Session, round_: Round, entries: list[CatalogueEntry], finge
     districts = tuple(
         MatrixDistrict(*row)
         for row in session.execute(
-            select(
+            active_districts(
                 District.id, District.code, District.short_name, District.name, District.level, District.province
-            ).order_by(District.code)
+            )
         ).all()
     )
     column = {indicator.id: j for j, indicator in enumerate(indicators)}

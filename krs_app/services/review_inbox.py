@@ -23,6 +23,7 @@ from krs_app.domain.status import NOT_APPLICABLE_LABEL, STATUS_LABELS, Status
 from krs_app.domain.thai_dates import countdown
 from krs_app.services import threads
 from krs_app.services.access import require_bureau_of, require_round, reviewer_actor
+from krs_app.services.active_districts import active_districts
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import CatalogueEntry, get_round, load_entry
 from krs_app.services.clock import deadline_text, utcnow
@@ -228,7 +229,7 @@ def _load_inbox(session, indicator_id: int, round_id: int, entry: CatalogueEntry
         .group_by(Message.district_id)
     )
     return _InboxData(
-        districts=list(session.exec(select(District))),
+        districts=list(session.exec(active_districts())),
         results=results,
         values=values,
         evidence=evidence,
