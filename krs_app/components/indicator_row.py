@@ -141,6 +141,18 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
             ),
         ),
         rx.cond(
+            row.extended_text,
+            rx.text(
+                rx.icon("calendar-clock", size=12),
+                " ",
+                row.extended_text,
+                size="1",
+                color=styles.TEXT_WARNING,
+                id="extended-" + row.code_id,
+                style={"display": "flex", "alignItems": "center", "gap": "0.2em"},
+            ),
+        ),
+        rx.cond(
             ~row.editable & (row.lock_reason != ""),
             rx.text(
                 rx.icon("lock", size=12),

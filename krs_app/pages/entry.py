@@ -70,6 +70,12 @@ def entry_page() -> rx.Component:
             rx.callout("รอบการรายงานนี้ปิดแล้ว ดูข้อมูลได้อย่างเดียว", icon="lock", color_scheme="gray", size="1"),
         ),
         entry_summary_box(),
+        # whose typing the tab keeps until it is saved (assets/krs.js)
+        rx.el.div(
+            id="entry-drafts",
+            hidden=True,
+            custom_attrs={"data-user": EntryState.draft_user, "data-round": EntryState.round_id},
+        ),
         rx.box(rx.foreach(EntryState.indicators, indicator_row), id="indicator-list"),
         evidence_modal(),
         comment_modal(),

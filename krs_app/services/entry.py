@@ -219,9 +219,17 @@ def _indicator_rows(
                 result_unit=spec.result_unit,
                 bureau=bureaus.get(entry.indicator.bureau_id, ""),
                 correction_deadline_text=correction,
+                extended_text=_extended_text(result, status, now),
             )
         )
     return rows
+
+
+def _extended_text(result: Result | None, status: Status, now) -> str:
+    """The new deadline of a lock exception in force (the KPI office's ขยายเวลา), for the row."""
+    if result is None or result.extended_until is None or status == Status.CERTIFIED or now > result.extended_until:
+        return ""
+    return f"ขยายเวลาแก้ไขถึง {thai_datetime(to_bangkok(result.extended_until))} (กพร.)"
 
 
 def entry_page(user: CurrentUser, round_id: int | None = None) -> EntryPage:

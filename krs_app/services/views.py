@@ -76,6 +76,7 @@ class IndicatorRow:
     result_unit: str = "ร้อยละ"  # the word before the result, by the indicator's kind
     bureau: str = ""  # the bureau owning the indicator (สำนักที่รับผิดชอบ)
     correction_deadline_text: str = ""  # a refused result's correction deadline, Thai ("" when none)
+    extended_text: str = ""  # "ขยายเวลาแก้ไขถึง …" while a lock exception of the KPI office holds
 
 
 # ------------------------------------------------------------------ the central-data page (ข้อมูลส่วนกลาง)

@@ -43,11 +43,13 @@ class EntryState(SessionState):
     # says บันทึกแล้ว for SAVED_MARK_SECONDS.
     saved_cells: list[str] = []
     notice: str = ""
+    draft_user: str = ""  # whose typing this tab keeps until saved (assets/krs.js: krs-draft|user|round|cell)
     # Cells whose typed value was refused, kept (element id -> (variable id, text)) so that a
     # change of another cell of the same indicator re-checks them and saves them once they pass.
     _refused: dict[str, tuple[int, str]] = {}
 
     def _reload(self, user) -> None:
+        self.draft_user = user.username
         self._apply_page(entry.entry_page(user, int(self.round_id) if self.round_id.isdigit() else None))
 
     def _apply_page(self, page) -> None:
