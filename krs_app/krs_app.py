@@ -25,7 +25,7 @@ from krs_app.services.rounds import close_due_rounds
 from krs_app.startup import freeze_startup_objects, prepare_database, run_every
 from krs_app.state.client_reports import FrontendReportLimit
 from krs_app.state.session import SessionBoundary
-from krs_app.styles import APP_STYLE
+from krs_app.styles import APP_STYLE, radix_scale_css
 
 configure_logging()
 prepare_database()
@@ -35,7 +35,7 @@ app = rx.App(
     stylesheets=["/fonts/sarabun.css", "/krs.css"],
     style=APP_STYLE,
     html_lang="th",
-    head_components=[rx.script(src="/krs.js")],
+    head_components=[rx.script(src="/krs.js"), rx.el.style(radix_scale_css())],
     api_transformer=[api, secure_headers],  # the middleware wraps pages, static files and /api/* alike
 )
 # First of all middleware: a tab whose session ended, expired, is missing or changed is reset

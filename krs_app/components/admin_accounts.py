@@ -141,8 +141,10 @@ def accounts_tab() -> rx.Component:
         rx.flex(
             rx.button(rx.icon("user-plus", size=14), "สร้างบัญชี", id="account-new", on_click=S.new_account),
             text_input("account-search", S.search, S.set_search, "ค้นหาชื่อผู้ใช้ ชื่อ หรือหน่วยงาน", width="16em"),
-            select("account-filter-role", S.role_filter, S.set_role_filter, [("", "ทุกบทบาท"), *ROLES]),
-            select("account-filter-status", S.status_filter, S.set_status_filter, STATUSES),
+            select(
+                "account-filter-role", S.role_filter, S.set_role_filter, [("", "ทุกบทบาท"), *ROLES], aria_label="บทบาท"
+            ),
+            select("account-filter-status", S.status_filter, S.set_status_filter, STATUSES, aria_label="สถานะบัญชี"),
             rx.text("ทั้งหมด ", S.total, " บัญชี", size="2", color=styles.TEXT_MUTED),
             gap="2",
             wrap="wrap",

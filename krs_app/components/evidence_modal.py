@@ -100,6 +100,7 @@ def _attach_form() -> rx.Component:
                 id="evidence-file",
                 name="evidence-file",
                 accept=".pdf,.png,.jpg,.jpeg,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.csv,.txt,.zip",
+                aria_label="เลือกไฟล์หลักฐาน",
             ),
             rx.text("หรือลากไฟล์มาวางที่นี่", size="1", color=styles.TEXT_MUTED),
             rx.text("", id="evidence-chosen", size="1", weight="medium"),
@@ -107,7 +108,7 @@ def _attach_form() -> rx.Component:
             class_name="krs-drop",
             width="100%",
         ),
-        rx.text("คำอธิบายไฟล์", size="2", weight="medium"),
+        rx.el.label("คำอธิบายไฟล์", html_for="evidence-description", class_name="krs-label"),
         rx.el.input(
             id="evidence-description",
             max_length=300,
@@ -148,7 +149,9 @@ def evidence_modal() -> rx.Component:
                     _attach_form(),
                     rx.cond(
                         ~PanelState.round_open,
-                        rx.text("รอบการรายงานนี้ปิดแล้ว แนบไฟล์ไม่ได้", size="2", color="#6b7280", id="evidence-closed"),
+                        rx.text(
+                            "รอบการรายงานนี้ปิดแล้ว แนบไฟล์ไม่ได้", size="2", color=styles.TEXT_MUTED, id="evidence-closed"
+                        ),
                     ),
                 ),
                 rx.cond(

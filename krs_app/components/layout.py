@@ -58,9 +58,9 @@ def header() -> rx.Component:
                     "ออกจากระบบ",
                     id="logout",
                     type="submit",
-                    variant="soft",
-                    color_scheme="gray",
+                    variant="outline",
                     size="1",
+                    class_name="krs-on-brand",
                 ),
                 # a native POST: ends the session and clears the HttpOnly cookie (api_session.py)
                 action=routes.API_LOGOUT,

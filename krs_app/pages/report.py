@@ -10,6 +10,7 @@ from krs_app.components.heat_map import heat_map
 from krs_app.components.report_charts import report_charts
 from krs_app.components.report_table import filters, report_table
 from krs_app.components.round_select import round_select
+from krs_app.components.scroll_region import scroll_region
 from krs_app.components.summary_table import summary_table
 from krs_app.pages.page import page
 from krs_app.services.report import DistrictScoreRow
@@ -40,6 +41,7 @@ def _districts_table() -> rx.Component:
                 on_change=KpiHomeState.set_search.debounce(300),
                 class_name="krs-select",
                 id="report-search",
+                aria_label="ค้นหา สพท.",
             ),
             rx.el.select(
                 rx.el.option("ทุกสังกัด", value="all"),
@@ -48,10 +50,11 @@ def _districts_table() -> rx.Component:
                 value=KpiHomeState.level,
                 on_change=KpiHomeState.set_level,
                 class_name="krs-select",
+                aria_label="สังกัด",
             ),
             spacing="2",
         ),
-        rx.box(
+        scroll_region(
             rx.el.table(
                 rx.el.thead(
                     rx.el.tr(
@@ -70,8 +73,8 @@ def _districts_table() -> rx.Component:
                 class_name="krs-table",
                 id="report-districts",
             ),
+            label="คะแนนรายเขตพื้นที่",
             max_height="70vh",
-            overflow_y="auto",
             width="100%",
             background="white",
         ),
@@ -159,7 +162,7 @@ def _tracking() -> rx.Component:
             wrap="wrap",
         ),
         rx.text(KpiHomeState.overdue_rule, size="1", color=styles.TEXT_MUTED),
-        rx.box(
+        scroll_region(
             rx.el.table(
                 rx.el.thead(
                     rx.el.tr(
@@ -177,9 +180,9 @@ def _tracking() -> rx.Component:
                 class_name="krs-table",
                 id="tracking-table",
             ),
+            label="ติดตามการรับรองผลรายสำนักและตัวชี้วัด",
             background="white",
             width="100%",
-            overflow_x="auto",
         ),
         rx.form(
             rx.flex(
@@ -187,6 +190,7 @@ def _tracking() -> rx.Component:
                 rx.el.input(
                     name="district_code",
                     placeholder="รหัส สพท. เช่น spm07",
+                    aria_label="รหัส สพท.",
                     class_name="krs-select",
                     id="extend-district",
                 ),
@@ -195,9 +199,14 @@ def _tracking() -> rx.Component:
                     name="indicator_code",
                     class_name="krs-select",
                     id="extend-indicator",
+                    aria_label="ตัวชี้วัด",
                 ),
-                rx.el.input(type="date", name="until", class_name="krs-select", id="extend-until"),
-                rx.el.input(name="reason", placeholder="เหตุผล", class_name="krs-select", id="extend-reason"),
+                rx.el.input(
+                    type="date", name="until", class_name="krs-select", id="extend-until", aria_label="ขยายถึงวันที่"
+                ),
+                rx.el.input(
+                    name="reason", placeholder="เหตุผล", class_name="krs-select", id="extend-reason", aria_label="เหตุผล"
+                ),
                 rx.button("ขยายเวลา", type="submit", size="1", id="extend-submit"),
                 gap="2",
                 align="center",

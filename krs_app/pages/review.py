@@ -7,6 +7,7 @@ import reflex as rx
 from krs_app import routes, styles
 from krs_app.components.review_detail import review_detail_dialog
 from krs_app.components.round_select import round_select
+from krs_app.components.scroll_region import scroll_region
 from krs_app.components.status_icon import status_icon
 from krs_app.components.summary_table import summary_table
 from krs_app.pages.page import page
@@ -99,6 +100,7 @@ def _filters() -> rx.Component:
         ),
         rx.el.input(
             placeholder="ค้นหา สพท. / จังหวัด",
+            aria_label="ค้นหา สพท. / จังหวัด",
             id="review-search",
             class_name="krs-select",
             on_change=ReviewState.set_search.debounce(400),
@@ -134,7 +136,6 @@ def _bulk_bar() -> rx.Component:
                     size="1",
                     color_scheme="green",
                     id="bulk-certify",
-                    on_click=ReviewState.set_bulk_confirm_open(True),
                     disabled=(ReviewState.selected.length() == 0) | ~ReviewState.may_decide,
                 ),
             ),
@@ -161,6 +162,9 @@ def _bulk_bar() -> rx.Component:
                     justify="end",
                 ),
             ),
+            # opening is told through the root: an on_click on the trigger's button would make
+            # Reflex wrap it in a div that carries the dialog's ARIA attributes instead
+            on_open_change=ReviewState.set_bulk_confirm_open,
         ),
         rx.button(
             rx.icon("bell", size=14),
@@ -297,23 +301,26 @@ def _row(row: ReviewRow) -> rx.Component:
 
 def _table() -> rx.Component:
     return rx.box(
-        rx.el.table(
-            rx.el.thead(
-                rx.el.tr(
-                    rx.el.th(""),
-                    rx.el.th("สพท."),
-                    rx.foreach(ReviewState.columns, _column_header),
-                    rx.el.th("ผลลัพธ์"),
-                    rx.el.th("คะแนน"),
-                    rx.el.th("หลักฐาน"),
-                    rx.el.th("ข้อความล่าสุด"),
-                    rx.el.th("สถานะ"),
-                    rx.el.th(""),
-                )
+        scroll_region(
+            rx.el.table(
+                rx.el.thead(
+                    rx.el.tr(
+                        rx.el.th(""),
+                        rx.el.th("สพท."),
+                        rx.foreach(ReviewState.columns, _column_header),
+                        rx.el.th("ผลลัพธ์"),
+                        rx.el.th("คะแนน"),
+                        rx.el.th("หลักฐาน"),
+                        rx.el.th("ข้อความล่าสุด"),
+                        rx.el.th("สถานะ"),
+                        rx.el.th(""),
+                    )
+                ),
+                rx.el.tbody(rx.foreach(ReviewState.rows, _row)),
+                class_name="krs-table",
+                id="review-table",
             ),
-            rx.el.tbody(rx.foreach(ReviewState.rows, _row)),
-            class_name="krs-table",
-            id="review-table",
+            label="รายการเขตพื้นที่ของตัวชี้วัดที่เลือก",
         ),
         rx.hstack(
             rx.button(
@@ -347,7 +354,6 @@ def _table() -> rx.Component:
         background="white",
         padding="0.5em",
         border_radius="8px",
-        overflow_x="auto",
         width="100%",
     )
 
