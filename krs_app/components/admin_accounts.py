@@ -7,6 +7,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, select, text_input, var_select
+from krs_app.components.scroll_region import scrollable
 from krs_app.state.admin_accounts import AdminAccountsState as S
 
 ROLES = [("district", "สพท."), ("bureau", "สำนัก"), ("kpi_office", "กพร.")]
@@ -168,6 +169,7 @@ def accounts_tab() -> rx.Component:
                 min_width="720px",
             ),
             overflow_x="auto",
+            **scrollable("บัญชีผู้ใช้"),
             width="100%",
         ),
         rx.hstack(

@@ -6,6 +6,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, text_input, var_select
+from krs_app.components.scroll_region import scrollable
 from krs_app.state.admin_audit import AdminAuditState as S
 
 
@@ -85,6 +86,7 @@ def audit_tab() -> rx.Component:
                 id="audit-table",
             ),
             overflow_x="auto",
+            **scrollable("บันทึกการใช้งาน"),
             width="100%",
         ),
         rx.hstack(

@@ -7,6 +7,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, select, text_input, var_select
+from krs_app.components.scroll_region import scrollable
 from krs_app.state.admin_indicators import AdminIndicatorsState as S
 
 DIRECTIONS = [("higher", "ค่ามากยิ่งดี"), ("lower", "ค่าน้อยยิ่งดี")]
@@ -103,6 +104,7 @@ def indicator_list() -> rx.Component:
                 id="admin-catalogue",
             ),
             overflow_x="auto",
+            **scrollable("ตัวชี้วัดของปีงบประมาณ"),
             width="100%",
         ),
         width="100%",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app.components.admin_form import field_error, labelled, select, text_input
+from krs_app.components.scroll_region import scrollable
 from krs_app.state.admin_offices import AdminOfficesState as S
 
 LEVELS = [("primary", "สพป. (ประถมศึกษา)"), ("secondary", "สพม. (มัธยมศึกษา)")]
@@ -74,7 +75,7 @@ def _active_button(kind: str, row) -> rx.Component:
     )
 
 
-def _table(headers: tuple[str, ...], rows, make, element_id: str) -> rx.Component:
+def _table(headers: tuple[str, ...], rows, make, element_id: str, label: str) -> rx.Component:
     return rx.box(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
@@ -84,6 +85,7 @@ def _table(headers: tuple[str, ...], rows, make, element_id: str) -> rx.Componen
             id=element_id,
         ),
         overflow_x="auto",
+        **scrollable(label),
         width="100%",
     )
 
@@ -129,9 +131,15 @@ def offices_tab() -> rx.Component:
         _form(),
         field_error(S.row_error, S.row_error != "", "office-error"),
         rx.text("สำนัก", weight="bold", size="4"),
-        _table(("รหัส", "ชื่อ", "ชื่อย่อ", "บัญชีที่ใช้งาน", "สถานะ", ""), S.bureaus, _bureau, "admin-bureaus"),
+        _table(("รหัส", "ชื่อ", "ชื่อย่อ", "บัญชีที่ใช้งาน", "สถานะ", ""), S.bureaus, _bureau, "admin-bureaus", "สำนัก"),
         rx.text("สำนักงานเขตพื้นที่การศึกษา (สพท.)", weight="bold", size="4"),
-        _table(("รหัส", "ชื่อ", "ชื่อย่อ", "ระดับ", "จังหวัด", "สถานะ", ""), S.districts, _district, "admin-districts"),
+        _table(
+            ("รหัส", "ชื่อ", "ชื่อย่อ", "ระดับ", "จังหวัด", "สถานะ", ""),
+            S.districts,
+            _district,
+            "admin-districts",
+            "เขตพื้นที่การศึกษา",
+        ),
         width="100%",
         spacing="3",
     )

@@ -7,6 +7,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, select, text_input, var_select
+from krs_app.components.scroll_region import scrollable
 from krs_app.state.admin_rounds import AdminRoundsState as S
 
 MONTHS = [("3", "3 เดือน"), ("6", "6 เดือน"), ("9", "9 เดือน"), ("12", "12 เดือน")]
@@ -160,6 +161,7 @@ def rounds_tab() -> rx.Component:
                 id="admin-rounds",
             ),
             overflow_x="auto",
+            **scrollable("รอบการรายงาน"),
             width="100%",
         ),
         width="100%",

@@ -35,7 +35,7 @@ def comment_list() -> rx.Component:
                 )
             ),
             rx.el.tbody(rx.foreach(PanelState.messages, _message_row)),
-            class_name="krs-table krs-thread",
+            class_name="krs-table krs-stack",
         ),
         id="comment-list",
         tab_index=0,  # it scrolls on its own: reachable from the keyboard, and named

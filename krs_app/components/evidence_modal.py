@@ -22,9 +22,9 @@ def _file_row(row: EvidenceRow) -> rx.Component:
                 rx.el.code(row.sha256, style={"fontSize": "0.7em", "wordBreak": "break-all"}),
             ),
         ),
-        rx.el.td(row.round_label),
-        rx.el.td(row.sent_text),
-        rx.el.td(row.uploader),
+        rx.el.td(row.round_label, custom_attrs={"data-label": "รอบ"}),
+        rx.el.td(row.sent_text, custom_attrs={"data-label": "วันที่ส่ง"}),
+        rx.el.td(row.uploader, custom_attrs={"data-label": "ผู้แนบไฟล์"}),
         rx.el.td(
             rx.cond(
                 row.can_register,
@@ -83,7 +83,7 @@ def evidence_list() -> rx.Component:
                     )
                 ),
                 rx.el.tbody(rx.foreach(PanelState.files, _file_row)),
-                class_name="krs-table",
+                class_name="krs-table krs-stack",
             ),
             rx.text("ยังไม่มีเอกสารแนบ", size="2", color=styles.TEXT_MUTED),
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app.components.scroll_region import scroll_region
 from krs_app.services.overview import IndicatorSummary
 
 
@@ -20,19 +21,22 @@ def _summary_row(summary: IndicatorSummary) -> rx.Component:
 
 
 def summary_table(rows) -> rx.Component:
-    return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                rx.table.column_header_cell("ตัวชี้วัด"),
-                rx.table.column_header_cell("ชื่อตัวชี้วัด"),
-                rx.table.column_header_cell("สำนัก"),
-                rx.table.column_header_cell("รอการรับรองผล"),
-                rx.table.column_header_cell("รับรองผล"),
-                rx.table.column_header_cell("ไม่รับรอง"),
-                rx.table.column_header_cell("ยังไม่รายงานผล"),
-            )
+    return scroll_region(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("ตัวชี้วัด"),
+                    rx.table.column_header_cell("ชื่อตัวชี้วัด"),
+                    rx.table.column_header_cell("สำนัก"),
+                    rx.table.column_header_cell("รอการรับรองผล"),
+                    rx.table.column_header_cell("รับรองผล"),
+                    rx.table.column_header_cell("ไม่รับรอง"),
+                    rx.table.column_header_cell("ยังไม่รายงานผล"),
+                )
+            ),
+            rx.table.body(rx.foreach(rows, _summary_row)),
+            variant="surface",
+            size="1",
         ),
-        rx.table.body(rx.foreach(rows, _summary_row)),
-        variant="surface",
-        size="1",
+        label="สรุปรายตัวชี้วัด",
     )

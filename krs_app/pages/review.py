@@ -87,7 +87,7 @@ def _filters() -> rx.Component:
                 type="checkbox", id="review-new-only", on_change=lambda checked: ReviewState.set_new_only(checked)
             ),
             " เฉพาะที่มีข้อมูลใหม่",
-            style={"fontSize": "0.9rem"},
+            class_name="krs-check",
         ),
         rx.el.label(
             rx.el.input(
@@ -96,7 +96,7 @@ def _filters() -> rx.Component:
                 on_change=lambda checked: ReviewState.set_outliers_only(checked),
             ),
             " เฉพาะค่าที่ผิดปกติ",
-            style={"fontSize": "0.9rem"},
+            class_name="krs-check",
         ),
         rx.el.input(
             placeholder="ค้นหา สพท. / จังหวัด",

@@ -37,6 +37,14 @@ def _password(page, url: str) -> None:
     _goto(page, url + "/password", "#password-new")
 
 
+def _refused(page, url: str) -> None:
+    page.fill("#login-username", "spm07")
+    page.fill("#login-password", "not-the-password")
+    with page.expect_navigation():
+        page.click("#login-submit")
+    page.wait_for_selector("#login-error")
+
+
 # ---------------------------------------------------------------- the district
 
 
@@ -56,6 +64,20 @@ def _entry_thread(page, url: str) -> None:
     page.wait_for_selector("#comment-list")
 
 
+def _entry_old_thread(page, url: str) -> None:
+    """The manual's own thread (seed/demo.py): indicator 11.3 of fiscal year 2562, round 2."""
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#comment-list", state="detached")
+    value = page.eval_on_selector_all(
+        "#round-select option", "els => els.find(e => e.textContent.includes('ปี 62 (รอบ 12')).value"
+    )
+    page.select_option("#round-select", value)
+    page.wait_for_function(f"document.querySelector('#round-select').value === '{value}'")
+    page.wait_for_timeout(500)
+    page.click("#comments-open-11_3")
+    page.wait_for_selector("#comment-list .krs-message")
+
+
 def _own_profile(page, url: str) -> None:
     _goto(page, url + "/report/district/" + DISTRICT, "#district-profile #profile-rounds tbody tr")
 
@@ -64,6 +86,7 @@ DISTRICT_STOPS: list[Stop] = [
     ("district-entry", _entry),
     ("district-entry-evidence", _entry_evidence),
     ("district-entry-thread", _entry_thread),
+    ("district-entry-thread-2562", _entry_old_thread),
     ("district-profile", _own_profile),
     ("district-password", _password),
 ]
@@ -80,9 +103,16 @@ def _review_detail(page, url: str) -> None:
     page.wait_for_selector("#review-detail #comment-list")
 
 
-def _review_summary(page, url: str) -> None:
+def _remind_dialog(page, url: str) -> None:
     page.keyboard.press("Escape")
     page.wait_for_selector("#review-detail", state="detached")
+    page.click("#remind-open")
+    page.wait_for_selector("#remind-message")
+
+
+def _review_summary(page, url: str) -> None:
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#remind-message", state="detached")
     page.fill("#review-search", "")
     page.get_by_role("tab", name="สรุปตัวชี้วัดที่รับผิดชอบ").click()
     page.wait_for_timeout(300)
@@ -95,6 +125,7 @@ def _central(page, url: str) -> None:
 BUREAU_STOPS: list[Stop] = [
     ("bureau-review", _review_list),
     ("bureau-review-detail", _review_detail),
+    ("bureau-review-remind", _remind_dialog),
     ("bureau-review-summary", _review_summary),
     ("bureau-central", _central),
     ("bureau-password", _password),
@@ -123,19 +154,42 @@ def _admin_tab(tab: str) -> Callable[[object, str], None]:
     return go
 
 
+def _close_round_dialog(page, url: str) -> None:
+    page.click("#close-round")
+    page.wait_for_selector("#close-round-confirm")
+
+
+def _admin_form(tab: str, button: str, field: str) -> Callable[[object, str], None]:
+    def go(page, url: str) -> None:
+        page.keyboard.press("Escape")  # whatever the previous stop left open
+        _admin_tab(tab)(page, url)
+        page.click("#" + button)
+        page.wait_for_selector("#" + field)
+
+    return go
+
+
 def _kpi_profile(page, url: str) -> None:
     _goto(page, url + "/report/district/" + DISTRICT, "#district-profile #profile-rounds tbody tr")
 
 
 KPI_STOPS: list[Stop] = [
     *((f"kpi-report-{tab}", _report_tab(tab)) for tab in ("matrix", "heat", "charts", "districts", "tracking")),
+    ("kpi-report-close-round", _close_round_dialog),
     *((f"kpi-admin-{tab}", _admin_tab(tab)) for tab in ("rounds", "indicators", "accounts", "offices", "audit")),
+    ("kpi-admin-round-form", _admin_form("rounds", "round-new", "round-opens")),
+    ("kpi-admin-indicator-form", _admin_form("indicators", "indicator-new", "indicator-code")),
+    ("kpi-admin-account-form", _admin_form("accounts", "account-new", "account-username")),
+    ("kpi-admin-office-form", _admin_form("offices", "bureau-new", "office-form-code")),
     ("kpi-profile", _kpi_profile),
     ("kpi-password", _password),
 ]
 
 ROLES = {
-    "login": (None, [("login", lambda page, url: _goto(page, url + "/login", "#demo-accounts"))]),
+    "login": (
+        None,
+        [("login", lambda page, url: _goto(page, url + "/login", "#demo-accounts")), ("login-refused", _refused)],
+    ),
     "district": (DISTRICT, DISTRICT_STOPS),
     "bureau": (BUREAU, BUREAU_STOPS),
     "kpi_office": ("kpi", KPI_STOPS),
