@@ -31,7 +31,7 @@ def _filters() -> rx.Component:
         choose("หน่วยงาน", "audit-filter-office", "office", S.office_options, "ทุกหน่วยงาน"),
         day("ตั้งแต่วันที่", "audit-filter-from", "date_from"),
         day("ถึงวันที่", "audit-filter-to", "date_to"),
-        gap="3",
+        spacing="3",
         wrap="wrap",
         width="100%",
     )

@@ -37,7 +37,7 @@ def _year_tools() -> rx.Component:
             _error_at("copy-target"),
             min_width="16em",
         ),
-        gap="4",
+        spacing="4",
         wrap="wrap",
         width="100%",
     )
@@ -73,7 +73,7 @@ def _form() -> rx.Component:
                     _date("วันเปิดรอบ", "opens", "round-opens"),
                     _date("กำหนดส่งของ สพท.", "district_deadline", "round-district-deadline"),
                     _date("กำหนดรับรองผล", "certification_deadline", "round-certification-deadline"),
-                    gap="3",
+                    spacing="3",
                     wrap="wrap",
                     width="100%",
                 ),

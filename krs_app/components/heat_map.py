@@ -24,7 +24,7 @@ def legend() -> rx.Component:
             for text, bg, fg in zip(_LEGEND, HEAT_STEPS, HEAT_TEXT, strict=True)
         ],
         rx.text("(สีเข้ม = คะแนนต่ำ)", size="1"),
-        gap="1",
+        spacing="1",
         align="center",
         wrap="wrap",
         id="report-heat-legend",

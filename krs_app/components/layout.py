@@ -73,7 +73,7 @@ def header() -> rx.Component:
         justify="between",
         align="center",
         wrap="wrap",
-        gap="2",
+        spacing="2",
         padding_x="1.25em",
         padding_y="0.75em",
         background=styles.BRAND_BLUE,

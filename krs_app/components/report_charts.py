@@ -52,7 +52,7 @@ def report_charts() -> rx.Component:
                 class_name="krs-select",
                 id="chart-indicator",
             ),
-            gap="2",
+            spacing="2",
             align="center",
         ),
         _histogram(

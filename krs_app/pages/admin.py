@@ -60,10 +60,10 @@ def admin() -> rx.Component:
             justify="between",
             align="center",
             wrap="wrap",
-            gap="2",
+            spacing="2",
             width="100%",
         ),
-        rx.flex(*[_tab_button(t, label) for t, label in TAB_LABELS], gap="2", wrap="wrap"),
+        rx.flex(*[_tab_button(t, label) for t, label in TAB_LABELS], spacing="2", wrap="wrap"),
         notice(AdminState.notice, AdminState.notice_ok),
         rx.match(
             AdminState.tab,

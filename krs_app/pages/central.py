@@ -64,7 +64,7 @@ def _selectors() -> rx.Component:
         justify="between",
         align="end",
         wrap="wrap",
-        gap="3",
+        spacing="3",
         padding_y="0.75em",
     )
 
@@ -165,7 +165,7 @@ def _grid() -> rx.Component:
             justify="between",
             align="center",
             wrap="wrap",
-            gap="2",
+            spacing="2",
         ),
         rx.box(rx.foreach(CentralState.columns, _legend_line), padding_y="0.4em", id="central-legend"),
         rx.cond(
@@ -309,7 +309,7 @@ def _import_card() -> rx.Component:
                 ),
                 disabled=(CentralState.indicator_id == "") | CentralState.round_closed,
             ),
-            gap="2",
+            spacing="2",
             align="center",
             wrap="wrap",
         ),

@@ -157,7 +157,7 @@ def _tracking() -> rx.Component:
                     ),
                 ),
             ),
-            gap="4",
+            spacing="4",
             align="center",
             wrap="wrap",
         ),
@@ -208,7 +208,7 @@ def _tracking() -> rx.Component:
                     name="reason", placeholder="เหตุผล", class_name="krs-select", id="extend-reason", aria_label="เหตุผล"
                 ),
                 rx.button("ขยายเวลา", type="submit", size="1", id="extend-submit"),
-                gap="2",
+                spacing="2",
                 align="center",
                 wrap="wrap",
             ),
@@ -230,7 +230,7 @@ def report_page() -> rx.Component:
         rx.flex(
             rx.heading("รายงานผล", size="5"),
             round_select(KpiHomeState.rounds, KpiHomeState.round_id, _change_round),
-            gap="3",
+            spacing="3",
             align="center",
             padding_y="0.75em",
             wrap="wrap",

@@ -41,7 +41,7 @@ def _toolbar() -> rx.Component:
             ),
             spacing="0",
         ),
-        gap="3",
+        spacing="3",
         align="center",
         wrap="wrap",
         padding_y="0.5em",
@@ -116,7 +116,7 @@ def _filters() -> rx.Component:
             class_name="krs-select",
             aria_label="เรียง",
         ),
-        gap="2",
+        spacing="2",
         align="center",
         wrap="wrap",
     )
@@ -178,7 +178,7 @@ def _bulk_bar() -> rx.Component:
             ~ReviewState.may_decide & (ReviewState.period_reason != ""),
             rx.text(ReviewState.period_reason, size="1", color=styles.TEXT_MUTED),
         ),
-        gap="2",
+        spacing="2",
         align="center",
         wrap="wrap",
     )
@@ -190,7 +190,7 @@ def _remind_dialog() -> rx.Component:
             rx.dialog.title("แจ้งเตือน สพท. ที่ยังไม่รายงานผล"),
             rx.form(
                 rx.vstack(
-                    rx.text("ข้อความ", size="2"),
+                    rx.el.label("ข้อความ", html_for="remind-message", class_name="krs-label"),
                     rx.text_area(
                         name="remind_message",
                         id="remind-message",
@@ -198,7 +198,7 @@ def _remind_dialog() -> rx.Component:
                         width="100%",
                         default_value="ขอให้รายงานผลการดำเนินงานตามตัวชี้วัดภายในกำหนด",
                     ),
-                    rx.text("ภายในวันที่", size="2"),
+                    rx.el.label("ภายในวันที่", html_for="remind-deadline", class_name="krs-label"),
                     rx.el.input(type="date", name="remind_deadline", id="remind-deadline", class_name="krs-select"),
                     rx.cond(
                         ReviewState.remind_error, rx.text(ReviewState.remind_error, color=styles.TEXT_ERROR, size="1")
