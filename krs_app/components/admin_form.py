@@ -53,6 +53,7 @@ def labelled(label: str, control: rx.Component, *extra: rx.Component, min_width:
         spacing="1",
         flex="1",
         min_width=min_width,
+        class_name="krs-field",  # a whole line each at phone width (krs.css)
     )
 
 

@@ -129,7 +129,11 @@ def _bureau_tracking(bureau: BureauTracking) -> rx.Component:
 def _tracking() -> rx.Component:
     return rx.vstack(
         rx.flex(
-            rx.text("กำหนดรับรองผล " + KpiHomeState.deadline_text + " · " + KpiHomeState.countdown_text, size="2"),
+            rx.text(
+                "กำหนดรับรองผล " + KpiHomeState.deadline_text + " · " + KpiHomeState.countdown_text,
+                size="2",
+                id="tracking-deadline",
+            ),
             download_link("ดาวน์โหลด CSV", href=routes.tracking_csv(KpiHomeState.round_id), id="tracking-csv"),
             download_link("ดาวน์โหลด Excel", href=routes.tracking_xlsx(KpiHomeState.round_id), id="tracking-xlsx"),
             rx.alert_dialog.root(
