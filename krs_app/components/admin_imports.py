@@ -101,7 +101,13 @@ def import_card(kind: str, title: str, help_text: str, url, accept: str = ".xlsx
         rx.text(help_text, size="1", color=styles.TEXT_SECONDARY),
         *extra,
         rx.flex(
-            rx.el.input(type="file", id=f"admin-file-{kind}", name=f"admin-file-{kind}", accept=accept),
+            rx.el.input(
+                type="file",
+                id=f"admin-file-{kind}",
+                name=f"admin-file-{kind}",
+                accept=accept,
+                aria_label="เลือกไฟล์ " + title,
+            ),
             rx.button(
                 rx.icon("file-search", size=14),
                 "ตรวจสอบไฟล์",
