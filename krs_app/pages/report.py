@@ -11,6 +11,7 @@ from krs_app.components.heat_map import heat_map
 from krs_app.components.report_charts import report_charts
 from krs_app.components.report_table import filters, report_table
 from krs_app.components.round_select import round_select
+from krs_app.components.scroll_region import scroll_region
 from krs_app.components.summary_table import summary_table
 from krs_app.pages.page import page
 from krs_app.services.report import DistrictScoreRow
@@ -42,6 +43,7 @@ def _districts_table() -> rx.Component:
                 on_change=KpiHomeState.set_search.debounce(300),
                 class_name="krs-select",
                 id="report-search",
+                aria_label="ค้นหา สพท.",
             ),
             rx.el.select(
                 rx.el.option("ทุกสังกัด", value="all"),
@@ -50,10 +52,11 @@ def _districts_table() -> rx.Component:
                 value=KpiHomeState.level,
                 on_change=KpiHomeState.set_level,
                 class_name="krs-select",
+                aria_label="สังกัด",
             ),
             spacing="2",
         ),
-        rx.box(
+        scroll_region(
             rx.el.table(
                 rx.el.thead(
                     rx.el.tr(
@@ -72,8 +75,8 @@ def _districts_table() -> rx.Component:
                 class_name="krs-table",
                 id="report-districts",
             ),
+            label="คะแนนรายเขตพื้นที่",
             max_height="70vh",
-            overflow_y="auto",
             width="100%",
             background="white",
         ),
@@ -128,7 +131,11 @@ def _bureau_tracking(bureau: BureauTracking) -> rx.Component:
 def _tracking() -> rx.Component:
     return rx.vstack(
         rx.flex(
-            rx.text("กำหนดรับรองผล " + KpiHomeState.deadline_text + " · " + KpiHomeState.countdown_text, size="2"),
+            rx.text(
+                "กำหนดรับรองผล " + KpiHomeState.deadline_text + " · " + KpiHomeState.countdown_text,
+                size="2",
+                id="tracking-deadline",
+            ),
             download_link("ดาวน์โหลด CSV", href=routes.tracking_csv(KpiHomeState.round_id), id="tracking-csv"),
             download_link("ดาวน์โหลด Excel", href=routes.tracking_xlsx(KpiHomeState.round_id), id="tracking-xlsx"),
             rx.alert_dialog.root(
@@ -156,12 +163,12 @@ def _tracking() -> rx.Component:
                     ),
                 ),
             ),
-            gap="4",
+            spacing="4",
             align="center",
             wrap="wrap",
         ),
         rx.text(KpiHomeState.overdue_rule, size="1", color=styles.TEXT_MUTED),
-        rx.box(
+        scroll_region(
             rx.el.table(
                 rx.el.thead(
                     rx.el.tr(
@@ -179,9 +186,9 @@ def _tracking() -> rx.Component:
                 class_name="krs-table",
                 id="tracking-table",
             ),
+            label="ติดตามการรับรองผลรายสำนักและตัวชี้วัด",
             background="white",
             width="100%",
-            overflow_x="auto",
         ),
         extension_panel(),
         width="100%",
@@ -203,7 +210,7 @@ def report_page() -> rx.Component:
         rx.flex(
             rx.heading("รายงานผล", size="5"),
             round_select(KpiHomeState.rounds, KpiHomeState.round_id, _change_round),
-            gap="3",
+            spacing="3",
             align="center",
             padding_y="0.75em",
             wrap="wrap",
