@@ -20,6 +20,7 @@ from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY, bureau_key, district_key
 from krs_app.live.targets import refreshed, watch
 from krs_app.services.errors import ServiceError
+from krs_app.services.report_timeline import status_timeline
 from krs_app.services.report_view import ReportFilters, ReportView, report_view
 from krs_app.services.round_options import round_options_for
 from krs_app.services.views import RoundOption
@@ -125,6 +126,9 @@ class ReportMatrixState(SessionState):
     indicator_thresholds: list[float] = []
     threshold_bins: list[str] = []  # the histogram bar each criteria level falls in
     status_counts: list[dict] = []
+    status_timeline: list[dict] = []  # services.report_timeline.TimelinePoint as dicts, one per day
+    district_deadline_day: str = ""  # where the deadlines fall on the timeline's axis
+    certification_deadline_day: str = ""
 
     @rx.var
     def query(self) -> str:
@@ -164,6 +168,10 @@ class ReportMatrixState(SessionState):
             return
         self.error = ""
         self._show(view)
+        timeline = status_timeline(user, view.round_id, view.filters)
+        self.status_timeline = [asdict(point) for point in timeline.points]
+        self.district_deadline_day = timeline.district_deadline_day
+        self.certification_deadline_day = timeline.certification_deadline_day
 
     def _show(self, view: ReportView) -> None:
         self.round_id = str(view.round_id)
