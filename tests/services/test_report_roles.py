@@ -6,38 +6,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import select, update
-
-from krs_app.db.engine import session_scope
-from krs_app.db.models import Value
 from krs_app.services import decisions, review_inbox
 from krs_app.services.report_timeline import status_timeline
 from krs_app.services.report_view import ReportFilters, report_view
 from krs_app.services.review_detail import review_detail
-from tests.services.helpers import current_round_id, indicator_id, login_as, variable_id
+from tests.services.helpers import current_round_id, indicator_id, login_as, plant_ratio_outlier
 
 STATUSES = ("not_reported", "awaiting", "not_certified", "certified", "not_applicable")
-
-
-def _plant_twenty_times(district: int, round_id: int) -> None:
-    """11.2 is a / b × 100: put a at 20 times the whole b, with b as it was."""
-    with session_scope() as session:
-        b = session.execute(
-            select(Value.value).where(
-                Value.district_id == district,
-                Value.round_id == round_id,
-                Value.variable_id == variable_id("11.2", "b", round_id),
-            )
-        ).scalar_one()
-        session.execute(
-            update(Value)
-            .where(
-                Value.district_id == district,
-                Value.round_id == round_id,
-                Value.variable_id == variable_id("11.2", "a", round_id),
-            )
-            .values(value=20 * b)
-        )
 
 
 def test_the_review_detail_shows_the_outlier_flag_with_its_thai_reason(krs_db):
@@ -49,7 +24,7 @@ def test_the_review_detail_shows_the_outlier_flag_with_its_thai_reason(krs_db):
     assert len(plain) >= 2, "the demo's spread on 11.2 leaves most districts unflagged"
     planted, normal = plain[0], plain[1]
     assert review_detail(finance, planted.district_id, iid, round_id).outlier_reason == ""
-    _plant_twenty_times(planted.district_id, round_id)
+    plant_ratio_outlier(planted.district_id, round_id)
     detail = review_detail(finance, planted.district_id, iid, round_id)
     assert "ต่างจากค่ากลางของทุกเขต" in detail.outlier_reason and "เท่า" in detail.outlier_reason
     flagged = next(
