@@ -218,10 +218,14 @@ def _kpi_only(component: rx.Component) -> rx.Component:
 
 
 def _change_round(round_id):
-    return [ReportMatrixState.change_round(round_id), KpiHomeState.change_round(round_id)]
+    return [KpiHomeState.change_round(round_id), ReportMatrixState.change_round(round_id)]
 
 
-@page(routes.REPORT, "รายงานผล", on_load=[ReportMatrixState.load, KpiHomeState.load])
+# A tab has one live membership (live/registry.py): the matrix state loads last, so it is the one the
+# live layer refreshes (the heat map, table and counts), as before this page served every role.
+
+
+@page(routes.REPORT, "รายงานผล", on_load=[KpiHomeState.load, ReportMatrixState.load])
 def report_page() -> rx.Component:
     return rx.fragment(
         rx.flex(
