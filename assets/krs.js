@@ -105,14 +105,18 @@
   });
 })();
 
-// Central data import (ข้อมูลส่วนกลาง): post the file chosen in #central-file to `url` as the raw
-// body and resolve the server's JSON answer (the preview, with ok and message), or {ok: false, message}.
+// File imports with a preview (ข้อมูลส่วนกลาง, and /admin's catalogue, accounts and offices): post
+// the file chosen in the input `inputId` (default #central-file) to `url` as the raw body and
+// resolve the server's JSON answer (the preview, with ok and message), or {ok: false, message};
+// the answer names the input it came from (`input`), so the page shows it at that field.
 (function () {
   "use strict";
 
-  window.krsPostFile = function (url, maxBytes) {
-    return new Promise(function (resolve) {
-      var input = document.getElementById("central-file");
+  window.krsPostFile = function (url, maxBytes, inputId) {
+    inputId = inputId || "central-file";
+    return new Promise(function (done) {
+      var resolve = function (body) { body.input = inputId; done(body); };
+      var input = document.getElementById(inputId);
       var file = input && input.files && input.files[0];
       if (!file) { resolve({ ok: false, message: "กรุณาเลือกไฟล์ก่อน (.xlsx หรือ .csv)" }); return; }
       if (maxBytes && file.size > maxBytes) {

@@ -19,6 +19,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from krs_app import routes
+from krs_app.api_admin import routes as admin_routes
 from krs_app.api_central import routes as central_routes
 from krs_app.api_common import (
     BAD_REQUEST,
@@ -180,6 +181,7 @@ api = Starlette(
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *central_routes,
+        *admin_routes,
         *session_routes,
         *report_routes,
     ],

@@ -28,6 +28,7 @@ from krs_app.api_common import (
     UPLOAD_HEADER,
     error_status,
     plain_text,
+    read_limited,
     refuse,
     request_user,
 )
@@ -66,24 +67,17 @@ async def central_import_preview(request: Request) -> Response:
     user = await run_in_threadpool(request_user, request)
     if user is None:
         return _refuse(LOGIN_FIRST, 401)
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_IMPORT_BYTES:
-        return _refuse(TOO_BIG, 413)
     try:
         indicator_id = _id_param(request, "indicator", required=True)
         round_id = _id_param(request, "round", required=True)
     except ValueError:
         return _refuse(BAD_REQUEST, 400)
     filename = unquote(request.headers.get("x-filename", "")).strip()[-200:]
-    body = bytearray()
-    async for chunk in request.stream():
-        if len(body) + len(chunk) > MAX_IMPORT_BYTES:
-            return _refuse(TOO_BIG, 413)
-        body.extend(chunk)
+    body = await read_limited(request, MAX_IMPORT_BYTES)
+    if body is None:
+        return _refuse(TOO_BIG, 413)
     try:
-        preview = await run_in_threadpool(
-            central_import.preview_import, user, indicator_id, round_id, filename, bytes(body)
-        )
+        preview = await run_in_threadpool(central_import.preview_import, user, indicator_id, round_id, filename, body)
     except ServiceError as error:
         return _refuse(error.message, error_status(error))
     message = (

@@ -26,10 +26,25 @@ def session_token(request: Request) -> str:
 
 
 def request_user(request: Request) -> auth.CurrentUser | None:
-    """The logged-in user behind the request's session cookie, or None."""
+    """The logged-in user behind the request's session cookie, or None: also while they must
+    first change a one-time password (as on the pages: only /password until then; login and
+    logout, api_session.py, do not ask for a user)."""
     user = auth.user_for_token(session_token(request))
     bind_user(user.id if user else None)
-    return user
+    return None if user is None or user.must_change_password else user
+
+
+async def read_limited(request: Request, limit: int) -> bytes | None:
+    """The request body read while streaming; None as soon as it (or its declared length) passes `limit`."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        if len(body) + len(chunk) > limit:
+            return None
+        body.extend(chunk)
+    return bytes(body)
 
 
 def refuse(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -24,6 +24,7 @@ from krs_app.pages.page import add_pages
 from krs_app.services.rounds import close_due_rounds
 from krs_app.startup import freeze_startup_objects, prepare_database, run_every
 from krs_app.state.client_reports import FrontendReportLimit
+from krs_app.state.exceptions import backend_error
 from krs_app.state.session import SessionBoundary
 from krs_app.styles import APP_STYLE
 
@@ -37,6 +38,8 @@ app = rx.App(
     html_lang="th",
     head_components=[rx.script(src="/krs.js")],
     api_transformer=[api, secure_headers],  # the middleware wraps pages, static files and /api/* alike
+    # An event that fails (the database down included) gets a Thai message, never the exception.
+    backend_exception_handler=backend_error,
 )
 # First of all middleware: a tab whose session ended, expired, is missing or changed is reset
 # before its event runs (the hydrate of a reconnect included), so nothing of the previous

@@ -37,12 +37,22 @@ TRACKING_CSV = "/api/tracking.csv"
 TRACKING_XLSX = "/api/tracking.xlsx"
 CENTRAL_IMPORT = "/api/central-import"  # POST ?indicator=<id>&round=<id>, the raw file as the body
 CENTRAL_TEMPLATE = "/api/central-template"  # GET ?indicator=<id>&round=<id>
+ADMIN_CATALOGUE_XLSX = "/api/admin/catalogue.xlsx"  # GET ?year=<id>: the year's catalogue workbook (api_admin.py)
+ADMIN_IMPORT = "/api/admin/import/{kind:str}"  # POST the raw file, kind catalogue | accounts | districts | bureaus
 
 SESSION_COOKIE = "krs_session"  # the browser keeps only a random session token under this name (HttpOnly)
 API_LOGIN = "/api/login"  # POST the login form: sets the session cookie (api_session.py)
 API_LOGOUT = "/api/logout"  # POST: ends the session, clears the cookie
 REPORT_DOWNLOAD = "/api/report.{kind:str}"  # GET the report page's view, kind xlsx | pdf: the route pattern
 REPORT_PROFILE_PDF = "/api/report/district/{code:str}.pdf"  # GET one district's profile as PDF: the route pattern
+
+
+LOGIN_ENDED = "ended"  # /login?ended=<reason>: why the server ended this tab's session (state.login says it in Thai)
+
+
+def login_after_ended(reason: str) -> str:
+    """The login page a tab is sent to when the server ended its session (live.sessions_ended)."""
+    return f"{LOGIN}?{_query(**{LOGIN_ENDED: reason})}" if reason else LOGIN
 
 
 def evidence_download(file_id: int) -> str:
@@ -58,6 +68,16 @@ def central_import(indicator_id: int, round_id: int) -> str:
 def central_template(indicator_id: int, round_id: int) -> str:
     """The CSV template with the current central values of one indicator and round."""
     return f"{CENTRAL_TEMPLATE}?{_query(indicator=indicator_id, round=round_id)}"
+
+
+def admin_catalogue_xlsx(year_id):
+    """The catalogue workbook of one fiscal year (a str, or a page's Var)."""
+    return ADMIN_CATALOGUE_XLSX + "?year=" + year_id
+
+
+def admin_import(kind: str, year_id=""):
+    """Where /admin posts a file to preview its import; the catalogue's names its year (a str or Var)."""
+    return f"/api/admin/import/{kind}?year=" + year_id
 
 
 def tracking_csv(round_id):

@@ -126,6 +126,17 @@ def krs_db(request, tmp_path):
     clock.shift_for_tests(timedelta(0))
 
 
+@pytest.fixture
+def ended():
+    """The SessionsEnded notices announced during the test (the live layer's input)."""
+    from krs_app.live import bus
+
+    notices: list[bus.SessionsEnded] = []
+    bus.subscribe_sessions_ended(notices.append)
+    yield notices
+    bus.unsubscribe_sessions_ended(notices.append)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """ONE headless Chromium for the whole run, shared by tests/e2e and tests/security: Playwright's

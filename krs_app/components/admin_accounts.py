@@ -7,6 +7,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, select, text_input, var_select
+from krs_app.components.admin_imports import account_import_card
 from krs_app.state.admin_accounts import AdminAccountsState as S
 
 ROLES = [("district", "สพท."), ("bureau", "สำนัก"), ("kpi_office", "กพร.")]
@@ -150,6 +151,7 @@ def accounts_tab() -> rx.Component:
         ),
         _onetime(),
         _form(),
+        account_import_card(),
         field_error(S.row_error, S.row_error != "", "account-error"),
         rx.box(
             rx.table.root(

@@ -7,6 +7,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, select, text_input, var_select
+from krs_app.components.admin_imports import catalogue_import_card
 from krs_app.state.admin_indicators import AdminIndicatorsState as S
 
 DIRECTIONS = [("higher", "ค่ามากยิ่งดี"), ("lower", "ค่าน้อยยิ่งดี")]
@@ -320,4 +321,4 @@ def indicator_editor() -> rx.Component:
 
 
 def indicators_tab() -> rx.Component:
-    return rx.vstack(indicator_editor(), indicator_list(), width="100%", spacing="4")
+    return rx.vstack(indicator_editor(), indicator_list(), catalogue_import_card(), width="100%", spacing="4")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app.components.admin_form import field_error, labelled, select, text_input
+from krs_app.components.admin_imports import office_import_cards
 from krs_app.state.admin_offices import AdminOfficesState as S
 
 LEVELS = [("primary", "สพป. (ประถมศึกษา)"), ("secondary", "สพม. (มัธยมศึกษา)")]
@@ -127,6 +128,7 @@ def offices_tab() -> rx.Component:
             align="center",
         ),
         _form(),
+        office_import_cards(),
         field_error(S.row_error, S.row_error != "", "office-error"),
         rx.text("สำนัก", weight="bold", size="4"),
         _table(("รหัส", "ชื่อ", "ชื่อย่อ", "บัญชีที่ใช้งาน", "สถานะ", ""), S.bureaus, _bureau, "admin-bureaus"),

@@ -116,7 +116,7 @@ def _row(row) -> rx.Component:
                         size="1",
                         variant="soft",
                         color_scheme="red",
-                        on_click=S.close_round(row["id"]),
+                        on_click=S.ask_close(row["id"]),
                         id="round-close-" + row["number"],
                     ),
                     rx.cond(
@@ -134,8 +134,47 @@ def _row(row) -> rx.Component:
     )
 
 
+CLOSING_EFFECTS = (
+    "ผลที่ยังไม่รายงานจะถูกกำหนดคะแนนเป็น 1.00000 ทันที",
+    "ผลที่ไม่รับรองและไม่ได้แก้ไขภายในกำหนดคงคะแนน 1.00000",
+    "หลังปิดรอบ สพท. และสำนักจะบันทึกค่า แนบไฟล์ ส่งข้อความ หรือรับรองผลในรอบนี้ไม่ได้อีก",
+    "การปิดรอบย้อนกลับไม่ได้",
+)
+
+
+def _close_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("ยืนยันการปิดรอบ: ", S.closing_label),
+            rx.alert_dialog.description(
+                rx.vstack(
+                    rx.text("เมื่อปิดรอบ:"),
+                    rx.el.ul(
+                        *[rx.el.li(t) for t in CLOSING_EFFECTS], style={"paddingLeft": "1.2em", "listStyleType": "disc"}
+                    ),
+                    spacing="1",
+                ),
+                id="round-close-text",
+            ),
+            rx.hstack(
+                rx.button(
+                    "ยกเลิก", id="round-close-cancel", variant="soft", color_scheme="gray", on_click=S.cancel_close
+                ),
+                rx.button(
+                    "ยืนยันปิดรอบ", id="round-close-confirm", color_scheme="red", on_click=S.close_round(S.closing_id)
+                ),
+                justify="end",
+                spacing="2",
+                margin_top="1em",
+            ),
+        ),
+        open=S.closing_id != "",
+    )
+
+
 def rounds_tab() -> rx.Component:
     return rx.vstack(
+        _close_dialog(),
         _year_tools(),
         rx.hstack(
             rx.text("รอบการรายงานของปีงบประมาณ ", S.year_be, weight="bold", size="4"),

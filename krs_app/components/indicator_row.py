@@ -84,27 +84,35 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
                 ),
                 spacing="1",
             ),
-            rx.hstack(
-                rx.text(row.score_text, id="score-" + row.code_id, class_name="krs-num", weight="bold", size="3"),
-                rx.text("ร้อยละ", size="2", color=styles.TEXT_SECONDARY),
-                rx.text(row.percent_text, id="percent-" + row.code_id, class_name="krs-num", size="3"),
-                spacing="2",
-                align="baseline",
-                justify="end",
+            rx.cond(
+                row.assessed,
+                rx.hstack(
+                    rx.text(row.score_text, id="score-" + row.code_id, class_name="krs-num", weight="bold", size="3"),
+                    rx.text(row.result_unit, size="2", color=styles.TEXT_SECONDARY, id="unit-" + row.code_id),
+                    rx.text(row.percent_text, id="percent-" + row.code_id, class_name="krs-num", size="3"),
+                    spacing="2",
+                    align="baseline",
+                    justify="end",
+                ),
+                # Not assessed in this round: the manual's label; no score, status or actions.
+                rx.text(row.status_label, size="2", color=styles.TEXT_MUTED, id="not-assessed-" + row.code_id),
             ),
-            rx.hstack(
-                status_icon(row.status, row.status_label, row.status_help, "status-" + row.code_id),
-                _actions(row),
-                spacing="2",
-                justify="end",
-                align="center",
+            rx.cond(
+                row.assessed,
+                rx.hstack(
+                    status_icon(row.status, row.status_label, row.status_help, "status-" + row.code_id),
+                    _actions(row),
+                    spacing="2",
+                    justify="end",
+                    align="center",
+                ),
             ),
             class_name="krs-indicator-head",
         ),
         rx.cond(
             row.refusal_reason,
             rx.callout(
-                "เหตุผลที่ไม่รับรอง: " + row.refusal_reason,
+                row.refusal_reason,
                 icon="triangle-alert",
                 color_scheme="red",
                 size="1",

@@ -9,6 +9,7 @@ from krs_app.components.comment_thread import comment_form, comment_list
 from krs_app.components.evidence_modal import evidence_list
 from krs_app.components.request_field import request_field
 from krs_app.components.status_icon import status_icon
+from krs_app.domain.indicators import NOT_ASSESSED_LABEL
 from krs_app.services.review_detail import DetailVariable, HistoryRow
 from krs_app.state.panel import PanelState
 from krs_app.state.review import ReviewState
@@ -20,7 +21,7 @@ def _variable(variable: DetailVariable) -> rx.Component:
     return rx.el.tr(
         rx.el.td(variable.key + "."),
         rx.el.td(variable.label),
-        rx.el.td(rx.cond(variable.required, variable.value_text, "ยังไม่ต้องรายงานในรอบนี้"), class_name="krs-num"),
+        rx.el.td(rx.cond(variable.required, variable.value_text, NOT_ASSESSED_LABEL), class_name="krs-num"),
         rx.el.td(rx.cond(variable.central, "ใช้ข้อมูลส่วนกลาง", variable.unit)),
         rx.el.td(
             rx.el.input(type="checkbox", name="faulty-" + variable.key, form="refuse-form", aria_label="ข้อมูลที่ไม่ถูกต้อง")
@@ -43,7 +44,7 @@ def _score_box() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             status_icon(D.status, D.status_label, D.status_help, "detail-status"),
-            rx.text("ผลลัพธ์ " + D.result_text, size="2"),
+            rx.text("ผลลัพธ์ " + D.result_unit + " " + D.result_text, size="2", id="detail-result"),
             rx.text("คะแนน " + D.score_text, size="3", weight="bold", id="detail-score"),
             spacing="4",
             align="center",
@@ -52,7 +53,7 @@ def _score_box() -> rx.Component:
         rx.text("สูตร: " + D.formula_text + "  =  " + D.formula_with_values, size="2"),
         rx.text("เกณฑ์ระดับ 1–5: " + D.criteria.join(" / ") + " (" + D.direction_text + ")", size="2"),
         rx.text(D.score_explanation, size="2", color=styles.TEXT_LABEL),
-        rx.cond(D.reason, rx.text("เหตุผลที่ไม่รับรอง: " + D.reason, size="2", color=styles.TEXT_ERROR)),
+        rx.cond(D.reason_text, rx.text(D.reason_text, size="2", color=styles.TEXT_ERROR, id="detail-reason")),
         rx.cond(D.correction_deadline_text, rx.text("แก้ไขได้ถึง " + D.correction_deadline_text, size="2")),
         rx.cond(D.certified_text, rx.text(D.certified_text, size="2", color=styles.TEXT_SUCCESS)),
         rx.cond(

@@ -6,6 +6,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.number_cell import number_cell
+from krs_app.domain.indicators import NOT_ASSESSED_LABEL
 from krs_app.services.views import IndicatorRow, VariableRow
 from krs_app.state.entry import EntryState
 
@@ -27,7 +28,7 @@ def _input(row: IndicatorRow, variable: VariableRow) -> rx.Component:
             rx.text(error, color=styles.TEXT_ERROR, size="1", id="error-" + variable.element_id, role="alert"),
         ),
         rx.cond(
-            EntryState.saved_cell == variable.element_id,
+            EntryState.saved_cells.contains(variable.element_id),
             rx.text(
                 rx.icon("check", size=12),
                 "บันทึกแล้ว",
@@ -56,5 +57,5 @@ def value_cell(row: IndicatorRow, variable: VariableRow) -> rx.Component:
                 justify="end",
             ),
         ),
-        rx.text("ยังไม่ต้องรายงานในรอบนี้", size="2", color=styles.TEXT_MUTED, id=variable.element_id),
+        rx.text(NOT_ASSESSED_LABEL, size="2", color=styles.TEXT_MUTED, id=variable.element_id),
     )

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from krs_app.domain.indicators import Direction, IndicatorSpec
+from krs_app.domain.indicators import NOT_ASSESSED_LABEL, Direction, IndicatorSpec
 from krs_app.domain.numbers import format_number, format_result, format_score
 from krs_app.domain.scoring import MAX_SCORE, MIN_SCORE, raw_score, unrounded_result
 from krs_app.domain.status import Status
@@ -154,6 +154,27 @@ def decision_while_not_applicable(marked: bool) -> Decision:
     if marked:
         return _no("ผลนี้ระบุว่าไม่ประเมินตัวชี้วัดนี้ ยกเลิกการระบุก่อนจึงจะรับรอง/ไม่รับรองได้")
     return ALLOW
+
+
+NOT_ASSESSED_REASON = f"ตัวชี้วัดนี้{NOT_ASSESSED_LABEL} จึงไม่มีการแจ้งเตือน รับรองผล หรือไม่รับรองผล"
+
+
+def assessed_in_round(spec: IndicatorSpec, months: int) -> Decision:
+    """Reminders, certifying, refusing and marking act only on an indicator assessed in the
+    round (IndicatorSpec.is_assessed_in): one not assessed has nothing to report or decide."""
+    return ALLOW if spec.is_assessed_in(months) else _no(NOT_ASSESSED_REASON)
+
+
+REFUSAL_WORD = "ไม่รับรอง"
+REFUSAL_PREFIX = "ไม่รับรอง: "  # the thread's message
+REFUSAL_REASON_PREFIX = "เหตุผลที่ไม่รับรอง: "  # the entry row and the review detail
+
+
+def refusal_text(reason: str, prefix: str) -> str:
+    """A refusal's reason after its prefix ("ไม่รับรอง: ", "เหตุผลที่ไม่รับรอง: "), unless the
+    reason already starts with ไม่รับรอง (the manual's own: "ไม่รับรอง เนื่องจาก…"): then as typed."""
+    reason = reason.strip()
+    return reason if reason.startswith(REFUSAL_WORD) else prefix + reason
 
 
 def check_reason(text: object, what: str = "เหตุผล") -> Decision:

@@ -34,6 +34,18 @@ class IndicatorKind(StrEnum):
     VALUE = "value"  # a plain value such as a mean opinion score
 
 
+# The word shown before a result: only a percent indicator's result is a ร้อยละ (a count of
+# milestones done is a level, a 1-5 mean is a plain value).
+RESULT_UNITS: dict[IndicatorKind, str] = {
+    IndicatorKind.PERCENT: "ร้อยละ",
+    IndicatorKind.LEVEL: "ระดับ",
+    IndicatorKind.VALUE: "ค่า",
+}
+
+# The manual's words, on every page, for an indicator (or a variable) not assessed in a round.
+NOT_ASSESSED_LABEL = "ยังไม่ต้องรายงานในรอบนี้"
+
+
 @dataclass(frozen=True)
 class VariableSpec:
     key: str  # "a", "b", "1", "2"
@@ -84,6 +96,11 @@ class IndicatorSpec:
     def is_assessed_in(self, months: int) -> bool:
         """An indicator with no variable required in a round is not assessed in it."""
         return bool(self.required_variables(months))
+
+    @property
+    def result_unit(self) -> str:
+        """ร้อยละ / ระดับ / ค่า: the word its result is shown with, by the indicator's kind."""
+        return RESULT_UNITS.get(IndicatorKind(self.kind), "")
 
 
 def code_for_id(code: str) -> str:

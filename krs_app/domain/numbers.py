@@ -61,9 +61,11 @@ def format_result(result: float | None) -> str:
 
 
 def format_number(value: float | None) -> str:
-    """A stored value as the user typed it: whole numbers without decimals."""
+    """A stored value as the user typed it, with thousands separators: whole numbers without
+    decimals (17,900,000), others with every digit they have (1,234.5). Cells read it back
+    either way (validation.parse_number drops the separators)."""
     if value is None:
         return ""
     if float(value).is_integer():
-        return str(int(value))
-    return repr(float(value))
+        return f"{int(value):,}"
+    return format(float(value), ",")

@@ -16,7 +16,9 @@ change are touched, in one of the two ways their state registered for (live.targ
   each tab's stored state is loaded and its `_live_refresh(change, memo)` called.
 
 With Redis (several app processes) a change is published to every process, and each
-refreshes only the browsers connected to it. The app object is handed in by
+refreshes only the browsers connected to it. A bus.SessionsEnded (the server ended a
+user's sessions) takes the same way, on the same channel, to live.sessions_ended, which
+logs those sessions' tabs out. The app object is handed in by
 start_live_updates(app); the Reflex internals used are in live.reflex_adapter.
 """
 
@@ -32,12 +34,14 @@ from typing import Any
 from krs_app.live import bus
 from krs_app.live.reflex_adapter import Connections, field_delta, refresh_stored_state, send_delta
 from krs_app.live.registry import KPI_KEY, Viewer, bureau_key, district_key, get_registry
+from krs_app.live.sessions_ended import log_out_tabs
 from krs_app.live.targets import pushed_class, refreshed_class
 from krs_app.services import auth, lookups
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "krs:live-changes"
+SESSIONS_ENDED = "sessions_ended"  # the key of a SessionsEnded message on CHANNEL (a Change has none)
 
 
 def keys_for(change: bus.Change) -> list[str]:
@@ -195,9 +199,17 @@ class _LiveUpdates:
         if self.redis_pub is not None:
             self.redis_pub.publish(CHANNEL, json.dumps(dataclasses.asdict(change)))
             return
-        self.schedule(change, local_only=False)
+        self.schedule(lambda: dispatch(self.app, change, False))
 
-    def schedule(self, change: bus.Change, local_only: bool) -> None:
+    def on_sessions_ended(self, notice: bus.SessionsEnded) -> None:
+        """Bus listener for ended sessions: their tabs, on every process, are logged out."""
+        if self.redis_pub is not None:
+            self.redis_pub.publish(CHANNEL, json.dumps({SESSIONS_ENDED: dataclasses.asdict(notice)}))
+            return
+        self.schedule(lambda: log_out_tabs(self.app, notice, False))
+
+    def schedule(self, work) -> None:
+        """Run the coroutine `work()` makes on this process's event loop."""
         loop = self.loop
         if loop.is_closed():
             return
@@ -206,9 +218,9 @@ class _LiveUpdates:
         except RuntimeError:
             running = None
         if running is loop:
-            self._track(loop.create_task(dispatch(self.app, change, local_only)))
+            self._track(loop.create_task(work()))
         else:
-            asyncio.run_coroutine_threadsafe(dispatch(self.app, change, local_only), loop)
+            asyncio.run_coroutine_threadsafe(work(), loop)
 
     def _track(self, task: asyncio.Task) -> None:
         self.tasks.add(task)
@@ -225,11 +237,17 @@ class _LiveUpdates:
                 if message.get("type") != "message":
                     continue
                 try:
-                    change = bus.Change(**json.loads(message["data"]))
+                    data = json.loads(message["data"])
+                    if SESSIONS_ENDED in data:
+                        ended = data[SESSIONS_ENDED]
+                        notice = bus.SessionsEnded(ended["user_id"], tuple(ended["session_keys"]), ended["reason"])
+                        work = log_out_tabs(self.app, notice, True)
+                    else:
+                        work = dispatch(self.app, bus.Change(**data), True)
                 except Exception:
                     logger.exception("bad live change message")
                     continue
-                self._track(asyncio.get_running_loop().create_task(dispatch(self.app, change, True)))
+                self._track(asyncio.get_running_loop().create_task(work))
 
 
 _running: _LiveUpdates | None = None
@@ -242,6 +260,7 @@ def start_live_updates(app: Any) -> None:
 
     if _running is not None:
         bus.unsubscribe(_running.on_change)
+        bus.unsubscribe_sessions_ended(_running.on_sessions_ended)
     loop = asyncio.get_running_loop()
     url = get_settings().redis_url
     redis_pub = None
@@ -253,3 +272,4 @@ def start_live_updates(app: Any) -> None:
     if url:
         _running._track(loop.create_task(_running.listen(url)))
     bus.subscribe(_running.on_change)
+    bus.subscribe_sessions_ended(_running.on_sessions_ended)

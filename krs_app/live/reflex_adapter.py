@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Container, Iterable
 from typing import Any
 
 import reflex as rx
+from reflex.event import Event
 from reflex.state import StateUpdate
 from reflex_base.constants.state import FIELD_MARKER
 
@@ -70,12 +71,15 @@ async def refresh_stored_state(
     return delta
 
 
-async def send_delta(app: Any, delta: Delta, tokens: Iterable[str]) -> None:
+async def send_delta(app: Any, delta: Delta, tokens: Iterable[str], redirect: str = "") -> None:
     """Send one delta to many tabs: one encoded packet for the tabs connected here,
-    Reflex's own routing (lost-and-found through Redis) for tabs of other processes."""
+    Reflex's own routing (lost-and-found through Redis) for tabs of other processes.
+    With `redirect` (a path of this app), the tabs then go there (rx.redirect, replacing the
+    page in the history)."""
     namespace = app.event_namespace
     connections = Connections(app)
-    update = StateUpdate(delta=delta)
+    events = Event.from_event_type(rx.redirect(redirect, replace=True)) if redirect else []
+    update = StateUpdate(delta=delta, events=events)
     manager = connections._manager()
     local, remote = [], []
     for token in tokens:

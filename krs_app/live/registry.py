@@ -3,6 +3,10 @@
 Keys: "district:{id}" (a district's entry page), "bureau:{id}" (a bureau's review page),
 "kpi" (the KPI office's pages). In memory on the embedded default; a Redis set per key
 when REFLEX_REDIS_URL is set, so every app process sees every viewer.
+
+Beside the watch keys, the tabs of each login session (session key -> client tokens, on every
+page, watching or not): SessionBoundary binds a tab to its session there, and when the server
+ends sessions (live.sessions_ended) their tabs are found and logged out.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ class MemoryViewerRegistry:
         self._viewers: dict[str, dict[str, float]] = {}  # key -> {member: registered at}
         self._membership: dict[str, tuple[str, str]] = {}  # token -> (key, member)
         self._stale: set[str] = set()
+        self._session_tabs: dict[str, set[str]] = {}  # session key -> client tokens
 
     def add(self, key: str, viewer: Viewer) -> None:
         """Register (or re-register) a tab: one membership per tab, the previous one removed."""
@@ -87,6 +92,33 @@ class MemoryViewerRegistry:
                 return True
             return False
 
+    def bind_session(self, token: str, session: str, previous: str = "") -> None:
+        """This tab now belongs to login session `session` ("" for none), no longer to `previous`."""
+        with self._lock:
+            if previous and previous != session:
+                tabs = self._session_tabs.get(previous)
+                if tabs is not None:
+                    tabs.discard(token)
+                    if not tabs:
+                        del self._session_tabs[previous]
+            if session:
+                self._session_tabs.setdefault(session, set()).add(token)
+
+    def session_tabs(self, sessions: Iterable[str]) -> dict[str, set[str]]:
+        """The tabs bound to each of these sessions (session key -> client tokens)."""
+        with self._lock:
+            return {key: set(self._session_tabs[key]) for key in sessions if self._session_tabs.get(key)}
+
+    def unbind_tabs(self, session: str, tokens: Iterable[str]) -> None:
+        """These tabs of an ended session were logged out (or are gone)."""
+        with self._lock:
+            tabs = self._session_tabs.get(session)
+            if tabs is None:
+                return
+            tabs.difference_update(tokens)
+            if not tabs:
+                del self._session_tabs[session]
+
 
 class RedisViewerRegistry:
     """The same registry shared by every app process through Redis sets."""
@@ -98,6 +130,7 @@ class RedisViewerRegistry:
         self._prefix = "krs:viewers:"
         self._stale_prefix = "krs:stale:"
         self._membership_prefix = "krs:viewer-of:"  # a hash per tab: watch key -> its member there
+        self._session_prefix = "krs:session-tabs:"  # a set per login session: its tabs' client tokens
 
     def add(self, key: str, viewer: Viewer) -> None:
         """Register (or re-register) a tab: one membership per tab, the previous one removed."""
@@ -141,6 +174,30 @@ class RedisViewerRegistry:
 
     def take_stale(self, token: str) -> bool:
         return bool(self._redis.delete(self._stale_prefix + token))
+
+    def bind_session(self, token: str, session: str, previous: str = "") -> None:
+        pipe = self._redis.pipeline(transaction=False)
+        if previous and previous != session:
+            pipe.srem(self._session_prefix + previous, token)
+        if session:
+            pipe.sadd(self._session_prefix + session, token)
+            pipe.expire(self._session_prefix + session, VIEWER_TTL_SECONDS)
+        pipe.execute()
+
+    def session_tabs(self, sessions: Iterable[str]) -> dict[str, set[str]]:
+        sessions = [key for key in sessions if key]
+        if not sessions:
+            return {}
+        pipe = self._redis.pipeline(transaction=False)
+        for key in sessions:
+            pipe.smembers(self._session_prefix + key)
+        found = pipe.execute()
+        return {key: {t.decode() for t in tabs} for key, tabs in zip(sessions, found, strict=True) if tabs}
+
+    def unbind_tabs(self, session: str, tokens: Iterable[str]) -> None:
+        tokens = list(tokens)
+        if tokens:
+            self._redis.srem(self._session_prefix + session, *tokens)
 
 
 _registry: MemoryViewerRegistry | RedisViewerRegistry | None = None

@@ -11,10 +11,15 @@ A page state registers itself when its class is defined, with one of two decorat
 
 States call `watch(self, key, context)` to be found by the dispatcher (live.dispatch), which
 imports no state: it looks the registered classes up by the name stored with each viewer.
+
+`on_session_ended(cls, reset)`: the session state (state.session) names the state class that
+knows a tab's login session and how to reset a tab, for live.sessions_ended to log out the
+tabs of sessions the server ended.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import reflex as rx
@@ -26,6 +31,8 @@ S = TypeVar("S", bound=type[rx.State])
 
 _pushed: dict[str, type[rx.State]] = {}
 _refreshed: dict[str, type[rx.State]] = {}
+TabReset = Callable[[rx.State, frozenset[str]], Awaitable[bool]]
+_session_reset: list[tuple[type[rx.State], TabReset]] = []
 
 
 def pushed(cls: S) -> S:
@@ -66,3 +73,14 @@ def take_stale(state: rx.State) -> bool:
     """Whether a live push left this tab's stored state behind what its screen shows (clears it)."""
     token = state.router.session.client_token
     return bool(token) and get_registry().take_stale(token)
+
+
+def on_session_ended(cls: type[rx.State], reset: TabReset) -> None:
+    """Register how a tab is logged out: `reset(state of cls, ended session keys)` resets the
+    tab (its stored state, under its lock) if it still belongs to one of those sessions, and
+    returns whether it did."""
+    _session_reset[:] = [(cls, reset)]
+
+
+def session_reset() -> tuple[type[rx.State], TabReset] | None:
+    return _session_reset[0] if _session_reset else None

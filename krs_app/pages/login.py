@@ -29,6 +29,11 @@ def _demo_account(account: DemoAccount) -> rx.Component:
     )
 
 
+def _message(text, icon: str, color: str, element_id: str) -> rx.Component:
+    """A message above the button, present only while there is one."""
+    return rx.cond(text, rx.callout(text, icon=icon, color_scheme=color, size="1", id=element_id, width="100%"))
+
+
 @page(routes.LOGIN, "เข้าสู่ระบบ", on_load=LoginState.load, layout=None)
 def login_page() -> rx.Component:
     return rx.center(
@@ -63,17 +68,9 @@ def login_page() -> rx.Component:
                             width="100%",
                             size="3",
                         ),
-                        rx.cond(
-                            LoginState.error,
-                            rx.callout(
-                                LoginState.error,
-                                icon="circle-alert",
-                                color_scheme="red",
-                                size="1",
-                                id="login-error",
-                                width="100%",
-                            ),
-                        ),
+                        # why the server logged this tab out (live.sessions_ended), then a refusal
+                        _message(LoginState.notice, "info", "amber", "login-notice"),
+                        _message(LoginState.error, "circle-alert", "red", "login-error"),
                         rx.button("เข้าสู่ระบบ", id="login-submit", type="submit", width="100%", size="3"),
                         spacing="2",
                         width="100%",

@@ -30,7 +30,7 @@ def _toolbar() -> rx.Component:
             on_change=ReviewState.choose_indicator,
             class_name="krs-select",
             aria_label="ตัวชี้วัด",
-            style={"maxWidth": "32em"},
+            style={"maxWidth": "min(32em, 100%)"},  # the longest names (and a not-assessed label) fit a phone
         ),
         round_select(ReviewState.rounds, ReviewState.round_id, ReviewState.choose_round),
         rx.vstack(
@@ -303,7 +303,7 @@ def _table() -> rx.Component:
                     rx.el.th(""),
                     rx.el.th("สพท."),
                     rx.foreach(ReviewState.columns, _column_header),
-                    rx.el.th("ผลลัพธ์"),
+                    rx.el.th("ผลลัพธ์ (" + ReviewState.result_unit + ")", id="review-result-header"),
                     rx.el.th("คะแนน"),
                     rx.el.th("หลักฐาน"),
                     rx.el.th("ข้อความล่าสุด"),
@@ -372,8 +372,19 @@ def review_page() -> rx.Component:
                 rx.tabs.trigger("สรุปตัวชี้วัดที่รับผิดชอบ", value="summary"),
             ),
             rx.tabs.content(
-                rx.vstack(
-                    _counts(), _filters(), _bulk_bar(), _table(), spacing="2", padding_top="0.75em", width="100%"
+                rx.cond(
+                    ReviewState.not_assessed_text,
+                    # Not assessed in this round: the label, and no list to remind, certify or refuse.
+                    rx.callout(
+                        ReviewState.not_assessed_text,
+                        icon="calendar-clock",
+                        color_scheme="gray",
+                        id="review-not-assessed",
+                        margin_top="0.75em",
+                    ),
+                    rx.vstack(
+                        _counts(), _filters(), _bulk_bar(), _table(), spacing="2", padding_top="0.75em", width="100%"
+                    ),
                 ),
                 value="districts",
             ),

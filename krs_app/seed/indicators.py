@@ -265,7 +265,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         weight=4,
         formula="v1 * 100",
         thresholds=(20, 40, 60, 80, 100),
-        kind="level",
+        kind="percent",  # its result is the share of the steps done (v1 × 100)
         variables=(
             VariableSeed(
                 "1",
@@ -293,7 +293,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         weight=5,
         formula="(v1 + v2) / 2 * 100",
         thresholds=(20, 40, 60, 80, 100),
-        kind="level",
+        kind="percent",
         variables=(
             VariableSeed(
                 "1",
@@ -318,7 +318,7 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         weight=5,
         formula="(v1 + v2) / 2 * 100",
         thresholds=(20, 40, 60, 80, 100),
-        kind="level",
+        kind="percent",
         variables=(
             VariableSeed(
                 "1",

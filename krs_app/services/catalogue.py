@@ -175,16 +175,23 @@ def rounds_newest_first(session: Session) -> list[Round]:
 
 
 def current_round(session: Session) -> Round | None:
-    """The open round that opened last; failing that, the newest round."""
+    """The open round that opened last; failing that, the round that opened last (closed);
+    failing that (nothing has opened yet), the newest round."""
     return current_of(rounds_newest_first(session))
 
 
 def current_of(rounds: list[Round]) -> Round | None:
-    """current_round among rounds already loaded newest first (no query)."""
+    """current_round among rounds already loaded newest first (no query).
+
+    A round set up for later (next year's, not yet opened) never becomes current before it
+    opens: once the running round closes, the pages keep showing the round just closed."""
     now = utcnow()
-    for round_ in rounds:
-        if not round_.closed and round_.opens_at <= now:
+    opened = [round_ for round_ in rounds if round_.opens_at <= now]
+    for round_ in opened:
+        if not round_.closed:
             return round_
+    if opened:
+        return opened[0]
     return rounds[0] if rounds else None
 
 

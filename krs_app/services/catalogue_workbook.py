@@ -167,6 +167,8 @@ class WorkbookChange:
     details: list[str]  # the fields that change, in Thai
     rescored: int  # results of open rounds that get a new score
     certified_kept: int
+    name: str = ""  # the indicator's name as the workbook gives it
+    row: int = 0  # its row in the sheet ตัวชี้วัด
 
 
 @dataclass(frozen=True)
@@ -296,16 +298,22 @@ def _plan(session: Session, year_id: int, content: bytes) -> tuple[list, list[Re
             refused.append(RefusedRow(INDICATOR_SHEET, number, code, error.message))
             continue
         if entry is None:
-            plan.append((form, None, WorkbookChange(code, "create", ["ตัวชี้วัดใหม่"], 0, 0)))
+            plan.append((form, None, WorkbookChange(code, "create", ["ตัวชี้วัดใหม่"], 0, 0, form.name, number)))
             continue
         before, after = snapshot(entry.indicator, entry.spec), snapshot(indicator, spec)
         after["bureau_id"], after["active"] = form.bureau_id, form.active
         details = [DETAIL_NAMES[k] for k in DETAIL_NAMES if before.get(k) != after.get(k)]
         if not details:
-            plan.append((form, indicator, WorkbookChange(code, "unchanged", [], 0, 0)))
+            plan.append((form, indicator, WorkbookChange(code, "unchanged", [], 0, 0, form.name, number)))
             continue
         impact = impact_of(session, indicator)
-        plan.append((form, indicator, WorkbookChange(code, "update", details, impact.rescored, impact.certified_kept)))
+        plan.append(
+            (
+                form,
+                indicator,
+                WorkbookChange(code, "update", details, impact.rescored, impact.certified_kept, form.name, number),
+            )
+        )
     return plan, refused
 
 

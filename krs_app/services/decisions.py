@@ -16,14 +16,17 @@ from sqlmodel import Session, select
 from krs_app.db.engine import session_scope
 from krs_app.db.models import District, EvidenceFile, Result, Round
 from krs_app.domain.certification import (
+    REFUSAL_PREFIX,
     Actor,
     Decision,
+    assessed_in_round,
     check_correction_deadline,
     check_reason,
     decision_while_not_applicable,
     may_certify,
     may_refuse,
     may_undo,
+    refusal_text,
     review_period,
 )
 from krs_app.domain.numbers import format_score
@@ -46,7 +49,6 @@ from krs_app.services.errors import ServiceError
 from krs_app.services.results import change_result, find_result, values_by_key
 
 MAX_FAULTY_ITEMS = 50
-REFUSAL_PREFIX = "ไม่รับรอง: "
 UNDO_PREFIX = "ยกเลิกการรับรองผล: "
 
 
@@ -73,6 +75,9 @@ def _certify_in(
     session: Session, user: CurrentUser, entry: CatalogueEntry, district_id: int, round_: Round, now: datetime
 ) -> tuple[Decision, Result | None]:
     """Certify inside the caller's transaction: recompute from the stored values, fix the score."""
+    assessed = assessed_in_round(entry.spec, round_.months)
+    if not assessed.allowed:
+        return assessed, None
     result = find_result(session, district_id, entry.indicator.id, round_.id, for_update=True)
     status = Status(result.status) if result else Status.NOT_REPORTED
     evaluation = evaluate(entry.spec, values_by_key(session, entry, district_id, round_.id), round_.months)
@@ -156,7 +161,7 @@ def _faulty_lines(
 
 def refusal_message(reason: str, faulty_lines: list[str], correction_deadline: datetime | None) -> str:
     """The text posted in the thread when a result is refused."""
-    parts = [REFUSAL_PREFIX + reason.strip()]
+    parts = [refusal_text(reason, REFUSAL_PREFIX)]
     if faulty_lines:
         parts.append("รายการที่ต้องแก้ไข: " + "; ".join(faulty_lines))
     if correction_deadline is None:
@@ -189,6 +194,7 @@ def refuse(
         deadline = as_utc_deadline(correction_deadline)
         round_ = require_round(session, round_id)
         entry = load_entry(session, indicator_id, round_)
+        _raise_unless(assessed_in_round(entry.spec, round_.months))
         result = find_result(session, district_id, indicator_id, round_.id, for_update=True)
         status = Status(result.status) if result else Status.NOT_REPORTED
         _raise_unless(may_refuse(status, now, round_.closed, round_.certification_deadline, actor))
@@ -273,11 +279,12 @@ def bulk_certify(user: CurrentUser, indicator_id: int, round_id: int, district_i
     with session_scope() as session:
         indicator = require_bureau_of(session, user, indicator_id)
         round_ = require_round(session, round_id)
+        entry = load_entry(session, indicator.id, round_)
+        _raise_unless(assessed_in_round(entry.spec, round_.months))
         ids = district_ids_from(district_ids)
         if not ids:
             return 0
         _raise_unless(review_period(reviewer_actor(user), now, round_.closed, round_.certification_deadline))
-        entry = load_entry(session, indicator.id, round_)
         known = set(session.exec(select(District.id).where(District.id.in_(ids)))) if ids else set()
         awaiting = (
             set(

@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import District, EvidenceFile, Result, Round, Value, Variable
-from krs_app.domain.indicators import VariableSource, code_for_id
+from krs_app.domain.certification import REFUSAL_REASON_PREFIX, refusal_text
+from krs_app.domain.indicators import NOT_ASSESSED_LABEL, VariableSource, code_for_id
 from krs_app.domain.next_level import next_level_hint
 from krs_app.domain.numbers import format_number, format_result, format_score
 from krs_app.domain.scoring import evaluate, weighted_overall
@@ -92,7 +93,8 @@ def _indicator_rows(
 ) -> list[IndicatorRow]:
     """The rows of the entry page (or only those of the given indicators)."""
     now = utcnow()
-    wanted = [e for e in entries if e.spec.is_assessed_in(round_.months) and (only is None or e.indicator.id in only)]
+    # Not assessed in this round: still listed, with the manual's label and no inputs.
+    wanted = [e for e in entries if only is None or e.indicator.id in only]
     indicator_ids = [e.indicator.id for e in wanted]
     if not indicator_ids:
         return []
@@ -164,6 +166,7 @@ def _indicator_rows(
                 )
             )
         not_applicable = bool(result and result.not_applicable)
+        assessed = spec.is_assessed_in(round_.months)
         missing = [v.key for v in variable_rows if v.mode != CELL_NOT_REQUIRED and by_key.get(v.key) is None]
         # Some required values entered, some still empty: say which (a row not begun says nothing).
         missing_text = (
@@ -173,7 +176,7 @@ def _indicator_rows(
         )
         refusal = ""
         if result is not None and status == Status.NOT_CERTIFIED:
-            refusal = result.reason or ""
+            refusal = refusal_text(result.reason or "", REFUSAL_REASON_PREFIX)
             if result.correction_deadline:
                 refusal += f" (แก้ไขได้ถึง {thai_datetime(to_bangkok(result.correction_deadline))})"
         rows.append(
@@ -183,15 +186,19 @@ def _indicator_rows(
                 code_id=_shared(code_for_id(spec.code)),
                 name=spec.name,
                 weight=_shared(format_number(spec.weight)),
-                score_text=_shared(format_score(shown_score)),
+                score_text=_shared(format_score(shown_score)) if assessed else "",
                 percent_text=_shared(format_result(evaluation.result)),
                 status=status.value,
-                status_label=NOT_APPLICABLE_LABEL if not_applicable else STATUS_LABELS[status],
+                status_label=NOT_ASSESSED_LABEL
+                if not assessed
+                else NOT_APPLICABLE_LABEL
+                if not_applicable
+                else STATUS_LABELS[status],
                 status_help=STATUS_HELP_FOR_DISTRICT[status],
                 hint=_shared(next_level_hint(spec, by_key, round_.months, evaluation.score))
-                if status != Status.CERTIFIED
+                if status != Status.CERTIFIED and assessed
                 else "",
-                editable=window.allowed,
+                editable=window.allowed and assessed,
                 lock_reason=window.reason,
                 refusal_reason=refusal,
                 new_badge=entry.indicator.id in unread,
@@ -206,6 +213,8 @@ def _indicator_rows(
                     (result.not_applicable_reason or "") if result else "",
                 ),
                 missing_text=missing_text,
+                assessed=assessed,
+                result_unit=spec.result_unit,
             )
         )
     return rows

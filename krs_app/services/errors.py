@@ -3,6 +3,9 @@
 Every one is a refusal, and each is logged as it is made (krs_app.ops.logs: the event id and
 the acting user's id from the context, the kind and the Thai message; never the input)."""
 
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
 from krs_app.ops.logs import log_refusal
 
 
@@ -32,6 +35,25 @@ class DatabaseUnavailable(ServiceError):
 
     def __init__(self, message: str = "ฐานข้อมูลไม่พร้อมใช้งานชั่วคราว ยังไม่ได้บันทึกรายการนี้ กรุณาลองใหม่อีกครั้งในอีกสักครู่"):
         super().__init__(message)
+
+
+def database_unavailable(error: BaseException) -> "DatabaseUnavailable | None":
+    """The DatabaseUnavailable behind an error that escaped a use-case (a page event's, for the
+    Thai message instead of an exception): itself, its cause, or one made for a database error
+    raised outside session_scope (a connection refused or lost, a pool timed out). None when the
+    database is not what failed."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DatabaseUnavailable):
+            return current
+        if isinstance(current, (OperationalError, PoolTimeout)) or (
+            isinstance(current, DBAPIError) and current.connection_invalidated
+        ):
+            return DatabaseUnavailable()
+        current = current.__cause__ or current.__context__
+    return None
 
 
 class FieldError(ServiceError):

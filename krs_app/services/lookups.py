@@ -4,8 +4,9 @@ never open a database session themselves."""
 from __future__ import annotations
 
 from krs_app.db.engine import session_scope
+from krs_app.domain.indicators import NOT_ASSESSED_LABEL
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import catalogue_for_round, load_entry
+from krs_app.services.catalogue import catalogue_for_round, get_round, load_entry, round_catalogue
 from krs_app.services.errors import NotAllowed, NotFound
 from krs_app.services.views import IndicatorOption
 
@@ -32,10 +33,18 @@ def indicator_id_for_code(code: str, round_id: int | None = None) -> int | None:
 
 
 def bureau_indicator_options(user: CurrentUser, round_id: int | None = None) -> list[IndicatorOption]:
-    """The acting bureau's own indicators of the round's fiscal year, for the review page's selector."""
+    """The acting bureau's own indicators of the round's fiscal year, for the review page's selector;
+    one not assessed in the round says so (ยังไม่ต้องรายงานในรอบนี้)."""
     if not user.is_bureau:
         raise NotAllowed("หน้านี้สำหรับสำนักผู้รับผิดชอบตัวชี้วัดเท่านั้น")
+    with session_scope() as session:
+        round_ = get_round(session, round_id if isinstance(round_id, int) else None)
+        entries = round_catalogue(session, round_, user.bureau_id)
+        months = round_.months
     return [
-        IndicatorOption(str(e.indicator.id), f"{e.spec.code} {e.spec.name}")
-        for e in catalogue_for_round(round_id, user.bureau_id)
+        IndicatorOption(
+            str(e.indicator.id),
+            f"{e.spec.code} {e.spec.name}" + ("" if e.spec.is_assessed_in(months) else f" ({NOT_ASSESSED_LABEL})"),
+        )
+        for e in entries
     ]

@@ -9,7 +9,7 @@ overall_part). Each change is one transaction with its audit row and a message i
 from __future__ import annotations
 
 from krs_app.db.engine import session_scope
-from krs_app.domain.certification import check_reason, may_mark_not_applicable
+from krs_app.domain.certification import assessed_in_round, check_reason, may_mark_not_applicable
 from krs_app.domain.status import NOT_APPLICABLE_LABEL
 from krs_app.live.bus import Change, announce
 from krs_app.services import threads
@@ -31,7 +31,8 @@ def _set(user: CurrentUser, district_id: int, indicator_id: int, round_id: int, 
         what = "เหตุผลที่ไม่ประเมินตัวชี้วัดนี้" if mark else "เหตุผลที่ยกเลิก"
         _raise_unless(check_reason(reason, what))
         round_ = require_round(session, round_id)
-        load_entry(session, indicator_id, round_)  # an indicator of the round's fiscal year
+        entry = load_entry(session, indicator_id, round_)  # an indicator of the round's fiscal year
+        _raise_unless(assessed_in_round(entry.spec, round_.months))
         result = get_or_create_result(session, district_id, indicator_id, round_.id)
         _raise_unless(may_mark_not_applicable(bool(result.not_applicable), round_.closed, actor, undo=not mark))
         text = reason.strip()

@@ -8,7 +8,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import Bureau, District, Result
+from krs_app.db.models import Bureau, Result
+from krs_app.services.active_districts import active_district_ids, count_active_districts
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, round_catalogue
 from krs_app.services.errors import NotAllowed
@@ -42,11 +43,11 @@ def indicator_overview(user: CurrentUser, round_id: int | None = None) -> Overvi
     with session_scope() as session:
         round_ = get_round(session, round_id)
         bureaus = {b.id: b.short_name for b in session.exec(select(Bureau))}
-        district_count = session.exec(select(func.count(District.id))).one()
+        district_count = count_active_districts(session)
         counts: dict[tuple[int, str], int] = {}
         rows = session.exec(
             select(Result.indicator_id, Result.status, func.count(Result.id))
-            .where(Result.round_id == round_.id)
+            .where(Result.round_id == round_.id, Result.district_id.in_(active_district_ids()))
             .group_by(Result.indicator_id, Result.status)
         )
         for indicator_id, status, count in rows:

@@ -9,11 +9,14 @@ from sqlmodel import select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import District, Result
+from krs_app.domain.certification import assessed_in_round
 from krs_app.domain.status import Status
 from krs_app.live.bus import Change, announce
 from krs_app.services import audit, threads
 from krs_app.services.access import SIDE_BUREAU, district_ids_from, require_bureau_of, require_round
+from krs_app.services.active_districts import active_districts
 from krs_app.services.auth import CurrentUser
+from krs_app.services.catalogue import load_entry
 from krs_app.services.clock import as_utc_deadline, deadline_text, utcnow
 from krs_app.services.errors import NotFound, ServiceError
 
@@ -39,6 +42,9 @@ def remind(
     with session_scope() as session:
         indicator = require_bureau_of(session, user, indicator_id)
         round_ = require_round(session, round_id)
+        assessed = assessed_in_round(load_entry(session, indicator.id, round_).spec, round_.months)
+        if not assessed.allowed:
+            raise ServiceError(assessed.reason)
         if message is not None and not isinstance(message, str):
             raise ServiceError("ข้อความไม่ถูกต้อง")
         text = (message or "").strip()
@@ -61,10 +67,10 @@ def remind(
                     )
                 )
             )
-            targets = [d for d in session.exec(select(District.id).order_by(District.code)) if d not in reported]
+            targets = [d for d in session.exec(active_districts(District.id)) if d not in reported]
         else:
             ids = district_ids_from(district_ids)
-            known = set(session.exec(select(District.id).where(District.id.in_(ids)))) if ids else set()
+            known = set(session.exec(active_districts(District.id).where(District.id.in_(ids)))) if ids else set()
             if len(known) != len(ids):
                 raise NotFound("ไม่พบ สพท. บางแห่งที่เลือก")
             targets = ids

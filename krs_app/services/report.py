@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import District, Result
+from krs_app.db.models import Result
 from krs_app.domain.numbers import format_score
 from krs_app.domain.scoring import weighted_overall
 from krs_app.domain.status import Status, overall_part, public_score
+from krs_app.services.active_districts import active_districts
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, round_catalogue
 from krs_app.services.errors import NotAllowed
@@ -54,7 +55,7 @@ def district_report(user: CurrentUser, round_id: int | None = None) -> DistrictR
         for result in session.exec(select(Result).where(Result.round_id == round_.id)):
             by_district.setdefault(result.district_id, {})[result.indicator_id] = result
         rows = []
-        for district in session.exec(select(District)):
+        for district in session.exec(active_districts()):
             results = by_district.get(district.id, {})
             counts = dict.fromkeys(Status, 0)
             scored = []

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import District, FiscalYear, Round
-from krs_app.domain.indicators import code_sort_key
+from krs_app.domain.indicators import RESULT_UNITS, code_sort_key
 from krs_app.domain.numbers import format_result, format_score
 from krs_app.domain.ranking import median_or_none
 from krs_app.services.auth import CurrentUser
@@ -127,7 +127,9 @@ def district_profile(user: CurrentUser, code: str) -> DistrictProfile:
                     result=cell.result,
                     result_text=cell.result_text,
                     median=middle,
-                    median_text=format_result(middle),
+                    median_text=format_result(middle)
+                    if middle is None
+                    else f"{RESULT_UNITS.get(indicator.kind, '')} {format_result(middle)}",  # as result_text
                     score_text=cell.score_text,
                     status=cell.status,
                     status_label=status_label(cell.status),

@@ -12,6 +12,8 @@ from sqlmodel import select
 from krs_app.db.engine import session_scope
 from krs_app.db.models import AuditLog, District, Result, Round, User
 from krs_app.domain.certification import (
+    REFUSAL_REASON_PREFIX,
+    assessed_in_round,
     decision_while_not_applicable,
     default_correction_day,
     formula_text,
@@ -20,9 +22,10 @@ from krs_app.domain.certification import (
     may_mark_not_applicable,
     may_refuse,
     may_undo,
+    refusal_text,
     score_explanation,
 )
-from krs_app.domain.indicators import VariableSource
+from krs_app.domain.indicators import NOT_ASSESSED_LABEL, VariableSource
 from krs_app.domain.numbers import format_number, format_result, format_score
 from krs_app.domain.scoring import Evaluation, evaluate
 from krs_app.domain.status import NOT_APPLICABLE_LABEL, STATUS_HELP_FOR_BUREAU, STATUS_LABELS, Status
@@ -134,6 +137,14 @@ class ReviewDetail:
     not_applicable: bool = False  # ไม่ประเมินตัวชี้วัดนี้
     not_applicable_text: str = ""  # the reason, by whom and when
     outlier_reason: str = ""  # advice (Thai): why the result looks far from the others; never blocks certifying
+    result_unit: str = "ร้อยละ"  # ร้อยละ / ระดับ / ค่า, by the indicator's kind
+    reason_text: str = ""  # "เหตุผลที่ไม่รับรอง: …" (not prefixed twice)
+
+
+def _not_assessed_actions(reason: str, round_: Round) -> AllowedActions:
+    """ยังไม่ต้องรายงานในรอบนี้: nothing to remind, certify, refuse or mark, and why."""
+    latest = deadline_text(round_.certification_deadline)
+    return AllowedActions(False, reason, False, reason, False, reason, False, latest, not_applicable_reason=reason)
 
 
 def _allowed_actions(
@@ -239,6 +250,7 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
             )
         ).first()
         status = Status(result.status) if result else Status.NOT_REPORTED
+        assessed = assessed_in_round(spec, round_.months)
         logs = list(
             session.exec(
                 select(AuditLog)
@@ -304,8 +316,12 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
             score_explanation=score_explanation(spec, by_key, round_.months),
             complete=evaluation.complete,
             status=status.value,
-            status_label=NOT_APPLICABLE_LABEL if marked else STATUS_LABELS[status],
-            status_help=STATUS_HELP_FOR_BUREAU[status],
+            status_label=NOT_ASSESSED_LABEL
+            if not assessed.allowed
+            else NOT_APPLICABLE_LABEL
+            if marked
+            else STATUS_LABELS[status],
+            status_help=STATUS_HELP_FOR_BUREAU[status] if assessed.allowed else assessed.reason,
             reason=(result.reason or "") if result is not None and status == Status.NOT_CERTIFIED else "",
             correction_deadline_text=deadline_text(result.correction_deadline)
             if result is not None and result.correction_deadline
@@ -318,8 +334,14 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
             fixed_at_close=bool(result and result.fixed_at_close),
             history=[_history_row(log, who(log.user_id)) for log in logs if log.action in VALUE_ACTIONS],
             decisions=[_history_row(log, who(log.user_id)) for log in logs if log.action in DECISION_ACTIONS],
-            actions=_allowed_actions(user, status, evaluation, round_, now, marked),
+            actions=_allowed_actions(user, status, evaluation, round_, now, marked)
+            if assessed.allowed
+            else _not_assessed_actions(assessed.reason, round_),
             not_applicable=marked,
             not_applicable_text=not_applicable_text,
             outlier_reason=district_outlier_reason(session, entry, round_, district_id),
+            result_unit=spec.result_unit,
+            reason_text=refusal_text(result.reason or "", REFUSAL_REASON_PREFIX)
+            if result is not None and status == Status.NOT_CERTIFIED and result.reason
+            else "",
         )

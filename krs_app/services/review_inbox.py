@@ -14,15 +14,17 @@ from sqlmodel import select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import District, EvidenceFile, Message, Result, Value
-from krs_app.domain.certification import days_left, review_period
+from krs_app.domain.catalogue_rules import ROUND_LENGTHS
+from krs_app.domain.certification import assessed_in_round, days_left, review_period
 from krs_app.domain.districts import LEVEL_LABELS
-from krs_app.domain.indicators import VariableSource, code_for_id
+from krs_app.domain.indicators import NOT_ASSESSED_LABEL, VariableSource, code_for_id
 from krs_app.domain.numbers import format_number, format_result, format_score
 from krs_app.domain.scoring import evaluate
 from krs_app.domain.status import NOT_APPLICABLE_LABEL, STATUS_LABELS, Status
 from krs_app.domain.thai_dates import countdown
 from krs_app.services import threads
 from krs_app.services.access import require_bureau_of, require_round, reviewer_actor
+from krs_app.services.active_districts import active_districts
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import CatalogueEntry, get_round, load_entry
 from krs_app.services.clock import deadline_text, utcnow
@@ -94,6 +96,8 @@ class ReviewPage:
     counts: dict[str, int]  # all districts by status, before filters
     new_count: int
     rounds: list[RoundOption] = field(default_factory=list)
+    result_unit: str = "ร้อยละ"  # ร้อยละ / ระดับ / ค่า: the result column's unit, by the indicator's kind
+    not_assessed_text: str = ""  # ยังไม่ต้องรายงานในรอบนี้: no rows and no actions, and why
 
 
 def _check_filters(status: object, level: object, sort: object, page: object, page_size: object, search: object):
@@ -113,6 +117,12 @@ def _check_filters(status: object, level: object, sort: object, page: object, pa
 def _snippet(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= SNIPPET_LENGTH else text[: SNIPPET_LENGTH - 1] + "…"
+
+
+def _not_assessed_text(spec) -> str:
+    """The label, and when it is reported: "ตัวชี้วัด 11.5 ยังไม่ต้องรายงานในรอบนี้ (รายงานในรอบ 12 เดือน)"."""
+    rounds = " / ".join(f"รอบ {m} เดือน" for m in ROUND_LENGTHS if spec.is_assessed_in(m))
+    return f"ตัวชี้วัด {spec.code} {NOT_ASSESSED_LABEL}" + (f" (รายงานใน{rounds})" if rounds else "")
 
 
 def _required_columns(entry: CatalogueEntry, months: int) -> list[tuple[str, int]]:
@@ -228,7 +238,7 @@ def _load_inbox(session, indicator_id: int, round_id: int, entry: CatalogueEntry
         .group_by(Message.district_id)
     )
     return _InboxData(
-        districts=list(session.exec(select(District))),
+        districts=list(session.exec(active_districts())),
         results=results,
         values=values,
         evidence=evidence,
@@ -308,8 +318,15 @@ def review_rows(
         columns = _required_columns(entry, round_.months)
         data = _load_inbox(session, indicator.id, round_.id, entry, [vid for _, vid in columns])
         period = review_period(reviewer_actor(user), now, round_.closed, round_.certification_deadline)
+        assessed = assessed_in_round(entry.spec, round_.months)
+        if not assessed.allowed:  # nothing to report: no 245 "ยังไม่รายงานผล" rows to remind or decide
+            period = assessed
         left = days_left(round_.certification_deadline, now)
-        all_rows = [_inbox_item(district, data, entry, columns, round_.months, left) for district in data.districts]
+        all_rows = (
+            [_inbox_item(district, data, entry, columns, round_.months, left) for district in data.districts]
+            if assessed.allowed
+            else []
+        )
         flag_outliers(session, all_rows, data, entry, round_, [key for key, _ in columns])
         counts = {s.value: 0 for s in Status}
         for item in all_rows:
@@ -354,4 +371,6 @@ def review_rows(
             counts=counts,
             new_count=sum(1 for item in all_rows if item.row.new_badge),
             rounds=round_options(session),
+            result_unit=entry.spec.result_unit,
+            not_assessed_text=_not_assessed_text(entry.spec) if not assessed.allowed else "",
         )

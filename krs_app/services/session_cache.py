@@ -90,9 +90,10 @@ def forget_session(token_hash: str) -> None:
     _forget("session", token_hash)
 
 
-def forget_user(user_id: int) -> None:
-    """After a password change, deactivation or lock is committed: every session of that user."""
-    _forget("user", user_id)
+def forget_user(user_id: int, publish: bool = True) -> None:
+    """After a password change, deactivation or lock is committed: every session of that user.
+    publish=False: in this process only (one that heard of the change another way)."""
+    _forget("user", user_id, publish=publish)
 
 
 def forget_all() -> None:

@@ -14,16 +14,16 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
 from sqlmodel import select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import Bureau, District, Result
+from krs_app.db.models import Bureau, Result
 from krs_app.domain.cell_safety import safe_cell
 from krs_app.domain.certification import OVERDUE_AFTER_DAYS, OVERDUE_RULE_TEXT, is_overdue
 from krs_app.domain.status import Status
 from krs_app.domain.thai_dates import countdown, thai_date
 from krs_app.services.access import require_round
+from krs_app.services.active_districts import active_district_ids, active_districts, count_active_districts
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, round_catalogue
 from krs_app.services.clock import deadline_text, to_bangkok, utcnow
@@ -110,15 +110,15 @@ def certification_tracking(user: CurrentUser, round_id: int | None = None) -> Tr
     with session_scope() as session:
         round_ = get_round(session, None) if round_id is None else require_round(session, round_id)
         entries = [e for e in round_catalogue(session, round_) if e.spec.is_assessed_in(round_.months)]
-        district_count = session.exec(select(func.count(District.id))).one()
-        names = {d.id: d.short_name for d in session.exec(select(District))}
+        district_count = count_active_districts(session)
+        names = {d.id: d.short_name for d in session.exec(active_districts())}
         bureaus = {b.id: b for b in session.exec(select(Bureau))}
         per_indicator: dict[int, Counts] = {e.indicator.id: Counts() for e in entries}
         codes = {e.indicator.id: e.indicator.code for e in entries}
         for district_id, indicator_id, status, reported_at, not_applicable in session.exec(
             select(
                 Result.district_id, Result.indicator_id, Result.status, Result.reported_at, Result.not_applicable
-            ).where(Result.round_id == round_.id)
+            ).where(Result.round_id == round_.id, Result.district_id.in_(active_district_ids()))
         ):
             counts = per_indicator.get(indicator_id)
             if counts is None:

@@ -72,6 +72,8 @@ class IndicatorRow:
     not_applicable: bool = False  # ไม่ประเมินตัวชี้วัดนี้: left out of the overall score
     note: str = ""  # why a result is out of the ordinary (not applicable; 0/0), Thai
     missing_text: str = ""  # "ยังไม่ได้กรอก: a" when some required values are still empty
+    assessed: bool = True  # False: ยังไม่ต้องรายงานในรอบนี้ (no inputs, no score, no actions)
+    result_unit: str = "ร้อยละ"  # the word before the result, by the indicator's kind
 
 
 # ------------------------------------------------------------------ the central-data page (ข้อมูลส่วนกลาง)

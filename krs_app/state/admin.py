@@ -64,7 +64,7 @@ class AdminState(SessionState):
             return None
         self.tab = tab
         self.notice = ""
-        return TAB_RELOADS[tab]
+        return [TAB_RELOADS[tab], *ON_TAB_CHANGE]
 
     @rx.event
     @kpi_only
@@ -73,9 +73,10 @@ class AdminState(SessionState):
             return None
         self.year_id = str(year_id)
         self._load_years(user)
-        return [TAB_RELOADS[tab] for tab in YEAR_TABS]
+        return [*(TAB_RELOADS[tab] for tab in YEAR_TABS), *ON_TAB_CHANGE]
 
 
 # Each tab's state registers its reload event here (state/admin_*.py, at import).
 TAB_RELOADS: dict[str, Any] = {}
 YEAR_TABS = ("rounds", "indicators")  # what shows the selected year
+ON_TAB_CHANGE: list[Any] = []  # events run whenever another tab or year is shown (state/admin_imports.py)

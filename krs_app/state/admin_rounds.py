@@ -25,6 +25,8 @@ class AdminRoundsState(AdminState):
     form: dict[str, str] = dict.fromkeys(ROUND_FIELDS, "")
     error: str = ""
     error_field: str = ""
+    closing_id: str = ""  # the round the closing confirmation asks about ("" no dialog)
+    closing_label: str = ""
     _done: str = ""  # the last form stored, so a second press changes nothing
 
     def _load(self, user) -> None:
@@ -173,7 +175,20 @@ class AdminRoundsState(AdminState):
 
     @rx.event
     @kpi_only
+    def ask_close(self, user, round_id: str):
+        """ปิดรอบ opens the confirmation (what closing does); only its ยืนยัน closes."""
+        row = next((r for r in self.rounds if r["id"] == str(round_id) and not r["closed"]), None)
+        self.closing_id, self.closing_label = (row["id"], row["label"]) if row else ("", "")
+
+    @rx.event
+    @kpi_only
+    def cancel_close(self, user):
+        self.closing_id, self.closing_label = "", ""
+
+    @rx.event
+    @kpi_only
     def close_round(self, user, round_id: str):
+        self.closing_id, self.closing_label = "", ""
         try:
             report = fiscal_years.close_round(user, int(round_id))
         except (ServiceError, ValueError) as error:

@@ -9,23 +9,13 @@ saving one cell of the grid. CentralState's import events reach it with get_stat
 from __future__ import annotations
 
 from krs_app.services.views import PreviewChange, PreviewRefusal
+from krs_app.state.feedback import answer_int, answer_text
 from krs_app.state.session import SessionState
 from krs_app.state.submit import new_request_id
 
 MAX_SHOWN_ITEMS = 5000  # preview lines kept for display (the service caps a file at 5,000 rows)
 MAX_TOKEN_CHARS = 4_000_000
 WRONG_TARGET = "ไฟล์ที่ตรวจสอบเป็นของตัวชี้วัดหรือรอบอื่น กรุณาตรวจสอบไฟล์อีกครั้ง"
-
-
-def _text(value: object, limit: int = 300) -> str:
-    return ("" if value is None else str(value))[:limit]
-
-
-def _int(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0
 
 
 def _items(result: dict, name: str) -> list:
@@ -69,34 +59,34 @@ class CentralImportState(SessionState):
         self._clear()
         result = result if isinstance(result, dict) else {}
         if not result.get("ok") or not isinstance(result.get("token"), str):
-            self._refuse(_text(result.get("message")) or "ตรวจสอบไฟล์ไม่สำเร็จ")
+            self._refuse(answer_text(result.get("message")) or "ตรวจสอบไฟล์ไม่สำเร็จ")
             return
         if str(result.get("indicator_id")) != indicator_id or str(result.get("round_id")) != round_id:
             self._refuse(WRONG_TARGET)
             return
         self.preview_changes = [
             PreviewChange(
-                line=_int(item.get("line")),
-                district_code=_text(item.get("district_code"), 30),
-                district_name=_text(item.get("district_name"), 200),
-                summary=_text(item.get("summary"), 500),
+                line=answer_int(item.get("line")),
+                district_code=answer_text(item.get("district_code"), 30),
+                district_name=answer_text(item.get("district_name"), 200),
+                summary=answer_text(item.get("summary"), 500),
             )
             for item in _items(result, "changes")[:MAX_SHOWN_ITEMS]
             if isinstance(item, dict)
         ]
         self.preview_refused = [
             PreviewRefusal(
-                line=_int(item.get("line")),
-                district_code=_text(item.get("district_code"), 30),
-                reason=_text(item.get("reason"), 300),
+                line=answer_int(item.get("line")),
+                district_code=answer_text(item.get("district_code"), 30),
+                reason=answer_text(item.get("reason"), 300),
             )
             for item in _items(result, "refused")[:MAX_SHOWN_ITEMS]
             if isinstance(item, dict)
         ]
-        self.preview_problems = [_text(p) for p in _items(result, "problems")[:100]]
-        self.preview_value_count = _int(result.get("value_count"))
-        self.preview_filename = _text(result.get("filename"), 200)
-        self.preview_message = _text(result.get("message"))
+        self.preview_problems = [answer_text(p) for p in _items(result, "problems")[:100]]
+        self.preview_value_count = answer_int(result.get("value_count"))
+        self.preview_filename = answer_text(result.get("filename"), 200)
+        self.preview_message = answer_text(result.get("message"))
         self.preview_shown = True
         self.import_message = ""
         self._token = result["token"][:MAX_TOKEN_CHARS]

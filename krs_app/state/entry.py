@@ -35,7 +35,9 @@ class EntryState(SessionState):
     indicators: list[IndicatorRow] = []
     cell_errors: dict[str, str] = {}
     request_id: str = ""  # the resubmit buttons' (state/submit.py)
-    saved_cell: str = ""  # the cell just saved: it says บันทึกแล้ว for SAVED_MARK_SECONDS
+    # The cells just saved (the one left, and refused ones a change there let through): each
+    # says บันทึกแล้ว for SAVED_MARK_SECONDS.
+    saved_cells: list[str] = []
     notice: str = ""
     # Cells whose typed value was refused, kept (element id -> (variable id, text)) so that a
     # change of another cell of the same indicator re-checks them and saves them once they pass.
@@ -120,15 +122,18 @@ class EntryState(SessionState):
         self._catch_up(user)
         key = cell_key(element_id)
         changed = self._save(user, key, variable_id, text)
+        saved = [key]
         if changed is not None:
+            waiting = set(self._refused)
             changed |= self._recheck_refused(user, key)
+            saved += sorted(k for k in waiting - set(self._refused) if k not in self.cell_errors)
             if changed:
                 self._reload_indicators(user, changed)
         # A push that arrived while this ran would otherwise be overtaken by these older rows.
         self._catch_up(user)
         if changed:
-            self.saved_cell = key
-            return EntryState.hide_saved_mark(key)
+            self.saved_cells = saved
+            return EntryState.hide_saved_mark(saved)
         return None
 
     @rx.event
@@ -148,12 +153,12 @@ class EntryState(SessionState):
         return None
 
     @rx.event(background=True)
-    async def hide_saved_mark(self, key: str):
+    async def hide_saved_mark(self, keys: list[str]):
         """บันทึกแล้ว shows briefly: cleared after a moment unless another cell was saved since."""
         await asyncio.sleep(SAVED_MARK_SECONDS)
         async with self:
-            if self.saved_cell == key:
-                self.saved_cell = ""
+            if self.saved_cells == keys:
+                self.saved_cells = []
 
     def _save(self, user, key: str, variable_id: object, text: object) -> set[int] | None:
         """Store one cell; the indicator changed (a set, possibly empty) or None when refused."""

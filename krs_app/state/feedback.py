@@ -24,3 +24,16 @@ def cell_errors_after(errors: dict[str, str], key: str, message: str = "") -> di
 def error_message(error: Exception) -> str:
     """A service's Thai message, or a general one for input that could not even be read."""
     return getattr(error, "message", INVALID_VALUE)
+
+
+def answer_text(value: object, limit: int = 300) -> str:
+    """A field of a server's JSON answer (an import preview) as bounded text."""
+    return ("" if value is None else str(value))[:limit]
+
+
+def answer_int(value: object) -> int:
+    """A field of a server's JSON answer as a whole number (0 when it is none)."""
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0

@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app import routes
 from krs_app.api_session import FLASH_COOKIE, decode_flash
 from krs_app.services.demo_accounts import login_demo_accounts
 from krs_app.services.views import DemoAccount
 from krs_app.state.session import SessionState, cookie_value
 
+# Why the server ended this tab's session (/login?ended=<reason>, live.sessions_ended); only
+# these fixed texts are shown, never the query's own text.
+ENDED_MESSAGES = {
+    "password_changed": "บัญชีนี้ถูกออกจากระบบ เนื่องจากมีการเปลี่ยนรหัสผ่าน",
+    "password_reset": "บัญชีนี้ถูกออกจากระบบ เนื่องจากผู้ดูแลระบบตั้งรหัสผ่านใหม่",
+    "deactivated": "บัญชีนี้ถูกออกจากระบบ เนื่องจากบัญชีหรือหน่วยงานถูกปิดการใช้งาน",
+}
+
 
 class LoginState(SessionState):
     error: str = ""
+    notice: str = ""  # why this tab was logged out (ENDED_MESSAGES), "" when it was not
     username: str = ""
     password: str = ""
     demo_accounts: list[DemoAccount] = []
@@ -30,6 +40,9 @@ class LoginState(SessionState):
         fresh = bool(flash_id) and flash_id != self._flash_seen
         self._flash_seen = flash_id or self._flash_seen
         self.error = message if fresh else ""
+        self.notice = (
+            "" if self.error else ENDED_MESSAGES.get(str(self.router.page.params.get(routes.LOGIN_ENDED, "")), "")
+        )
         if fresh and username:
             self.username = username
         return None

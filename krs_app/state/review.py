@@ -103,6 +103,8 @@ class ReviewState(ReviewDecisions, SessionState):
     remind_open: bool = False
     remind_error: str = ""
     summaries: list[overview.IndicatorSummary] = []
+    result_unit: str = "ร้อยละ"
+    not_assessed_text: str = ""  # ยังไม่ต้องรายงานในรอบนี้: the list and its actions are not offered
 
     # ------------------------------------------------------------------ loading
 
@@ -142,6 +144,8 @@ class ReviewState(ReviewDecisions, SessionState):
         self.period_reason = page.period_reason
         self.columns = page.columns
         self.rows = page.rows
+        self.result_unit = page.result_unit
+        self.not_assessed_text = page.not_assessed_text
         self.counts = page.counts
         self.new_count = page.new_count
         self.total = page.total

@@ -33,6 +33,7 @@ from krs_app import routes
 from krs_app.domain.roles import Role
 from krs_app.live.bus import acting_client
 from krs_app.live.registry import get_registry
+from krs_app.live.targets import on_session_ended
 from krs_app.ops.logs import bind_user
 from krs_app.services import auth, session_cache
 from krs_app.services.auth import CurrentUser
@@ -210,11 +211,28 @@ async def reset_tab(state: rx.State, token: str) -> None:
     session = await root.get_state(SessionState)
     for cls in _descendants(SessionState):
         await root.get_state(cls)  # a state manager that loads lazily (Redis) has them all now
+    previous = session._session_key
     session.reset()  # recursive: every loaded substate goes back to its defaults
     session._session_key = auth.session_key(token) if token else ""
     client_token = state.router.session.client_token
     if client_token:
-        get_registry().remove_token(client_token)
+        registry = get_registry()
+        registry.remove_token(client_token)
+        # Found again when the server ends this session (live.sessions_ended logs the tab out).
+        registry.bind_session(client_token, session._session_key, previous)
+
+
+async def _end_tab(session: SessionState, ended: frozenset[str]) -> bool:
+    """The server ended one of these sessions: if this tab's stored state belongs to one,
+    reset the tab (bound to no session) and return True; live.sessions_ended then sends it
+    the reset values and the login page."""
+    if not session._session_key or session._session_key not in ended:
+        return False
+    await reset_tab(session, "")
+    return True
+
+
+on_session_ended(SessionState, _end_tab)
 
 
 class SessionBoundary(Middleware):

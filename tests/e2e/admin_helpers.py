@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tests.e2e.conftest import login
 
-SHOTS = Path("/tmp/shots-admin")
+SHOTS = Path(os.environ.get("KRS_SHOTS_DIR", "/tmp/shots-admin"))  # where shoot() saves, for looking at by eye
 
 
 def open_admin(page, base_url: str, tab: str) -> None:

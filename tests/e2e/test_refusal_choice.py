@@ -52,4 +52,5 @@ def test_the_refusal_dialog_asks_for_an_explicit_choice(new_page, app_server):
     bureau.check("#refuse-final")
     bureau.click("#refuse-confirm")
     bureau.wait_for_function("document.querySelector('#detail-status').dataset.status === 'not_certified'")
-    assert "ไม่เปิดให้แก้ไข" in bureau.inner_text("#comment-list")
+    # The thread reloads after the decision's own reply: wait for it rather than read it at once.
+    bureau.wait_for_function("document.querySelector('#comment-list').textContent.includes('ไม่เปิดให้แก้ไข')")

@@ -143,3 +143,38 @@ def test_certification_on_process_2_reaches_the_district_on_process_1(browser, t
     finally:
         district_context.close()
         bureau_context.close()
+
+
+def test_a_password_changed_on_process_1_logs_out_the_tab_on_process_2(browser, two_processes):
+    """The sessions ended by a password change are relayed over Redis: the process holding the
+    other tab's websocket resets it and sends it to the login page, which says why."""
+    url, balancer = two_processes
+    mine_context, mine = _page_on(browser, url, 1)
+    other_context, other = _page_on(browser, url, 2)
+    new_password = "Lantern-Green-Hums-2569"
+    try:
+        _login(mine, url, "spm02")
+        mine.wait_for_selector("#indicator-list [id^='status-']")
+        _login(other, url, "spm02")
+        other.wait_for_selector("#indicator-list [id^='status-']")
+        routed = {port for kind, port in balancer.routed if kind == "websocket"}
+        assert routed == set(balancer.backends), routed  # one browser on each process
+
+        mine.click("#nav-password")
+        mine.wait_for_url("**/password")
+        mine.fill("#password-current", "krs2562")
+        mine.fill("#password-new", new_password)
+        mine.fill("#password-confirm", new_password)
+        mine.click("#password-save")
+        mine.wait_for_selector("#password-done")
+        started = time.monotonic()
+        other.wait_for_url("**/login?ended=password_changed", timeout=5000)
+        other.wait_for_selector("#login-notice", timeout=5000)
+        assert time.monotonic() - started < 5
+        assert "เปลี่ยนรหัสผ่าน" in other.inner_text("#login-notice")
+        assert other.locator("#indicator-list").count() == 0
+        mine.click("#nav-entry")
+        mine.wait_for_selector("#indicator-list [id^='status-']")  # the one that changed it stays in
+    finally:
+        mine_context.close()
+        other_context.close()

@@ -8,21 +8,12 @@ from sqlmodel import select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import User, UserSession
-from krs_app.live import bus
 from krs_app.seed.demo import DEMO_PASSWORD
 from krs_app.services import accounts, auth, own_password
 from krs_app.services.errors import FieldError, NotAllowed, ServiceError
 from tests.services.helpers import audit_count, login_as
 
 NEW_PASSWORD = "Blue-Kettle-Sings-42"
-
-
-@pytest.fixture
-def ended():
-    notices: list[bus.SessionsEnded] = []
-    bus.subscribe_sessions_ended(notices.append)
-    yield notices
-    bus.unsubscribe_sessions_ended(notices.append)
 
 
 def _stored(username: str) -> User:

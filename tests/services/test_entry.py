@@ -32,7 +32,7 @@ def test_demo_district_starts_clean_with_the_manuals_indicators(krs_db):
     codes = [row.code for row in page.indicators]
     assert codes == sorted(codes, key=lambda c: tuple(int(p) for p in c.split(".")))
     assert {"11.2", "11.3", "11.4", "12"} <= set(codes)
-    assert "11.5" not in codes  # not assessed in a 6-month round
+    assert not _row(page, "11.5").assessed  # listed, labelled ยังไม่ต้องรายงานในรอบนี้ (6-month round)
     row = _row(page, "11.3")
     assert row.status == "not_reported" and row.score_text == "1.0000" and row.editable
     assert [v.mode for v in _row(page, "11.2").variables] == ["central", "central"]

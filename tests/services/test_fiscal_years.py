@@ -129,3 +129,16 @@ def test_others_cannot_set_up_years(krs_db, username):
         with pytest.raises(NotAllowed):
             call()
     assert counts() == before
+
+
+def test_a_round_set_up_for_later_does_not_become_current_when_the_running_round_closes(krs_db):
+    """Closing this round while next year's round waits to open: every page keeps the round just
+    closed (its catalogue, its results), not the empty year whose round has not opened."""
+    kpi = login_as("kpi")
+    running = current_round_id()
+    year_id = new_year(kpi)
+    years.add_round(kpi, year_id, 6, date(2031, 10, 1), date(2032, 4, 20), date(2032, 4, 30))
+    assert current_round_id() == running
+    years.close_round(kpi, running)
+    assert current_round_id() == running
+    assert round_row(running).closed

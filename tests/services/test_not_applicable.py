@@ -24,7 +24,7 @@ REASON = "สพท. ไม่มีสถานศึกษาตามตั�
 
 def _page_weights_and_scores(user, round_id):
     page = entry.entry_page(user, round_id)
-    return page, {row.code: (float(row.weight), float(row.score_text)) for row in page.indicators}
+    return page, {row.code: (float(row.weight), float(row.score_text)) for row in page.indicators if row.assessed}
 
 
 def _weighted(parts):

@@ -19,6 +19,7 @@ from krs_app.state.admin_accounts import AdminAccountsState
 from krs_app.state.admin_indicators import AdminIndicatorsState
 from krs_app.state.admin_offices import AdminOfficesState
 from krs_app.state.admin_rounds import AdminRoundsState
+from tests.states.tabs import run_event
 
 TABLES = ("fiscal_year", "round", "indicator", "variable", "district", "bureau", "audit_log", "result")
 ACCOUNT_COLUMNS = "username, password_hash, active, locked_until, failed_logins, must_change_password"
@@ -93,7 +94,9 @@ def _calls(username: str) -> list:
 
 
 def _run(state, name: str, args: tuple):
-    return getattr(type(state), name).fn(state, *args)
+    """The event's answers, run as Reflex runs it; None when it answered nothing."""
+    answers = [answer for answer in run_event(state, name, *args) if answer is not None]
+    return answers or None
 
 
 @pytest.mark.parametrize("who", ["spm07", "finance"])

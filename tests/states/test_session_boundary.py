@@ -6,28 +6,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import reflex as rx
-from reflex.istate.data import RouterData
-
 from krs_app.live.registry import district_key, get_registry
 from krs_app.live.targets import watch
-from krs_app.routes import SESSION_COOKIE
 from krs_app.seed.demo import DEMO_PASSWORD
 from krs_app.services import auth
 from krs_app.state.entry import EntryState
 from krs_app.state.session import SessionBoundary, SessionState
-
-
-def _tab(token: str, client_token: str = "") -> rx.State:
-    """A tab's states as the server holds them, its websocket handshake carrying the cookie."""
-    root = rx.State(_reflex_internal_init=True)
-    router = RouterData.from_router_data({"headers": {"cookie": f"{SESSION_COOKIE}={token}"}, "token": client_token})
-    pending = [root]
-    while pending:
-        state = pending.pop()
-        state.router = router
-        pending.extend(state.substates.values())
-    return root
+from tests.states.tabs import tab as _tab
 
 
 def test_after_a_logout_the_boundary_resets_the_tab_at_its_next_event(krs_db):
