@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 NOT_REPORTED = "not_reported"
 NOT_APPLICABLE = "not_applicable"
@@ -13,8 +14,7 @@ TIMELINE_STATUSES = ("not_reported", "awaiting", "not_certified", "certified", N
 MAX_POINTS = 120  # a longer round is shown every few days, its last day always included
 
 
-@dataclass(frozen=True)
-class StatusChange:
+class StatusChange(NamedTuple):  # a tuple: a round has thousands of these
     at: datetime  # local (Bangkok) time
     key: Hashable  # one result: (district, indicator)
     status: str | None = None  # the new status; None: only the not-applicable mark changed

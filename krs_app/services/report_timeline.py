@@ -12,9 +12,10 @@ the KPI office all, a bureau its own indicators, a district its own row.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from krs_app.db.engine import session_scope
@@ -141,11 +142,38 @@ def timeline_of(session: Session, round_: Round, view: ReportView) -> StatusTime
     return StatusTimeline(points, on_chart(round_.district_deadline), on_chart(round_.certification_deadline))
 
 
+_lock = threading.Lock()
+_cache: dict[tuple, StatusTimeline] = {}  # the last few timelines, by what they were built from
+_CACHE_SIZE = 32
+
+
 def status_timeline(user: CurrentUser, round_id: int | None = None, filters: ReportFilters | None = None):
-    """The status counts per day of a round (default: the current one) over what the user may see."""
+    """The status counts per day of a round (default: the current one) over what the user may see.
+
+    Kept while the round's results (the matrix's fingerprint), the audit log and the day are
+    the same: a page's filters and live refreshes of other tabs showing the same view reuse it."""
     if not (user.is_kpi_office or user.is_bureau or user.is_district):
         raise NotAllowed()
     with session_scope() as session:
         round_ = get_round(session, round_id if isinstance(round_id, int) and not isinstance(round_id, bool) else None)
-        view = view_of(user, round_matrix(session, round_), filters or ReportFilters())
-        return timeline_of(session, round_, view)
+        matrix = round_matrix(session, round_)
+        view = view_of(user, matrix, filters or ReportFilters())
+        key = (
+            str(session.get_bind().url),
+            round_.id,
+            matrix.fingerprint,
+            session.execute(select(func.max(AuditLog.id))).scalar(),
+            to_bangkok(utcnow()).date(),
+            tuple(row.district_id for row in view.rows),
+            tuple(column.indicator_id for column in view.columns),
+        )
+        with _lock:
+            cached = _cache.get(key)
+        if cached is not None:
+            return cached
+        timeline = timeline_of(session, round_, view)
+    with _lock:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = timeline
+    return timeline
