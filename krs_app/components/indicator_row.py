@@ -78,6 +78,9 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
                 rx.text(row.name, weight="medium", size="3"),
                 rx.hstack(
                     rx.text("น้ำหนัก " + row.weight, size="1", color=styles.TEXT_MUTED),
+                    rx.text(
+                        "สำนักที่รับผิดชอบ: " + row.bureau, size="1", color=styles.TEXT_MUTED, id="bureau-" + row.code_id
+                    ),
                     rx.cond(row.hint, rx.text(row.hint, size="1", color=styles.TEXT_HINT, id="hint-" + row.code_id)),
                     spacing="3",
                     wrap="wrap",

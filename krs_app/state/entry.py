@@ -12,6 +12,7 @@ from krs_app.live.bus import Change
 from krs_app.live.registry import district_key
 from krs_app.live.targets import pushed, take_stale, watch
 from krs_app.services import entry, idempotency, resubmission
+from krs_app.services.entry_summary import AttentionItem, entry_summary
 from krs_app.services.errors import ServiceError
 from krs_app.services.views import IndicatorRow, RoundOption
 from krs_app.state.feedback import cell_errors_after, cell_key, error_message
@@ -33,6 +34,9 @@ class EntryState(SessionState):
     overall_text: str = "1.0000"
     rounds: list[RoundOption] = []
     indicators: list[IndicatorRow] = []
+    # The summary at the top (entry-summary): what needs attention, derived from the rows above.
+    summary_headline: str = ""
+    attention: list[AttentionItem] = []
     cell_errors: dict[str, str] = {}
     request_id: str = ""  # the resubmit buttons' (state/submit.py)
     # The cells just saved (the one left, and refused ones a change there let through): each
@@ -56,13 +60,18 @@ class EntryState(SessionState):
         self.countdown_text = page.countdown_text
         self.overall_text = page.overall_text
         self.rounds = page.rounds
-        self.indicators = page.indicators
+        self._set_rows(page.indicators)
+
+    def _set_rows(self, rows: list[IndicatorRow]) -> None:
+        self.indicators = rows
+        summary = entry_summary(rows)
+        self.summary_headline, self.attention = summary.headline, summary.items
 
     def _reload_indicators(self, user, indicator_ids: set[int]) -> None:
         """Replace only the rows a change touched, and the overall score."""
         rows, overall = entry.entry_rows(user, int(self.round_id), indicator_ids)
         fresh = {row.id: row for row in rows}
-        self.indicators = [fresh.get(row.id, row) for row in self.indicators]
+        self._set_rows([fresh.get(row.id, row) for row in self.indicators])
         self.overall_text = overall
 
     def _watch(self, user) -> None:
@@ -201,7 +210,10 @@ class EntryState(SessionState):
         page = memo.get(
             ("entry_page", change.district_id, round_id), lambda: entry.page_for_watchers(change.district_id, round_id)
         )
+        summary = memo.get(("entry_summary", change.district_id, round_id), lambda: entry_summary(page.indicators))
         return {
+            "summary_headline": summary.headline,
+            "attention": summary.items,
             "round_label": page.round_label,
             "round_closed": page.round_closed,
             "deadline_text": page.deadline_text,

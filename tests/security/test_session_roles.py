@@ -77,6 +77,7 @@ def test_every_handler_that_reads_or_writes_office_data_is_guarded():
     allowed = {"setvar", "set_evidence_open", "set_comments_open", "refresh_page", "set_search", "set_level"}
     allowed |= {"toggle_selected", "select_all_shown", "clear_selection", "set_detail_open", "open_refuse"}
     allowed |= {"cancel_refuse", "set_bulk_confirm_open", "set_remind_open", "set_filter"}
+    allowed |= {"count_comment"}  # PanelState: the comment box's counter keeps a length only; nothing stored
     allowed |= {"hide_saved_mark"}  # EntryState: clears the brief "บันทึกแล้ว" mark; no office data
     # Dialog toggles like open_refuse: a flag (or the id the user clicked) only; the confirmed
     # action (withdraw, mark_not_applicable) is guarded and authorized by its service.
