@@ -108,6 +108,7 @@ def _not_applicable() -> rx.Component:
                     ),
                     rx.text_area(id="not-applicable-reason", name="reason", rows="2", width="100%"),
                     rx.hstack(
+                        request_field(ReviewState.request_id),
                         rx.button("ยืนยันไม่ประเมินตัวชี้วัดนี้", id="not-applicable-confirm", type="submit"),
                         rx.button(
                             "ยกเลิก",
@@ -130,6 +131,7 @@ def _not_applicable() -> rx.Component:
             D.actions.can_undo_not_applicable,
             rx.form(
                 rx.hstack(
+                    request_field(ReviewState.request_id),
                     rx.el.input(
                         name="reason",
                         placeholder="เหตุผลที่ยกเลิก",

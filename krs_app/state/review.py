@@ -25,6 +25,7 @@ from krs_app.state.feedback import error_message
 from krs_app.state.panel import PanelState, set_host_refresh
 from krs_app.state.review_decisions import ReviewDecisions
 from krs_app.state.session import SessionState, guarded
+from krs_app.state.submit import new_request_id
 
 
 def _empty_detail() -> ReviewDetail:
@@ -315,6 +316,7 @@ class ReviewState(ReviewDecisions, SessionState):
         self.decision_error = ""
         self.refuse_open = False
         self.not_applicable_open = False
+        self.request_id = new_request_id()  # the forms of this result (e.g. the undo of "ไม่ประเมิน")
         try:
             self.detail = review_detail.review_detail(
                 user, int(district_id), int(self.indicator_id), int(self.round_id)

@@ -59,6 +59,7 @@ class ReviewDecisions(rx.State, mixin=True):
         self.decision_error = ""
         self.refuse_open = False
         self.not_applicable_open = False
+        self.request_id = new_request_id()  # the answer is shown: the next submit is a new request
         self.notice, self.notice_ok = outcome if isinstance(outcome, str) else outcome.message, True
         self._reload(user)
         self._reload_detail(user)
@@ -115,6 +116,7 @@ class ReviewDecisions(rx.State, mixin=True):
     def open_not_applicable(self):
         self.not_applicable_open = True
         self.refuse_open = False
+        self.request_id = new_request_id()
         self.decision_error = ""
 
     @rx.event
@@ -124,21 +126,27 @@ class ReviewDecisions(rx.State, mixin=True):
     @rx.event
     @guarded(Role.BUREAU)
     def mark_not_applicable(self, user, form_data: dict):
-        d = self.detail
-        reason = str((form_data if isinstance(form_data, dict) else {}).get("reason", ""))
-        return self._decide(
-            user,
-            lambda user: not_applicable.mark_not_applicable(user, d.district_id, d.indicator_id, d.round_id, reason),
-        )
+        """ยืนยันไม่ประเมินตัวชี้วัดนี้: once per form (a doubled click marks once, same answer)."""
+        return self._not_applicable(user, form_data, not_applicable.mark_not_applicable, "mark_not_applicable")
 
     @rx.event
     @guarded(Role.BUREAU)
     def undo_not_applicable(self, user, form_data: dict):
+        """ยกเลิกการไม่ประเมิน: once per form, like the marking."""
+        return self._not_applicable(user, form_data, not_applicable.undo_not_applicable, "undo_not_applicable")
+
+    def _not_applicable(self, user, form_data: dict, use_case, kind: str):
         d = self.detail
-        reason = str((form_data if isinstance(form_data, dict) else {}).get("reason", ""))
+        form = form_data if isinstance(form_data, dict) else {}
+        reason = str(form.get("reason", ""))
         return self._decide(
             user,
-            lambda user: not_applicable.undo_not_applicable(user, d.district_id, d.indicator_id, d.round_id, reason),
+            lambda user: idempotency.once(
+                user,
+                form_request_id(form),
+                kind,
+                lambda: use_case(user, d.district_id, d.indicator_id, d.round_id, reason).message,
+            ),
         )
 
     # ------------------------------------------------------------------ many districts
