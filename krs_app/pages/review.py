@@ -71,6 +71,7 @@ def _filters() -> rx.Component:
             rx.el.option("ยังไม่รายงานผล", value="not_reported"),
             rx.el.option("รับรองผล", value="certified"),
             id="review-status-filter",
+            value=rx.cond(ReviewState.status_filter == "", "all", ReviewState.status_filter),
             on_change=ReviewState.set_status_filter,
             class_name="krs-select",
             aria_label="สถานะ",
@@ -79,13 +80,18 @@ def _filters() -> rx.Component:
             rx.el.option("ทุกสังกัด", value="all"),
             rx.el.option("สพป.", value="primary"),
             rx.el.option("สพม.", value="secondary"),
+            id="review-level-filter",
+            value=rx.cond(ReviewState.level_filter == "", "all", ReviewState.level_filter),
             on_change=ReviewState.set_level_filter,
             class_name="krs-select",
             aria_label="สังกัด",
         ),
         rx.el.label(
             rx.el.input(
-                type="checkbox", id="review-new-only", on_change=lambda checked: ReviewState.set_new_only(checked)
+                type="checkbox",
+                id="review-new-only",
+                checked=ReviewState.new_only,
+                on_change=lambda checked: ReviewState.set_new_only(checked),
             ),
             " เฉพาะที่มีข้อมูลใหม่",
             class_name="krs-check",
@@ -94,17 +100,22 @@ def _filters() -> rx.Component:
             rx.el.input(
                 type="checkbox",
                 id="review-outliers-only",
+                checked=ReviewState.outliers_only,
                 on_change=lambda checked: ReviewState.set_outliers_only(checked),
             ),
             " เฉพาะค่าที่ผิดปกติ",
             class_name="krs-check",
         ),
-        rx.el.input(
-            placeholder="ค้นหา สพท. / จังหวัด",
-            aria_label="ค้นหา สพท. / จังหวัด",
-            id="review-search",
-            class_name="krs-select",
-            on_change=ReviewState.set_search.debounce(400),
+        rx.debounce_input(  # controlled: a search named by the URL shows after reload and Back
+            rx.el.input(
+                placeholder="ค้นหา สพท. / จังหวัด",
+                aria_label="ค้นหา สพท. / จังหวัด",
+                id="review-search",
+                class_name="krs-select",
+                value=ReviewState.search,
+                on_change=ReviewState.set_search,
+            ),
+            debounce_timeout=400,
         ),
         rx.el.select(
             rx.el.option("เรียงตามสถานะ", value="status"),

@@ -22,6 +22,7 @@ from krs_app.services.review_detail import AllowedActions, ReviewDetail
 from krs_app.services.review_inbox import ReviewColumn, ReviewRow
 from krs_app.services.views import IndicatorOption, RoundOption
 from krs_app.state.feedback import error_message
+from krs_app.state.page_query import ReviewQuery, review_query, review_url
 from krs_app.state.panel import PanelState, set_host_refresh
 from krs_app.state.review_decisions import ReviewDecisions
 from krs_app.state.session import SessionState, guarded
@@ -179,39 +180,64 @@ class ReviewState(ReviewDecisions, SessionState):
     @rx.event
     @guarded(Role.BUREAU)
     def load(self, user):
+        """on_load, also on reload and Back: the choices named by the URL (state/page_query.py)."""
         watch(self, bureau_key(user.bureau_id))
         self.notice = ""
-        asked = self._asked_result()
-        if asked is not None:  # /review?district=..&indicator=..&round=..: the report's heat-map cell
-            self.round_id, self.page, self.selected, self.search = asked[2], 1, [], ""
+        query = review_query(self.router.url.query_parameters)
         try:
-            self._reload(user)
+            self._apply_query(user, query)
+            try:
+                self._reload(user)
+            except ServiceError:
+                if not query.round_id:
+                    raise
+                self.round_id = ""  # a round not offered to this user: the current one instead
+                self._reload(user)
         except ServiceError as error:
             self.notice, self.notice_ok = error.message, False
             return None
-        if asked is None:
+        if not query.district:  # /review?district=..&indicator=..: the report's heat-map cell
             return None
-        option = next((o for o in self.indicator_options if o.label.startswith(asked[1] + " ")), None)
-        if option is None:  # not this bureau's indicator: the list as it is, nothing opened
+        if not query.indicator or self._indicator_code() != query.indicator:
             self.notice, self.notice_ok = "ตัวชี้วัดนี้ไม่ได้อยู่ในความรับผิดชอบของสำนักของคุณ", False
             return None
-        if option.id != self.indicator_id:
-            self.indicator_id = option.id
-            self._reload(user)
         try:
-            district_id = district_id_for_code(asked[0])
+            district_id = district_id_for_code(query.district)
         except ServiceError as error:
             self.notice, self.notice_ok = error.message, False
             return None
         return ReviewState.open_detail(district_id)  # authorized again there, from the logged-in user
 
-    def _asked_result(self) -> tuple[str, str, str] | None:
-        """(district code, indicator code, round id) from the page's query, when it names a result."""
-        query = self.router.url.query_parameters
-        district, indicator, round_id = (str(query.get(k, ""))[:20] for k in ("district", "indicator", "round"))
-        if not district or not indicator:
-            return None
-        return district, indicator, round_id if round_id.isdigit() else ""
+    def _apply_query(self, user, query: ReviewQuery) -> None:
+        self.round_id, self.status_filter, self.level_filter = query.round_id, query.status, query.level
+        self.new_only, self.outliers_only, self.search = query.new_only, query.outliers_only, query.search
+        self.sort, self.page, self.selected = query.sort, query.page, []
+        self.indicator_options = lookups.bureau_indicator_options(user, int(query.round_id or 0) or None)
+        chosen = [o.id for o in self.indicator_options if query.indicator and o.label.startswith(query.indicator + " ")]
+        self.indicator_id = chosen[0] if chosen else ""  # another bureau's or unknown: the first of its own
+
+    def _indicator_code(self) -> str:
+        option = next((o for o in self.indicator_options if o.id == self.indicator_id), None)
+        return option.label.split(" ", 1)[0] if option else ""
+
+    def _choose(self, user):
+        """A choice changed: the URL names it (a new history entry, so Back returns to the choice
+        before). Its on_load (`load`) reloads the list from the URL."""
+        query = ReviewQuery(
+            self._indicator_code(),
+            self.round_id,
+            self.status_filter,
+            self.level_filter,
+            self.new_only,
+            self.outliers_only,
+            self.search,
+            self.sort,
+            self.page,
+        )
+        url = review_url(query)
+        if url == review_url(review_query(self.router.url.query_parameters)):
+            return self._run(user, lambda user: None)
+        return rx.redirect(url)
 
     @rx.event
     @guarded(Role.BUREAU)
@@ -238,61 +264,61 @@ class ReviewState(ReviewDecisions, SessionState):
     def choose_indicator(self, user, indicator_id: str):
         self.indicator_id = str(indicator_id)
         self.page, self.selected = 1, []
-        return self._run(user, lambda user: None)
+        return self._choose(user)
 
     @rx.event
     @guarded(Role.BUREAU)
     def choose_round(self, user, round_id: str):
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
         self.page, self.selected = 1, []
-        return self._run(user, lambda user: None)
+        return self._choose(user)  # the URL keeps the code: the round's indicator of that code, or the first
 
     @rx.event
     @guarded(Role.BUREAU)
     def set_status_filter(self, user, value: str):
         self.status_filter = "" if value == "all" else str(value)[:20]
         self.page = 1
-        return self._run(user, lambda user: None)
+        return self._choose(user)
 
     @rx.event
     @guarded(Role.BUREAU)
     def set_level_filter(self, user, value: str):
         self.level_filter = "" if value == "all" else str(value)[:20]
         self.page = 1
-        return self._run(user, lambda user: None)
+        return self._choose(user)
 
     @rx.event
     @guarded(Role.BUREAU)
     def set_new_only(self, user, value: bool):
         self.new_only = bool(value)
         self.page = 1
-        return self._run(user, lambda user: None)
+        return self._choose(user)
 
     @rx.event
     @guarded(Role.BUREAU)
     def set_outliers_only(self, user, value: bool):
         self.outliers_only = bool(value)
         self.page = 1
-        return self._run(user, lambda user: None)
+        return self._choose(user)
 
     @rx.event
     @guarded(Role.BUREAU)
     def set_search(self, user, value: str):
         self.search = str(value)[:100]
         self.page = 1
-        return self._run(user, lambda user: None)
+        return self._choose(user)  # debounced: one history entry per pause in typing
 
     @rx.event
     @guarded(Role.BUREAU)
     def set_sort(self, user, value: str):
         self.sort = str(value)[:10]
-        return self._run(user, lambda user: None)
+        return self._choose(user)
 
     @rx.event
     @guarded(Role.BUREAU)
     def go_page(self, user, page: int):
         self.page = max(1, int(page)) if str(page).lstrip("-").isdigit() else 1
-        return self._run(user, lambda user: None)
+        return self._choose(user)
 
     @rx.event
     def toggle_selected(self, district_id: int, checked: bool):
