@@ -90,7 +90,8 @@ def _filters() -> rx.Component:
             rx.el.input(
                 type="checkbox",
                 id="review-new-only",
-                checked=ReviewState.new_only,
+                default_checked=ReviewState.new_only,
+                key="new_only-" + ReviewState.new_only.to_string(),  # shows the URL's choice after reload and Back
                 on_change=lambda checked: ReviewState.set_new_only(checked),
             ),
             " เฉพาะที่มีข้อมูลใหม่",
@@ -100,7 +101,9 @@ def _filters() -> rx.Component:
             rx.el.input(
                 type="checkbox",
                 id="review-outliers-only",
-                checked=ReviewState.outliers_only,
+                default_checked=ReviewState.outliers_only,
+                key="outliers_only-"
+                + ReviewState.outliers_only.to_string(),  # shows the URL's choice after reload and Back
                 on_change=lambda checked: ReviewState.set_outliers_only(checked),
             ),
             " เฉพาะค่าที่ผิดปกติ",

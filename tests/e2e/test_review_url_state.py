@@ -58,7 +58,7 @@ def test_the_review_choices_survive_reload_a_new_window_and_back(new_page, app_s
     bureau.wait_for_url(re.compile(r"indicator=" + re.escape(second_code)))
     bureau.select_option("#review-status-filter", "awaiting")
     bureau.wait_for_url(re.compile(r"status=awaiting"))
-    bureau.click("#review-new-only")  # controlled: checked once the server has the choice
+    bureau.check("#review-new-only")
     bureau.wait_for_url(re.compile(r"new=1"))
     chosen = (second_code, "awaiting", True, "")
     _wait_chosen(bureau, chosen)
