@@ -9,6 +9,8 @@ the live layer when a result of the shown round changes.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
@@ -27,6 +29,35 @@ from krs_app.services.views import RoundOption
 from krs_app.state.session import SessionState
 
 REPORT_ROLES = (Role.KPI_OFFICE, Role.BUREAU, Role.DISTRICT)  # who may open /report
+_ID = re.compile(r"^[0-9]{1,9}$")
+_SORT = re.compile(r"^[a-z0-9.]{1,20}$")  # rank | code | name | overall | an indicator's code
+
+
+def _report_query(round_id: str, level: str, province: str, bureau: str, sort: str, descending: bool) -> str:
+    """The report's choices as its URL's query (also the downloads' query)."""
+    params = {"round": round_id, "level": level, "province": province, "bureau": bureau, "sort": sort}
+    params["desc"] = "1" if descending else ""
+    return urlencode({k: v for k, v in params.items() if v})
+
+
+def url_choices(params: object) -> dict:
+    """The report's choices named by its URL, each checked for its shape (the service checks that
+    the province, bureau and column exist and what the user may see); a bad one is left out."""
+    params = params if isinstance(params, Mapping) else {}
+
+    def text(key: str) -> str:
+        value = params.get(key, "")
+        return value.strip() if isinstance(value, str) else ""
+
+    level, sort = text("level"), text("sort")
+    return {
+        "round_id": text("round") if _ID.match(text("round")) else "",
+        "level": level if level in ("primary", "secondary") else "",
+        "province": text("province")[:80],
+        "bureau": text("bureau") if _ID.match(text("bureau")) else "",
+        "sort": sort if _SORT.match(sort) else "rank",
+        "descending": text("desc") == "1",
+    }
 
 
 def heat_index(score: float | None) -> int:
@@ -132,15 +163,7 @@ class ReportMatrixState(SessionState):
 
     @rx.var
     def query(self) -> str:
-        params = {
-            "round": self.round_id,
-            "level": self.level,
-            "province": self.province,
-            "bureau": self.bureau,
-            "sort": self.sort,
-            "desc": "1" if self.descending else "",
-        }
-        return urlencode({k: v for k, v in params.items() if v})
+        return _report_query(self.round_id, self.level, self.province, self.bureau, self.sort, self.descending)
 
     @rx.var
     def xlsx_url(self) -> str:
@@ -253,17 +276,31 @@ class ReportMatrixState(SessionState):
         else:
             watch(self, district_key(user.district_id))
         self.rounds = round_options_for()
-        self._reload(user)
+        # on_load, also on reload and Back: the choices the URL names; what the service refuses
+        # (another year's province, a bureau not shown) is dropped: the round alone, then none
+        choices = url_choices(self.router.url.query_parameters)
+        fallbacks = [choices, {**url_choices({}), "round_id": choices["round_id"]}, url_choices({})]
+        for chosen in fallbacks:
+            for name, value in chosen.items():
+                setattr(self, name, value)
+            self._reload(user)
+            if not self.error:
+                break
         return None
 
     def _set_and_reload(self, **changes):
+        """A filter or sort changed: the URL names it (a new history entry, so Back returns to the
+        choice before); its on_load (`load`) reloads the view from the URL."""
         user = self._viewer()
         if user is None:
             return self._away()
         for name, value in changes.items():
             setattr(self, name, value)
-        self._reload(user)
-        return None
+        shown = url_choices(self.router.url.query_parameters)
+        if self.query == _report_query(**shown) or "chart_indicator" in changes:
+            self._reload(user)
+            return None
+        return rx.redirect(routes.REPORT + ("?" + self.query if self.query else ""))
 
     @rx.event
     def change_round(self, round_id: str):
