@@ -11,11 +11,13 @@ from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import district_key
 from krs_app.live.targets import pushed, take_stale, watch
+from krs_app.routes import ENTRY
 from krs_app.services import entry, idempotency, resubmission
 from krs_app.services.entry_summary import AttentionItem, entry_summary
 from krs_app.services.errors import ServiceError
 from krs_app.services.views import IndicatorRow, RoundOption
 from krs_app.state.feedback import cell_errors_after, cell_key, error_message
+from krs_app.state.page_query import url_round
 from krs_app.state.panel import set_host_refresh
 from krs_app.state.session import SessionState, guarded
 from krs_app.state.submit import new_request_id
@@ -89,9 +91,11 @@ class EntryState(SessionState):
     @rx.event
     @guarded(Role.DISTRICT)
     def load(self, user):
+        """on_load, also on reload and Back: the round the URL names (/entry?round=4), else the current."""
         self.cell_errors = {}
         self._refused = {}
         self.notice = ""
+        self.round_id = url_round(self.router.url.query_parameters)
         take_stale(self)
         try:
             self._reload(user)
@@ -114,6 +118,8 @@ class EntryState(SessionState):
     @guarded(Role.DISTRICT)
     def change_round(self, user, round_id: str):
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
+        if self.round_id and self.round_id != url_round(self.router.url.query_parameters):
+            return rx.redirect(ENTRY + "?round=" + self.round_id)  # a history entry; its on_load reloads
         self.cell_errors = {}
         self._refused = {}
         take_stale(self)

@@ -15,7 +15,7 @@ from krs_app.services.report import DistrictScoreRow
 from krs_app.services.round_options import round_options_for
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
 from krs_app.services.views import RoundOption
-from krs_app.state.report_matrix import url_choices
+from krs_app.state.page_query import url_round
 from krs_app.state.session import SessionState, guarded
 
 REPORT_ROLES = (Role.KPI_OFFICE, Role.BUREAU, Role.DISTRICT)  # who may open /report
@@ -72,7 +72,7 @@ class KpiHomeState(SessionState):
         if not user.is_kpi_office:
             return None
         watch(self, KPI_KEY)
-        self.round_id = url_choices(self.router.url.query_parameters)["round_id"]  # the round the URL names
+        self.round_id = url_round(self.router.url.query_parameters)  # the round the URL names
         self._reload(user)
         return None
 

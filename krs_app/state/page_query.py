@@ -68,6 +68,11 @@ def review_query(params: Mapping) -> ReviewQuery:
     )
 
 
+def url_round(params: object) -> str:
+    """The round id a page's URL names (`?round=4`: /entry, /report), or "" (the current round)."""
+    return _fits(_text(params, "round"), _ID) if isinstance(params, Mapping) else ""
+
+
 def review_url(query: ReviewQuery) -> str:
     """The /review URL naming these choices (defaults left out, so a plain list stays /review)."""
     query = review_query(_as_params(query))  # what is written is what would be read back
@@ -102,4 +107,4 @@ def _as_params(query: ReviewQuery) -> dict[str, str]:
     }
 
 
-__all__ = ["ReviewQuery", "replace", "review_query", "review_url"]
+__all__ = ["ReviewQuery", "replace", "review_query", "review_url", "url_round"]
