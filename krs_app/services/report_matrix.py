@@ -271,20 +271,18 @@ def _score_text(score: float | None) -> str:
 
 def _result_text(result: float | None, unit: str) -> str:
     """The result after its unit ("ร้อยละ 87.50" / "ระดับ 4.00" / "ค่า 3.07"): the unit follows the indicator's kind."""
-    if result is None:
-        return "-"
     key = (result, unit)
     text = _result_texts.get(key)
     if text is None:
         if len(_result_texts) > _TEXTS_AT_MOST:
             _result_texts.clear()
-        text = _result_texts[key] = f"{unit} {result:,.2f}"
+        text = _result_texts[key] = "-" if result is None else f"{unit} {result:,.2f}"
     return text
 
 
 _label = functools.cache(status_label)
-_unit = functools.cache(lambda kind: RESULT_UNITS.get(kind, ""))
 _CERTIFIED = Status.CERTIFIED.value
+_new_tuple = tuple.__new__  # a ReportCell without the Python-level __new__ call, per cell
 
 
 def _row(indicators, status, result, computed) -> tuple[tuple, tuple, float]:
@@ -294,10 +292,22 @@ def _row(indicators, status, result, computed) -> tuple[tuple, tuple, float]:
         for s, c in zip(status, computed, strict=True)
     )
     overall = weighted_overall(zip((i.weight for i in indicators), public, strict=True)) or MIN_SCORE
-    texts = _score_texts
+    scores, results = _score_texts, _result_texts
+    heads = [(i.code_id, RESULT_UNITS.get(i.kind, "")) for i in indicators]
     cells = tuple(
-        ReportCell(i.code_id, s, _label(s), p, texts.get(p) or _score_text(p), r, _result_text(r, _unit(i.kind)))
-        for i, s, p, r in zip(indicators, status, public, result, strict=True)
+        _new_tuple(
+            ReportCell,
+            (
+                code_id,
+                s,
+                _label(s),
+                p,
+                scores.get(p) or _score_text(p),
+                r,
+                results.get((r, unit)) or _result_text(r, unit),
+            ),
+        )
+        for (code_id, unit), s, p, r in zip(heads, status, public, result, strict=True)
     )
     return public, cells, overall
 
