@@ -46,7 +46,8 @@ class Ledger:
 
 
 def pdf_for(username: str, i: int) -> bytes:
-    return b"%PDF-1.4\n" + f"{username}-{i}\n".encode() * 100 + b"%%EOF\n"
+    """About 1 MB: large enough that uploads are mid-stream (a staging file) when the kill comes."""
+    return b"%PDF-1.4\n" + f"{username}-{i}\n".encode().ljust(64, b" ") * 16_000 + b"%%EOF\n"
 
 
 class DistrictTab:

@@ -21,7 +21,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from bench._harness import backend_only, demo_env, free_port, start_app
+from bench._harness import backend_only, demo_env, free_port, http_ok, start_app
 from bench._reflex_client import login_over_http
 from krs_app.db.engine import get_engine, session_scope
 from krs_app.db.models import AuditLog, EvidenceFile, Message, Result, User, Value, Variable
@@ -122,6 +122,14 @@ async def _write_until_killed(base_url: str, usernames: list[str], app) -> tuple
     return ledger, timings
 
 
+def _files_without_rows() -> int:
+    """Files in the evidence folder no row names (unfinished uploads' staging files included)."""
+    with session_scope() as session:
+        named = set(session.execute(select(EvidenceFile.stored_name)).scalars())
+    get_engine().dispose()
+    return sum(1 for p in get_settings().evidence_dir.glob("*/*") if p.is_file() and p.name not in named)
+
+
 def _age_evidence_files(root) -> None:
     """On PostgreSQL (a volume several servers may share) the start-up clean-up leaves files
     younger than 10 minutes alone (another server may be mid-upload): the restart here stands
@@ -144,25 +152,35 @@ def test_kill_9_of_the_app_under_100_writing_clients_loses_no_acknowledged_write
         app.stop()
     for kind in ENOUGH:
         assert ledger.acks(kind) > 0, (kind, (tmp_path / "server.log").read_text(errors="replace")[-3000:])
+    left_by_the_kill = _files_without_rows()
     if krs_db == "postgres":
         _age_evidence_files(get_settings().evidence_dir)
 
-    restarted, _ = _start(tmp_path, env_extra, "restart.log")  # migrate + clean-up, then serve
-    restarted.stop()
+    restarted, again = _start(tmp_path, env_extra, "restart.log")  # migrate + clean-up, then serve
+    try:
+        assert http_ok(again + "/readyz")  # the restarted app has its database
+    finally:
+        restarted.stop()
     figures = _check_database(usernames, before, ledger)
     print(
         f"\n[{krs_db}] kill -9 of the app under {CLIENTS} clients (values, messages: websocket events; "
         f"files: POST /api/evidence); " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
     )
-    for kind, (tried, acked, found, half) in figures.items():
+    for kind, (tried, acked, found, half, late) in figures.items():
         print(
-            f"  {kind:<8} attempted {tried:>5}  acknowledged {acked:>5}  found after restart {found:>5}  half-stored {half}"
+            f"  {kind:<8} attempted {tried:>5}  acknowledged {acked:>5}  found after restart {found:>5}  "
+            f"half-stored {half}  (in flight at the kill {tried - acked}, of which committed {late})"
         )
+    tried, acked, found, half, late = (sum(column) for column in zip(*figures.values(), strict=True))
+    print(f"  files on disk without a row: {left_by_the_kill} left by the kill, 0 after the start-up clean-up")
+    print(
+        f"  {'all':<8} attempted {tried:>5}  acknowledged {acked:>5}  found after restart {found:>5}  half-stored {half}"
+    )
 
 
 def _check_database(
     usernames: list[str], before: dict[tuple[str, int], float], ledger: Ledger
-) -> dict[str, tuple[int, int, int, int]]:
+) -> dict[str, tuple[int, ...]]:
     from krs_app.services.audit_log import verify_chain
 
     writes = ledger.writes
@@ -242,12 +260,18 @@ def _check_database(
     assert (half_values, half_messages, half_files) == (0, 0, 0)
     assert checked and verify_chain().ok
 
-    def count(kind: str) -> tuple[int, int]:
+    def count(kind: str, stored_anyway) -> tuple[int, int]:
         kind_writes: list[Write] = [w for w in writes if w.kind == kind]
-        return len(kind_writes), sum(w.acked for w in kind_writes)
+        return len(kind_writes), sum(w.acked for w in kind_writes), sum(map(stored_anyway, kind_writes))
 
+    def unacked_value_stored(w: Write) -> bool:  # each value differs from the cell's others
+        return not w.acked and stored.get((w.user, w.key)) == w.value
+
+    tried_v, acked_v, late_v = count("value", unacked_value_stored)
+    tried_m, acked_m, late_m = count("message", lambda w: not w.acked and w.key in bodies)
+    tried_f, acked_f, late_f = count("file", lambda w: not w.acked and w.key in shas)
     return {
-        "values": (*count("value"), found_values, half_values),
-        "messages": (*count("message"), len(acked_bodies & bodies), half_messages),
-        "files": (*count("file"), len(acked_shas & shas), half_files),
+        "values": (tried_v, acked_v, found_values, half_values, late_v),
+        "messages": (tried_m, acked_m, len(acked_bodies & bodies), half_messages, late_m),
+        "files": (tried_f, acked_f, len(acked_shas & shas), half_files, late_f),
     }
