@@ -6,7 +6,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.request_field import request_field
-from krs_app.services.threads import MessageRow
+from krs_app.services.threads import MAX_MESSAGE_LENGTH, MessageRow
 from krs_app.state.panel import PanelState
 
 
@@ -21,6 +21,7 @@ def _message_row(row: MessageRow) -> rx.Component:
         ),
         rx.el.td(row.opened_text),
         class_name=rx.cond(row.mine, "message-mine", "message-theirs"),
+        id="message-" + row.id.to_string(),
     )
 
 
@@ -55,11 +56,41 @@ def comment_form() -> rx.Component:
     )
 
 
+def _counter() -> rx.Component:
+    """ "123 / 2,000 ตัวอักษร" under the box; red, with how much to cut, over the limit."""
+    over = PanelState.comment_length > MAX_MESSAGE_LENGTH
+    return rx.text(
+        PanelState.comment_length_text
+        + f" / {MAX_MESSAGE_LENGTH:,} ตัวอักษร"
+        + rx.cond(
+            over,
+            " · เกินกำหนด กรุณาตัดให้สั้นลงก่อนส่ง",
+            "",
+        ),
+        size="1",
+        color=rx.cond(over, styles.TEXT_ERROR, styles.TEXT_MUTED),
+        id="comment-count",
+        custom_attrs={"data-length": PanelState.comment_length},
+        align="right",
+        width="100%",
+    )
+
+
 def _open_comment_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.text("ความคิดเห็น", size="2", weight="medium"),
-            rx.text_area(id="comment-input", name="comment", max_length=2000, rows="3", width="100%"),
+            # No max_length: the browser would cut a longer text silently; the counter shows the
+            # length and the server refuses a text over the limit whole, with a message here.
+            rx.text_area(
+                id="comment-input",
+                name="comment",
+                rows="3",
+                width="100%",
+                on_change=PanelState.count_comment,  # in order with the send (a debounced count could land after it)
+                custom_attrs={"aria-describedby": "comment-count"},
+            ),
+            _counter(),
             rx.cond(
                 PanelState.comment_error,
                 rx.text(PanelState.comment_error, color=styles.TEXT_ERROR, size="1", id="comment-error", role="alert"),

@@ -177,7 +177,7 @@ def _decisions() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.text("เหตุผลที่ไม่รับรอง (จะส่งถึง สพท. ในความคิดเห็นด้วย)", size="2", weight="medium"),
-                    rx.text_area(id="refuse-reason", name="reason", rows="3", width="100%", max_length=2000),
+                    rx.text_area(id="refuse-reason", name="reason", rows="3", width="100%"),
                     rx.el.label(
                         "ให้แก้ไขได้ถึงวันที่ (พ.ศ. วว/ดด/ปปปป ไม่เกิน " + D.actions.latest_correction_deadline_text + ")",
                         html_for="refuse-deadline",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app import styles
 from krs_app.services.overview import IndicatorSummary
 
 
@@ -16,10 +17,25 @@ def _summary_row(summary: IndicatorSummary) -> rx.Component:
         rx.table.cell(summary.certified, text_align="right"),
         rx.table.cell(summary.not_certified, text_align="right"),
         rx.table.cell(summary.not_reported, text_align="right"),
+        rx.table.cell(
+            rx.cond(
+                summary.new_data > 0,
+                rx.badge(summary.new_data, color_scheme="orange", variant="solid"),
+                rx.text("0", color=styles.TEXT_SECONDARY),
+            ),
+            text_align="right",
+            id="summary-new-" + summary.code.replace(".", "_"),
+            custom_attrs={"data-count": summary.new_data},
+        ),
     )
 
 
 def summary_table(rows) -> rx.Component:
+    """In its own horizontally scrollable box: at phone width the table scrolls, not the page."""
+    return rx.box(_table(rows), overflow_x="auto", width="100%", tab_index=0, aria_label="สรุปตัวชี้วัด")
+
+
+def _table(rows) -> rx.Component:
     return rx.table.root(
         rx.table.header(
             rx.table.row(
@@ -30,6 +46,7 @@ def summary_table(rows) -> rx.Component:
                 rx.table.column_header_cell("รับรองผล"),
                 rx.table.column_header_cell("ไม่รับรอง"),
                 rx.table.column_header_cell("ยังไม่รายงานผล"),
+                rx.table.column_header_cell("มีข้อมูลใหม่"),
             )
         ),
         rx.table.body(rx.foreach(rows, _summary_row)),

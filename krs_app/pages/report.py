@@ -6,6 +6,7 @@ import reflex as rx
 
 from krs_app import routes, styles
 from krs_app.components.download_link import download_link
+from krs_app.components.extension_form import extension_panel
 from krs_app.components.heat_map import heat_map
 from krs_app.components.report_charts import report_charts
 from krs_app.components.report_table import filters, report_table
@@ -14,6 +15,7 @@ from krs_app.components.summary_table import summary_table
 from krs_app.pages.page import page
 from krs_app.services.report import DistrictScoreRow
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
+from krs_app.state.extensions import ExtensionState
 from krs_app.state.home import KpiHomeState
 from krs_app.state.report_matrix import ReportMatrixState
 
@@ -181,41 +183,21 @@ def _tracking() -> rx.Component:
             width="100%",
             overflow_x="auto",
         ),
-        rx.form(
-            rx.flex(
-                rx.text("ขยายเวลาแก้ไขให้ สพท. (ข้อยกเว้น)", size="2", weight="medium"),
-                rx.el.input(
-                    name="district_code",
-                    placeholder="รหัส สพท. เช่น spm07",
-                    class_name="krs-select",
-                    id="extend-district",
-                ),
-                rx.el.select(
-                    rx.foreach(KpiHomeState.indicator_codes, lambda c: rx.el.option(c, value=c)),
-                    name="indicator_code",
-                    class_name="krs-select",
-                    id="extend-indicator",
-                ),
-                rx.el.input(type="date", name="until", class_name="krs-select", id="extend-until"),
-                rx.el.input(name="reason", placeholder="เหตุผล", class_name="krs-select", id="extend-reason"),
-                rx.button("ขยายเวลา", type="submit", size="1", id="extend-submit"),
-                gap="2",
-                align="center",
-                wrap="wrap",
-            ),
-            on_submit=KpiHomeState.extend,
-            reset_on_submit=False,
-        ),
+        extension_panel(),
         width="100%",
         spacing="3",
     )
 
 
 def _change_round(round_id):
-    return [KpiHomeState.change_round(round_id), ReportMatrixState.change_round(round_id)]
+    return [
+        KpiHomeState.change_round(round_id),
+        ReportMatrixState.change_round(round_id),
+        ExtensionState.change_round(round_id),
+    ]
 
 
-@page(routes.REPORT, "รายงานผล", on_load=[KpiHomeState.load, ReportMatrixState.load])
+@page(routes.REPORT, "รายงานผล", on_load=[KpiHomeState.load, ReportMatrixState.load, ExtensionState.load])
 def report_page() -> rx.Component:
     return rx.fragment(
         rx.flex(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes, styles
+from krs_app.components.remind_dialog import remind_dialog
 from krs_app.components.review_detail import review_detail_dialog
 from krs_app.components.round_select import round_select
 from krs_app.components.status_icon import status_icon
@@ -167,7 +168,7 @@ def _bulk_bar() -> rx.Component:
             "แจ้งเตือน สพท. ที่ยังไม่รายงาน",
             size="1",
             variant="outline",
-            on_click=ReviewState.set_remind_open(True),
+            on_click=ReviewState.open_remind,
             id="remind-open",
         ),
         rx.cond(
@@ -177,42 +178,6 @@ def _bulk_bar() -> rx.Component:
         gap="2",
         align="center",
         wrap="wrap",
-    )
-
-
-def _remind_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("แจ้งเตือน สพท. ที่ยังไม่รายงานผล"),
-            rx.form(
-                rx.vstack(
-                    rx.text("ข้อความ", size="2"),
-                    rx.text_area(
-                        name="remind_message",
-                        id="remind-message",
-                        rows="3",
-                        width="100%",
-                        default_value="ขอให้รายงานผลการดำเนินงานตามตัวชี้วัดภายในกำหนด",
-                    ),
-                    rx.text("ภายในวันที่", size="2"),
-                    rx.el.input(type="date", name="remind_deadline", id="remind-deadline", class_name="krs-select"),
-                    rx.cond(
-                        ReviewState.remind_error, rx.text(ReviewState.remind_error, color=styles.TEXT_ERROR, size="1")
-                    ),
-                    rx.hstack(
-                        rx.button("ส่งแจ้งเตือน", type="submit", id="remind-send"),
-                        rx.dialog.close(rx.button("ยกเลิก", type="button", variant="soft", color_scheme="gray")),
-                        spacing="2",
-                    ),
-                    spacing="2",
-                    width="100%",
-                ),
-                on_submit=ReviewState.remind,
-                reset_on_submit=False,
-            ),
-        ),
-        open=ReviewState.remind_open,
-        on_open_change=ReviewState.set_remind_open,
     )
 
 
@@ -392,5 +357,5 @@ def review_page() -> rx.Component:
             default_value="districts",
         ),
         review_detail_dialog(),
-        _remind_dialog(),
+        remind_dialog(),
     )
