@@ -310,6 +310,7 @@ def _generated(
             "ABOVE_HALF": 0.5 + TIE_MARGIN,
             "MIN_SCORE": MIN_SCORE,
             "MAX_SCORE": MAX_SCORE,
+            "INF": _INF,  # a constant: -INF is folded at compile time
         }
     )
     # Every operation with a float operand gives a float, so a formula reading a variable gives one
@@ -324,7 +325,6 @@ def _generated(
         "DICT": dict,
         "KeyError": KeyError,
         "ArithmeticError": ArithmeticError,
-        "INF": _INF,
         "ROUND": round_half_up,
         "NEW": _new_tuple,
         "EVALUATION": Evaluation,
