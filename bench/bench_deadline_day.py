@@ -322,9 +322,11 @@ async def main_async(args) -> None:
             print(f"app {url} (one worker, embedded SQLite in {data_dir}), started with demo data")
             steps = [int(s) for s in args.users_steps.split(",")] if args.users_steps else [args.districts]
             within = None
+            ignored = {a.strip() for a in args.knee_ignore.split(",") if a.strip()}
             for count in steps:
                 stats = await period(args, url, pids, count)
-                over = [a for a in stats.actions() if (stats.p95(a) or 0) > KNEE_P95_MS or stats.errors.get(a)]
+                judged = [a for a in stats.actions() if a not in ignored]
+                over = [a for a in judged if (stats.p95(a) or 0) > KNEE_P95_MS or stats.errors.get(a)]
                 if not over:
                     within = count
                 elif args.users_steps:
@@ -334,7 +336,7 @@ async def main_async(args) -> None:
                 knee = within if within is not None else f"below {steps[0]}"
                 print(
                     f"\nknee: {knee} district users (largest step with p95 <= {KNEE_P95_MS:.0f} ms and no errors "
-                    "for every action, login included)"
+                    f"for every action{', not judging ' + ', '.join(sorted(ignored)) if ignored else ', login included'})"
                 )
         finally:
             app.stop()
@@ -351,6 +353,7 @@ def main() -> None:
     parser.add_argument("--report-gap", type=float, default=20.0, help="seconds between report reloads (about)")
     parser.add_argument("--ramp", type=float, default=None, help="seconds over which users arrive (minutes*6)")
     parser.add_argument("--users-steps", default="", help="district user counts, e.g. 20,40,80: find the knee")
+    parser.add_argument("--knee-ignore", default="", help="actions the knee does not judge, e.g. login")
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=2569)
     asyncio.run(main_async(parser.parse_args()))
