@@ -215,3 +215,41 @@
     if (document.querySelector("input[data-unsaved='true']")) { event.preventDefault(); event.returnValue = ""; }
   });
 })();
+
+// Dialogs give focus back to what opened them (WCAG 2.4.3). The app's dialogs are opened by the
+// page state (open=...), not by a Radix trigger, and the button that was pressed is often drawn
+// anew while the dialog is open, so Radix can only send focus to the top of the page. Here the
+// last control focused outside any dialog is remembered (by id when it has one, so its redrawn
+// twin is found); when the last dialog closes and focus fell to the page, it goes back there.
+(function () {
+  "use strict";
+  var DIALOG = "[role=dialog], [role=alertdialog]";
+  var opener = null; // {id, element}
+
+  document.addEventListener("focusin", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element) || target.closest(DIALOG)) return;
+    if (target === document.body) return;
+    opener = { id: target.id || "", element: target };
+  }, true);
+
+  function restore() {
+    if (!opener || document.querySelector(DIALOG)) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && active !== document.documentElement) return;
+    var element = opener.id ? document.getElementById(opener.id) : null;
+    if (!element && opener.element && opener.element.isConnected) element = opener.element;
+    if (element && typeof element.focus === "function") element.focus({ preventScroll: false });
+  }
+
+  var dialogWasOpen = false;
+  new MutationObserver(function () {
+    var open = !!document.querySelector(DIALOG);
+    if (dialogWasOpen && !open) {
+      // after Radix's own focus handling on close, which runs in the same tick
+      setTimeout(restore, 0);
+      setTimeout(restore, 120);
+    }
+    dialogWasOpen = open;
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();

@@ -13,13 +13,14 @@ from krs_app.state.panel import PanelState
 def _message_row(row: MessageRow) -> rx.Component:
     return rx.el.tr(
         rx.el.td(rx.el.div(row.body, class_name="krs-message")),
-        rx.el.td(row.round_label),
-        rx.el.td(row.sent_text),
+        rx.el.td(row.round_label, custom_attrs={"data-label": "รอบ"}),
+        rx.el.td(row.sent_text, custom_attrs={"data-label": "วันที่ส่ง"}),
         rx.el.td(
             rx.el.div(row.sender_office),
             rx.el.div(row.sender_name, style={"color": styles.TEXT_MUTED, "fontSize": "0.85em"}),
+            custom_attrs={"data-label": "ผู้ส่ง"},
         ),
-        rx.el.td(row.opened_text),
+        rx.el.td(row.opened_text, custom_attrs={"data-label": "วันที่เปิดอ่าน"}),
         class_name=rx.cond(row.mine, "message-mine", "message-theirs"),
         id="message-" + row.id.to_string(),
     )
@@ -35,9 +36,12 @@ def comment_list() -> rx.Component:
                 )
             ),
             rx.el.tbody(rx.foreach(PanelState.messages, _message_row)),
-            class_name="krs-table",
+            class_name="krs-table krs-stack",
         ),
         id="comment-list",
+        tab_index=0,  # it scrolls on its own: reachable from the keyboard, and named
+        role="region",
+        aria_label="ความคิดเห็น / ข้อเสนอแนะ",
         width="100%",
         max_height="50vh",
         overflow_y="auto",
@@ -52,7 +56,7 @@ def comment_form() -> rx.Component:
     return rx.cond(
         PanelState.round_open,
         _open_comment_form(),
-        rx.text(CLOSED_TEXT, size="2", color="#6b7280", id="comment-closed"),
+        rx.text(CLOSED_TEXT, size="2", color=styles.TEXT_MUTED, id="comment-closed"),
     )
 
 
@@ -79,7 +83,7 @@ def _counter() -> rx.Component:
 def _open_comment_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.text("ความคิดเห็น", size="2", weight="medium"),
+            rx.el.label("ความคิดเห็น", html_for="comment-input", class_name="krs-label"),
             # No max_length: the browser would cut a longer text silently; the counter shows the
             # length and the server refuses a text over the limit whole, with a message here.
             rx.text_area(

@@ -100,7 +100,7 @@ def _form() -> rx.Component:
                 disabled=ExtensionState.round_closed,
                 align_self="end",
             ),
-            gap="3",
+            spacing="3",
             align="start",
             wrap="wrap",
         ),

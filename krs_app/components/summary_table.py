@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import styles
+from krs_app.components.scroll_region import scroll_region
 from krs_app.services.overview import IndicatorSummary
 
 
@@ -31,25 +32,24 @@ def _summary_row(summary: IndicatorSummary) -> rx.Component:
 
 
 def summary_table(rows) -> rx.Component:
-    """In its own horizontally scrollable box: at phone width the table scrolls, not the page."""
-    return rx.box(_table(rows), overflow_x="auto", width="100%", tab_index=0, aria_label="สรุปตัวชี้วัด")
-
-
-def _table(rows) -> rx.Component:
-    return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                rx.table.column_header_cell("ตัวชี้วัด"),
-                rx.table.column_header_cell("ชื่อตัวชี้วัด"),
-                rx.table.column_header_cell("สำนัก"),
-                rx.table.column_header_cell("รอการรับรองผล"),
-                rx.table.column_header_cell("รับรองผล"),
-                rx.table.column_header_cell("ไม่รับรอง"),
-                rx.table.column_header_cell("ยังไม่รายงานผล"),
-                rx.table.column_header_cell("มีข้อมูลใหม่"),
-            )
+    """In its own labelled, keyboard-reachable scroll box: at phone width the table scrolls, not the page."""
+    return scroll_region(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("ตัวชี้วัด"),
+                    rx.table.column_header_cell("ชื่อตัวชี้วัด"),
+                    rx.table.column_header_cell("สำนัก"),
+                    rx.table.column_header_cell("รอการรับรองผล"),
+                    rx.table.column_header_cell("รับรองผล"),
+                    rx.table.column_header_cell("ไม่รับรอง"),
+                    rx.table.column_header_cell("ยังไม่รายงานผล"),
+                    rx.table.column_header_cell("มีข้อมูลใหม่"),
+                )
+            ),
+            rx.table.body(rx.foreach(rows, _summary_row)),
+            variant="surface",
+            size="1",
         ),
-        rx.table.body(rx.foreach(rows, _summary_row)),
-        variant="surface",
-        size="1",
+        label="สรุปรายตัวชี้วัด",
     )

@@ -55,7 +55,7 @@ def _round_bar() -> rx.Component:
         justify="between",
         align="center",
         wrap="wrap",
-        gap="3",
+        spacing="3",
         padding_y="0.75em",
     )
 
