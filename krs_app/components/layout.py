@@ -17,12 +17,20 @@ def _nav_link(label: str, href: str, element_id: str) -> rx.Component:
 def _navigation() -> rx.Component:
     return rx.match(
         SessionState.user_role,
-        (Role.DISTRICT, _nav_link("บันทึกข้อมูล", routes.ENTRY, "nav-entry")),
+        (
+            Role.DISTRICT,
+            rx.hstack(
+                _nav_link("บันทึกข้อมูล", routes.ENTRY, "nav-entry"),
+                _nav_link("รายงานผล", routes.REPORT, "nav-report"),
+                spacing="3",
+            ),
+        ),
         (
             Role.BUREAU,
             rx.hstack(
                 _nav_link("ตรวจสอบและรับรองผล", routes.REVIEW, "nav-review"),
                 _nav_link("ข้อมูลส่วนกลาง", routes.CENTRAL, "nav-central"),
+                _nav_link("รายงานผล", routes.REPORT, "nav-report"),
                 spacing="3",
             ),
         ),
@@ -58,9 +66,9 @@ def header() -> rx.Component:
                     "ออกจากระบบ",
                     id="logout",
                     type="submit",
-                    variant="soft",
-                    color_scheme="gray",
+                    variant="outline",
                     size="1",
+                    class_name="krs-on-brand",
                 ),
                 # a native POST: ends the session and clears the HttpOnly cookie (api_session.py)
                 action=routes.API_LOGOUT,
@@ -73,7 +81,7 @@ def header() -> rx.Component:
         justify="between",
         align="center",
         wrap="wrap",
-        gap="2",
+        spacing="2",
         padding_x="1.25em",
         padding_y="0.75em",
         background=styles.BRAND_BLUE,

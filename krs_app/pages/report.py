@@ -1,4 +1,6 @@
-"""รายงานผล: the KPI office's view of every district's public score, and results by indicator."""
+"""รายงานผล: every district's public scores, heat map and charts, as the logged-in user may see
+them (the KPI office: everything, with tracking and the round's closing; a bureau: its own
+indicators across districts; a district: its own row and its rank among all)."""
 
 from __future__ import annotations
 
@@ -6,14 +8,17 @@ import reflex as rx
 
 from krs_app import routes, styles
 from krs_app.components.download_link import download_link
+from krs_app.components.extension_form import extension_panel
 from krs_app.components.heat_map import heat_map
 from krs_app.components.report_charts import report_charts
 from krs_app.components.report_table import filters, report_table
 from krs_app.components.round_select import round_select
+from krs_app.components.scroll_region import scroll_region
 from krs_app.components.summary_table import summary_table
 from krs_app.pages.page import page
 from krs_app.services.report import DistrictScoreRow
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
+from krs_app.state.extensions import ExtensionState
 from krs_app.state.home import KpiHomeState
 from krs_app.state.report_matrix import ReportMatrixState
 
@@ -40,6 +45,7 @@ def _districts_table() -> rx.Component:
                 on_change=KpiHomeState.set_search.debounce(300),
                 class_name="krs-select",
                 id="report-search",
+                aria_label="ค้นหา สพท.",
             ),
             rx.el.select(
                 rx.el.option("ทุกสังกัด", value="all"),
@@ -48,10 +54,11 @@ def _districts_table() -> rx.Component:
                 value=KpiHomeState.level,
                 on_change=KpiHomeState.set_level,
                 class_name="krs-select",
+                aria_label="สังกัด",
             ),
             spacing="2",
         ),
-        rx.box(
+        scroll_region(
             rx.el.table(
                 rx.el.thead(
                     rx.el.tr(
@@ -70,8 +77,8 @@ def _districts_table() -> rx.Component:
                 class_name="krs-table",
                 id="report-districts",
             ),
+            label="คะแนนรายเขตพื้นที่",
             max_height="70vh",
-            overflow_y="auto",
             width="100%",
             background="white",
         ),
@@ -126,7 +133,11 @@ def _bureau_tracking(bureau: BureauTracking) -> rx.Component:
 def _tracking() -> rx.Component:
     return rx.vstack(
         rx.flex(
-            rx.text("กำหนดรับรองผล " + KpiHomeState.deadline_text + " · " + KpiHomeState.countdown_text, size="2"),
+            rx.text(
+                "กำหนดรับรองผล " + KpiHomeState.deadline_text + " · " + KpiHomeState.countdown_text,
+                size="2",
+                id="tracking-deadline",
+            ),
             download_link("ดาวน์โหลด CSV", href=routes.tracking_csv(KpiHomeState.round_id), id="tracking-csv"),
             download_link("ดาวน์โหลด Excel", href=routes.tracking_xlsx(KpiHomeState.round_id), id="tracking-xlsx"),
             rx.alert_dialog.root(
@@ -154,12 +165,12 @@ def _tracking() -> rx.Component:
                     ),
                 ),
             ),
-            gap="4",
+            spacing="4",
             align="center",
             wrap="wrap",
         ),
         rx.text(KpiHomeState.overdue_rule, size="1", color=styles.TEXT_MUTED),
-        rx.box(
+        scroll_region(
             rx.el.table(
                 rx.el.thead(
                     rx.el.tr(
@@ -177,51 +188,39 @@ def _tracking() -> rx.Component:
                 class_name="krs-table",
                 id="tracking-table",
             ),
+            label="ติดตามการรับรองผลรายสำนักและตัวชี้วัด",
             background="white",
             width="100%",
-            overflow_x="auto",
         ),
-        rx.form(
-            rx.flex(
-                rx.text("ขยายเวลาแก้ไขให้ สพท. (ข้อยกเว้น)", size="2", weight="medium"),
-                rx.el.input(
-                    name="district_code",
-                    placeholder="รหัส สพท. เช่น spm07",
-                    class_name="krs-select",
-                    id="extend-district",
-                ),
-                rx.el.select(
-                    rx.foreach(KpiHomeState.indicator_codes, lambda c: rx.el.option(c, value=c)),
-                    name="indicator_code",
-                    class_name="krs-select",
-                    id="extend-indicator",
-                ),
-                rx.el.input(type="date", name="until", class_name="krs-select", id="extend-until"),
-                rx.el.input(name="reason", placeholder="เหตุผล", class_name="krs-select", id="extend-reason"),
-                rx.button("ขยายเวลา", type="submit", size="1", id="extend-submit"),
-                gap="2",
-                align="center",
-                wrap="wrap",
-            ),
-            on_submit=KpiHomeState.extend,
-            reset_on_submit=False,
-        ),
+        extension_panel(),
         width="100%",
         spacing="3",
     )
 
 
+def _kpi_only(component: rx.Component) -> rx.Component:
+    return rx.cond(ReportMatrixState.scope == "kpi_office", component)
+
+
 def _change_round(round_id):
-    return [KpiHomeState.change_round(round_id), ReportMatrixState.change_round(round_id)]
+    return [
+        KpiHomeState.change_round(round_id),
+        ReportMatrixState.change_round(round_id),
+        ExtensionState.change_round(round_id),
+    ]
 
 
-@page(routes.REPORT, "รายงานผล", on_load=[KpiHomeState.load, ReportMatrixState.load])
+# A tab has one live membership (live/registry.py): the matrix state loads last, so it is the one the
+# live layer refreshes (the heat map, table and counts), as before this page served every role.
+
+
+@page(routes.REPORT, "รายงานผล", on_load=[KpiHomeState.load, ExtensionState.load, ReportMatrixState.load])
 def report_page() -> rx.Component:
     return rx.fragment(
         rx.flex(
             rx.heading("รายงานผล", size="5"),
-            round_select(KpiHomeState.rounds, KpiHomeState.round_id, _change_round),
-            gap="3",
+            round_select(ReportMatrixState.rounds, ReportMatrixState.round_id, _change_round),
+            spacing="3",
             align="center",
             padding_y="0.75em",
             wrap="wrap",
@@ -235,22 +234,27 @@ def report_page() -> rx.Component:
                 color_scheme=rx.cond(KpiHomeState.notice_ok, "green", "red"),
             ),
         ),
+        rx.cond(
+            ReportMatrixState.standing_text != "",
+            rx.callout(ReportMatrixState.standing_text, icon="trophy", size="1", id="report-standing"),
+        ),
+        rx.cond(ReportMatrixState.error != "", rx.callout(ReportMatrixState.error, color_scheme="red", size="1")),
         filters(),
         rx.tabs.root(
             rx.tabs.list(
                 rx.tabs.trigger("ตารางรายงาน", value="matrix", id="tab-matrix"),
                 rx.tabs.trigger("แผนภาพความร้อน", value="heat", id="tab-heat"),
                 rx.tabs.trigger("กราฟ", value="charts", id="tab-charts"),
-                rx.tabs.trigger("คะแนนรายเขตพื้นที่", value="districts", id="tab-districts"),
-                rx.tabs.trigger("ติดตามการรับรองผล", value="tracking", id="tab-tracking"),
-                rx.tabs.trigger("สรุปรายตัวชี้วัด", value="indicators"),
+                _kpi_only(rx.tabs.trigger("คะแนนรายเขตพื้นที่", value="districts", id="tab-districts")),
+                _kpi_only(rx.tabs.trigger("ติดตามการรับรองผล", value="tracking", id="tab-tracking")),
+                _kpi_only(rx.tabs.trigger("สรุปรายตัวชี้วัด", value="indicators")),
             ),
             rx.tabs.content(report_table(), value="matrix", padding_top="0.75em"),
             rx.tabs.content(heat_map(), value="heat", padding_top="0.75em"),
             rx.tabs.content(report_charts(), value="charts", padding_top="0.75em"),
-            rx.tabs.content(_districts_table(), value="districts", padding_top="0.75em"),
-            rx.tabs.content(summary_table(KpiHomeState.summaries), value="indicators", padding_top="0.75em"),
-            rx.tabs.content(_tracking(), value="tracking", padding_top="0.75em"),
+            rx.tabs.content(_kpi_only(_districts_table()), value="districts", padding_top="0.75em"),
+            rx.tabs.content(_kpi_only(summary_table(KpiHomeState.summaries)), value="indicators", padding_top="0.75em"),
+            rx.tabs.content(_kpi_only(_tracking()), value="tracking", padding_top="0.75em"),
             default_value="matrix",
         ),
     )
