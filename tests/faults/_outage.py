@@ -134,6 +134,7 @@ class EntryTab:
         self.socket = Socket(base_url)
         self.rows: dict[str, dict] = {}
         self.cell_errors: dict[str, str] = {}
+        self.round_id: int | None = None
         self.messages: list[Any] = []
 
     async def open(self, timeout: float = 60) -> None:
@@ -148,6 +149,9 @@ class EntryTab:
         rows = rows_in(message)
         if rows is not None:
             self.rows = rows
+        round_id = entry_of(message).get(NAMES.var("round_id"))
+        if round_id not in (None, ""):
+            self.round_id = int(round_id)
         errors = entry_of(message).get(NAMES.var("cell_errors"))
         if errors is not None:
             self.cell_errors = errors
