@@ -131,3 +131,47 @@ def test_an_open_tab_catches_up_after_a_redis_restart(scale_out):
         f"{measured['caught_up']:.1f} s after it was back; live again in {measured['live']:.2f} s"
     )
     assert all(process.process.poll() is None for process in processes)
+
+
+def test_a_process_hears_session_forgets_again_after_redis_was_down(krs_db, monkeypatch):
+    """A session checked while Redis was down (its forget listener could not subscribe) must not
+    leave the process deaf to other processes' forgets once Redis is back: a user deactivated on
+    another process is nobody here at once, not after the cache time."""
+    pytest.importorskip("redis")
+    from krs_app.seed.demo import DEMO_PASSWORD
+    from krs_app.services import auth, session_cache
+    from krs_app.settings import reset_settings_cache
+
+    redis_server = RedisServer()
+    monkeypatch.setenv("REFLEX_REDIS_URL", f"{redis_server.url}/0")
+    monkeypatch.setenv("KRS_SESSION_CACHE_SECONDS", "60")  # only a forget heard over Redis ends it in time
+    reset_settings_cache()
+    try:
+        token, user = auth.login("spm09", DEMO_PASSWORD)
+        redis_server.stop()
+        session_cache.forget_all()
+        assert auth.user_for_token(token) is not None  # checked while Redis is down: the subscribe fails
+        redis_server.start()
+        time.sleep(1.2)  # past the pause before a failed subscribe is tried again (RETRY_SECONDS)
+        session_cache.forget_all()
+        assert auth.user_for_token(token) is not None  # remembered again, Redis answering
+
+        from krs_app.db.engine import session_scope
+        from krs_app.db.models import User
+
+        with session_scope() as session:  # another process deactivates the user and says so
+            session.get(User, user.id).active = False
+        import redis
+
+        redis.Redis.from_url(f"{redis_server.url}/0").publish(
+            session_cache.CHANNEL, f'{{"kind": "user", "what": {user.id}, "from": "other"}}'
+        )
+        deadline = time.monotonic() + 3
+        while session_cache.get(auth.session_key(token)) is not None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert auth.user_for_token(token) is None
+    finally:
+        session_cache.forget_all()
+        monkeypatch.delenv("REFLEX_REDIS_URL")
+        reset_settings_cache()
+        redis_server.remove()
