@@ -184,9 +184,22 @@ class EntryTab:
         )
         return variable
 
-    def shown_text(self) -> str:
-        """Everything sent since the tab opened (toasts included), for a message looked for anywhere."""
-        return "\n".join(json.dumps(m, ensure_ascii=False) for m in self.messages)
+    def was_told(self, text: str) -> bool:
+        """Whether anything sent since the tab opened holds this text: a field's value, or a
+        toast's (its text is a JSON string, Thai escaped, inside the script Reflex sends)."""
+        escaped = json.dumps(text)[1:-1]
+
+        def strings(value: Any):
+            if isinstance(value, str):
+                yield value
+            elif isinstance(value, dict):
+                for item in value.values():
+                    yield from strings(item)
+            elif isinstance(value, list):
+                for item in value:
+                    yield from strings(item)
+
+        return any(text in s or escaped in s for m in self.messages for s in strings(m))
 
     async def close(self) -> None:
         await self.socket.close()

@@ -1,7 +1,8 @@
 """Redis restarted in the scale-out profile (two app processes on PostgreSQL + Redis): a
 district's tab open on process 1 stays connected and catches up: a file attached through
 process 2 while Redis was down is on its screen once Redis is back, within a bounded time,
-and a value saved through process 2 afterwards reaches it live again; nothing is lost.
+and a value saved through process 2 afterwards reaches it live again; nothing is lost. What
+the open tab itself does during the outage is answered with a Thai message (not silence).
 
 Its own redis-server (restarted as a service restart does: SIGTERM, it saves, it starts again
 on the same port) and its own PostgreSQL cluster: the shared ones are never touched."""
@@ -17,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bench._harness import backend_only, demo_env, free_port, start_app
+from krs_app.state.exceptions import STATE_STORE_UNAVAILABLE
 from tests.faults._outage import EntryTab, PostgresCluster, RedisServer, district_login, upload_evidence
 
 CATCH_UP_SECONDS = 15  # from Redis answering again to the change on the tab
@@ -93,6 +95,9 @@ async def _through_a_restart(one: str, two: str, redis_server: RedisServer, data
             upload_evidence, two, cookie, indicator, watcher.round_id, b"%PDF-1.4 during", "b.pdf"
         )
         assert answer.get("ok"), answer
+        # The open tab acts during the outage: its tab is told in Thai, not left waiting in silence.
+        await watcher.save("11.3", "1", "1")
+        await watcher.wait(lambda: watcher.was_told(STATE_STORE_UNAVAILABLE), 20, "the Thai message")
         await asyncio.sleep(max(0.0, down_at + OUTAGE_SECONDS - time.monotonic()))
         await asyncio.to_thread(redis_server.start)
         back_at = time.monotonic()
