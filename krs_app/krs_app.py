@@ -26,7 +26,7 @@ from krs_app.startup import freeze_startup_objects, prepare_database, run_every
 from krs_app.state.client_reports import FrontendReportLimit
 from krs_app.state.exceptions import backend_error
 from krs_app.state.session import SessionBoundary
-from krs_app.styles import APP_STYLE
+from krs_app.styles import APP_STYLE, radix_scale_css
 
 configure_logging()
 prepare_database()
@@ -36,7 +36,7 @@ app = rx.App(
     stylesheets=["/fonts/sarabun.css", "/krs.css"],
     style=APP_STYLE,
     html_lang="th",
-    head_components=[rx.script(src="/krs.js")],
+    head_components=[rx.script(src="/krs.js"), rx.el.style(radix_scale_css())],
     api_transformer=[api, secure_headers],  # the middleware wraps pages, static files and /api/* alike
     # An event that fails (the database down included) gets a Thai message, never the exception.
     backend_exception_handler=backend_error,

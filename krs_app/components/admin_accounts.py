@@ -8,6 +8,7 @@ import reflex as rx
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, select, text_input, var_select
 from krs_app.components.admin_imports import account_import_card
+from krs_app.components.scroll_region import scrollable
 from krs_app.state.admin_accounts import AdminAccountsState as S
 
 ROLES = [("district", "สพท."), ("bureau", "สำนัก"), ("kpi_office", "กพร.")]
@@ -47,7 +48,7 @@ def _form() -> rx.Component:
                         text_input("account-display-name", S.display_name, lambda v: S.set_form("display_name", v)),
                         _error_at("account-display-name"),
                     ),
-                    gap="3",
+                    spacing="3",
                     wrap="wrap",
                     width="100%",
                 ),
@@ -142,10 +143,12 @@ def accounts_tab() -> rx.Component:
         rx.flex(
             rx.button(rx.icon("user-plus", size=14), "สร้างบัญชี", id="account-new", on_click=S.new_account),
             text_input("account-search", S.search, S.set_search, "ค้นหาชื่อผู้ใช้ ชื่อ หรือหน่วยงาน", width="16em"),
-            select("account-filter-role", S.role_filter, S.set_role_filter, [("", "ทุกบทบาท"), *ROLES]),
-            select("account-filter-status", S.status_filter, S.set_status_filter, STATUSES),
+            select(
+                "account-filter-role", S.role_filter, S.set_role_filter, [("", "ทุกบทบาท"), *ROLES], aria_label="บทบาท"
+            ),
+            select("account-filter-status", S.status_filter, S.set_status_filter, STATUSES, aria_label="สถานะบัญชี"),
             rx.text("ทั้งหมด ", S.total, " บัญชี", size="2", color=styles.TEXT_MUTED),
-            gap="2",
+            spacing="2",
             wrap="wrap",
             align="center",
         ),
@@ -168,6 +171,7 @@ def accounts_tab() -> rx.Component:
                 min_width="720px",
             ),
             overflow_x="auto",
+            **scrollable("บัญชีผู้ใช้"),
             width="100%",
         ),
         rx.hstack(

@@ -6,6 +6,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, text_input, var_select
+from krs_app.components.scroll_region import scrollable
 from krs_app.state.admin_audit import AdminAuditState as S
 
 
@@ -30,7 +31,7 @@ def _filters() -> rx.Component:
         choose("หน่วยงาน", "audit-filter-office", "office", S.office_options, "ทุกหน่วยงาน"),
         day("ตั้งแต่วันที่", "audit-filter-from", "date_from"),
         day("ถึงวันที่", "audit-filter-to", "date_to"),
-        gap="3",
+        spacing="3",
         wrap="wrap",
         width="100%",
     )
@@ -85,6 +86,7 @@ def audit_tab() -> rx.Component:
                 id="audit-table",
             ),
             overflow_x="auto",
+            **scrollable("บันทึกการใช้งาน"),
             width="100%",
         ),
         rx.hstack(

@@ -30,14 +30,30 @@ def text_input(element_id, value, on_change, placeholder: str = "", width: str =
     )
 
 
+_FIELD_TAGS = {"input", "select", "textarea", "TextField.Root", "TextArea"}  # native, and Radix's text fields
+
+
+def _field_id(component: rx.Component):
+    """The id (a str or Var) of the first form field in `component`, itself or a descendant."""
+    if getattr(component, "tag", None) in _FIELD_TAGS and getattr(component, "id", None) is not None:
+        return component.id
+    for child in getattr(component, "children", []):
+        found = _field_id(child)
+        if found:
+            return found
+    return None
+
+
 def labelled(label: str, control: rx.Component, *extra: rx.Component, min_width: str = "10em") -> rx.Component:
+    """`label` above `control`, tied to the control's first field (its accessible name)."""
     return rx.vstack(
-        rx.text(label, size="2", color=styles.TEXT_LABEL),
+        rx.el.label(label, html_for=_field_id(control), font_size="0.875rem", color=styles.TEXT_LABEL),
         control,
         *extra,
         spacing="1",
         flex="1",
         min_width=min_width,
+        class_name="krs-field",  # a whole line each at phone width (krs.css)
     )
 
 

@@ -101,7 +101,13 @@ def import_card(kind: str, title: str, help_text: str, url, accept: str = ".xlsx
         rx.text(help_text, size="1", color=styles.TEXT_SECONDARY),
         *extra,
         rx.flex(
-            rx.el.input(type="file", id=f"admin-file-{kind}", name=f"admin-file-{kind}", accept=accept),
+            rx.el.input(
+                type="file",
+                id=f"admin-file-{kind}",
+                name=f"admin-file-{kind}",
+                accept=accept,
+                aria_label="เลือกไฟล์ " + title,
+            ),
             rx.button(
                 rx.icon("file-search", size=14),
                 "ตรวจสอบไฟล์",
@@ -110,7 +116,7 @@ def import_card(kind: str, title: str, help_text: str, url, accept: str = ".xlsx
                 variant="soft",
                 on_click=rx.call_script(_post_script(kind, url), callback=S.preview_received),
             ),
-            gap="2",
+            spacing="2",
             align="center",
             wrap="wrap",
             padding_top="0.4em",
@@ -192,7 +198,7 @@ def office_import_cards() -> rx.Component:
             routes.admin_import("bureaus"),
         ),
         direction="column",
-        gap="3",
+        spacing="3",
         width="100%",
     )
 

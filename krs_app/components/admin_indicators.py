@@ -8,6 +8,7 @@ import reflex as rx
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, select, text_input, var_select
 from krs_app.components.admin_imports import catalogue_import_card
+from krs_app.components.scroll_region import scrollable
 from krs_app.state.admin_indicators import AdminIndicatorsState as S
 
 DIRECTIONS = [("higher", "ค่ามากยิ่งดี"), ("lower", "ค่าน้อยยิ่งดี")]
@@ -104,6 +105,7 @@ def indicator_list() -> rx.Component:
                 id="admin-catalogue",
             ),
             overflow_x="auto",
+            **scrollable("ตัวชี้วัดของปีงบประมาณ"),
             width="100%",
         ),
         width="100%",
@@ -163,7 +165,7 @@ def _variable_row(variable, index) -> rx.Component:
                 align="end",
                 spacing="1",
             ),
-            gap="2",
+            spacing="2",
             wrap="wrap",
             align="end",
         ),
@@ -191,7 +193,7 @@ def _preview() -> rx.Component:
                     min_width="6em",
                 ),
             ),
-            gap="2",
+            spacing="2",
             wrap="wrap",
         ),
         rx.hstack(
@@ -261,7 +263,7 @@ def indicator_editor() -> rx.Component:
                         _error_at("indicator-bureau"),
                     ),
                     _field("น้ำหนัก", "weight", "", "6em"),
-                    gap="3",
+                    spacing="3",
                     wrap="wrap",
                     width="100%",
                 ),
@@ -282,13 +284,13 @@ def indicator_editor() -> rx.Component:
                         _error_at("indicator-kind"),
                     ),
                     rx.box(_field("สูตรคำนวณ", "formula", "เช่น (a / b) * 100"), flex="3", min_width="16em"),
-                    gap="3",
+                    spacing="3",
                     wrap="wrap",
                     width="100%",
                 ),
                 rx.flex(
                     *[_field(f"เกณฑ์ระดับ {i}", f"t{i}", "", "5em") for i in range(1, 6)],
-                    gap="3",
+                    spacing="3",
                     wrap="wrap",
                     width="100%",
                 ),

@@ -7,6 +7,7 @@ import reflex as rx
 
 from krs_app.components.admin_form import field_error, labelled, select, text_input
 from krs_app.components.admin_imports import office_import_cards
+from krs_app.components.scroll_region import scrollable
 from krs_app.state.admin_offices import AdminOfficesState as S
 
 LEVELS = [("primary", "สพป. (ประถมศึกษา)"), ("secondary", "สพม. (มัธยมศึกษา)")]
@@ -42,11 +43,11 @@ def _form() -> rx.Component:
                                 _error_at("office-form-level"),
                             ),
                             _input("จังหวัด", "province"),
-                            gap="3",
+                            spacing="3",
                             wrap="wrap",
                         ),
                     ),
-                    gap="3",
+                    spacing="3",
                     wrap="wrap",
                     width="100%",
                 ),
@@ -75,7 +76,7 @@ def _active_button(kind: str, row) -> rx.Component:
     )
 
 
-def _table(headers: tuple[str, ...], rows, make, element_id: str) -> rx.Component:
+def _table(headers: tuple[str, ...], rows, make, element_id: str, label: str) -> rx.Component:
     return rx.box(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
@@ -85,6 +86,7 @@ def _table(headers: tuple[str, ...], rows, make, element_id: str) -> rx.Componen
             id=element_id,
         ),
         overflow_x="auto",
+        **scrollable(label),
         width="100%",
     )
 
@@ -123,7 +125,7 @@ def offices_tab() -> rx.Component:
             text_input("office-search", S.search, S.set_search, "ค้นหารหัสหรือชื่อหน่วยงาน", width="16em"),
             rx.button(rx.icon("plus", size=14), "เพิ่ม สพท.", id="district-new", on_click=S.open_form("district", "")),
             rx.button(rx.icon("plus", size=14), "เพิ่มสำนัก", id="bureau-new", on_click=S.open_form("bureau", "")),
-            gap="2",
+            spacing="2",
             wrap="wrap",
             align="center",
         ),
@@ -131,9 +133,15 @@ def offices_tab() -> rx.Component:
         office_import_cards(),
         field_error(S.row_error, S.row_error != "", "office-error"),
         rx.text("สำนัก", weight="bold", size="4"),
-        _table(("รหัส", "ชื่อ", "ชื่อย่อ", "บัญชีที่ใช้งาน", "สถานะ", ""), S.bureaus, _bureau, "admin-bureaus"),
+        _table(("รหัส", "ชื่อ", "ชื่อย่อ", "บัญชีที่ใช้งาน", "สถานะ", ""), S.bureaus, _bureau, "admin-bureaus", "สำนัก"),
         rx.text("สำนักงานเขตพื้นที่การศึกษา (สพท.)", weight="bold", size="4"),
-        _table(("รหัส", "ชื่อ", "ชื่อย่อ", "ระดับ", "จังหวัด", "สถานะ", ""), S.districts, _district, "admin-districts"),
+        _table(
+            ("รหัส", "ชื่อ", "ชื่อย่อ", "ระดับ", "จังหวัด", "สถานะ", ""),
+            S.districts,
+            _district,
+            "admin-districts",
+            "เขตพื้นที่การศึกษา",
+        ),
         width="100%",
         spacing="3",
     )

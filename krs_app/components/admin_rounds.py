@@ -7,6 +7,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, select, text_input, var_select
+from krs_app.components.scroll_region import scrollable
 from krs_app.state.admin_rounds import AdminRoundsState as S
 
 MONTHS = [("3", "3 เดือน"), ("6", "6 เดือน"), ("9", "9 เดือน"), ("12", "12 เดือน")]
@@ -36,7 +37,7 @@ def _year_tools() -> rx.Component:
             _error_at("copy-target"),
             min_width="16em",
         ),
-        gap="4",
+        spacing="4",
         wrap="wrap",
         width="100%",
     )
@@ -72,7 +73,7 @@ def _form() -> rx.Component:
                     _date("วันเปิดรอบ", "opens", "round-opens"),
                     _date("กำหนดส่งของ สพท.", "district_deadline", "round-district-deadline"),
                     _date("กำหนดรับรองผล", "certification_deadline", "round-certification-deadline"),
-                    gap="3",
+                    spacing="3",
                     wrap="wrap",
                     width="100%",
                 ),
@@ -199,6 +200,7 @@ def rounds_tab() -> rx.Component:
                 id="admin-rounds",
             ),
             overflow_x="auto",
+            **scrollable("รอบการรายงาน"),
             width="100%",
         ),
         width="100%",

@@ -6,21 +6,23 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.request_field import request_field
-from krs_app.services.threads import MessageRow
+from krs_app.services.threads import MAX_MESSAGE_LENGTH, MessageRow
 from krs_app.state.panel import PanelState
 
 
 def _message_row(row: MessageRow) -> rx.Component:
     return rx.el.tr(
         rx.el.td(rx.el.div(row.body, class_name="krs-message")),
-        rx.el.td(row.round_label),
-        rx.el.td(row.sent_text),
+        rx.el.td(row.round_label, custom_attrs={"data-label": "รอบ"}),
+        rx.el.td(row.sent_text, custom_attrs={"data-label": "วันที่ส่ง"}),
         rx.el.td(
             rx.el.div(row.sender_office),
             rx.el.div(row.sender_name, style={"color": styles.TEXT_MUTED, "fontSize": "0.85em"}),
+            custom_attrs={"data-label": "ผู้ส่ง"},
         ),
-        rx.el.td(row.opened_text),
+        rx.el.td(row.opened_text, custom_attrs={"data-label": "วันที่เปิดอ่าน"}),
         class_name=rx.cond(row.mine, "message-mine", "message-theirs"),
+        id="message-" + row.id.to_string(),
     )
 
 
@@ -34,9 +36,12 @@ def comment_list() -> rx.Component:
                 )
             ),
             rx.el.tbody(rx.foreach(PanelState.messages, _message_row)),
-            class_name="krs-table",
+            class_name="krs-table krs-stack",
         ),
         id="comment-list",
+        tab_index=0,  # it scrolls on its own: reachable from the keyboard, and named
+        role="region",
+        aria_label="ความคิดเห็น / ข้อเสนอแนะ",
         width="100%",
         max_height="50vh",
         overflow_y="auto",
@@ -51,15 +56,45 @@ def comment_form() -> rx.Component:
     return rx.cond(
         PanelState.round_open,
         _open_comment_form(),
-        rx.text(CLOSED_TEXT, size="2", color="#6b7280", id="comment-closed"),
+        rx.text(CLOSED_TEXT, size="2", color=styles.TEXT_MUTED, id="comment-closed"),
+    )
+
+
+def _counter() -> rx.Component:
+    """ "123 / 2,000 ตัวอักษร" under the box; red, with how much to cut, over the limit."""
+    over = PanelState.comment_length > MAX_MESSAGE_LENGTH
+    return rx.text(
+        PanelState.comment_length_text
+        + f" / {MAX_MESSAGE_LENGTH:,} ตัวอักษร"
+        + rx.cond(
+            over,
+            " · เกินกำหนด กรุณาตัดให้สั้นลงก่อนส่ง",
+            "",
+        ),
+        size="1",
+        color=rx.cond(over, styles.TEXT_ERROR, styles.TEXT_MUTED),
+        id="comment-count",
+        custom_attrs={"data-length": PanelState.comment_length},
+        align="right",
+        width="100%",
     )
 
 
 def _open_comment_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.text("ความคิดเห็น", size="2", weight="medium"),
-            rx.text_area(id="comment-input", name="comment", max_length=2000, rows="3", width="100%"),
+            rx.el.label("ความคิดเห็น", html_for="comment-input", class_name="krs-label"),
+            # No max_length: the browser would cut a longer text silently; the counter shows the
+            # length and the server refuses a text over the limit whole, with a message here.
+            rx.text_area(
+                id="comment-input",
+                name="comment",
+                rows="3",
+                width="100%",
+                on_change=PanelState.count_comment,  # in order with the send (a debounced count could land after it)
+                custom_attrs={"aria-describedby": "comment-count"},
+            ),
+            _counter(),
             rx.cond(
                 PanelState.comment_error,
                 rx.text(PanelState.comment_error, color=styles.TEXT_ERROR, size="1", id="comment-error", role="alert"),

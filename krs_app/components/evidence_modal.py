@@ -22,9 +22,9 @@ def _file_row(row: EvidenceRow) -> rx.Component:
                 rx.el.code(row.sha256, style={"fontSize": "0.7em", "wordBreak": "break-all"}),
             ),
         ),
-        rx.el.td(row.round_label),
-        rx.el.td(row.sent_text),
-        rx.el.td(row.uploader),
+        rx.el.td(row.round_label, custom_attrs={"data-label": "รอบ"}),
+        rx.el.td(row.sent_text, custom_attrs={"data-label": "วันที่ส่ง"}),
+        rx.el.td(row.uploader, custom_attrs={"data-label": "ผู้แนบไฟล์"}),
         rx.el.td(
             rx.cond(
                 row.can_register,
@@ -83,7 +83,7 @@ def evidence_list() -> rx.Component:
                     )
                 ),
                 rx.el.tbody(rx.foreach(PanelState.files, _file_row)),
-                class_name="krs-table",
+                class_name="krs-table krs-stack",
             ),
             rx.text("ยังไม่มีเอกสารแนบ", size="2", color=styles.TEXT_MUTED),
         ),
@@ -100,6 +100,7 @@ def _attach_form() -> rx.Component:
                 id="evidence-file",
                 name="evidence-file",
                 accept=".pdf,.png,.jpg,.jpeg,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.csv,.txt,.zip",
+                aria_label="เลือกไฟล์หลักฐาน",
             ),
             rx.text("หรือลากไฟล์มาวางที่นี่", size="1", color=styles.TEXT_MUTED),
             rx.text("", id="evidence-chosen", size="1", weight="medium"),
@@ -107,7 +108,7 @@ def _attach_form() -> rx.Component:
             class_name="krs-drop",
             width="100%",
         ),
-        rx.text("คำอธิบายไฟล์", size="2", weight="medium"),
+        rx.el.label("คำอธิบายไฟล์", html_for="evidence-description", class_name="krs-label"),
         rx.el.input(
             id="evidence-description",
             max_length=300,
@@ -148,7 +149,9 @@ def evidence_modal() -> rx.Component:
                     _attach_form(),
                     rx.cond(
                         ~PanelState.round_open,
-                        rx.text("รอบการรายงานนี้ปิดแล้ว แนบไฟล์ไม่ได้", size="2", color="#6b7280", id="evidence-closed"),
+                        rx.text(
+                            "รอบการรายงานนี้ปิดแล้ว แนบไฟล์ไม่ได้", size="2", color=styles.TEXT_MUTED, id="evidence-closed"
+                        ),
                     ),
                 ),
                 rx.cond(

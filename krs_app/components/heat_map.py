@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krs_app.components.scroll_region import scroll_region
 from krs_app.state.report_matrix import ReportMatrixState as S
 from krs_app.styles import HEAT_STEPS, HEAT_TEXT
 
@@ -23,7 +24,7 @@ def legend() -> rx.Component:
             for text, bg, fg in zip(_LEGEND, HEAT_STEPS, HEAT_TEXT, strict=True)
         ],
         rx.text("(สีเข้ม = คะแนนต่ำ)", size="1"),
-        gap="1",
+        spacing="1",
         align="center",
         wrap="wrap",
         id="report-heat-legend",
@@ -58,7 +59,7 @@ def _row(row) -> rx.Component:
 def heat_map() -> rx.Component:
     return rx.vstack(
         legend(),
-        rx.box(
+        scroll_region(
             rx.el.div(
                 rx.el.div("", class_name="krs-heat-name"),
                 rx.foreach(S.columns, lambda c: rx.el.div(c.code, class_name="krs-heat-head", title=c.name)),
@@ -66,8 +67,8 @@ def heat_map() -> rx.Component:
             ),
             rx.foreach(S.rows, _row),
             id="report-heatmap",
+            label="แผนภาพความร้อน คะแนนรายเขตพื้นที่ × ตัวชี้วัด",
             max_height="70vh",
-            overflow="auto",
             width="100%",
             background="white",
         ),

@@ -78,6 +78,9 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
                 rx.text(row.name, weight="medium", size="3"),
                 rx.hstack(
                     rx.text("น้ำหนัก " + row.weight, size="1", color=styles.TEXT_MUTED),
+                    rx.text(
+                        "สำนักที่รับผิดชอบ: " + row.bureau, size="1", color=styles.TEXT_MUTED, id="bureau-" + row.code_id
+                    ),
                     rx.cond(row.hint, rx.text(row.hint, size="1", color=styles.TEXT_HINT, id="hint-" + row.code_id)),
                     spacing="3",
                     wrap="wrap",
@@ -135,6 +138,18 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
                 variant="soft",
                 on_click=EntryState.resubmit(row.id, EntryState.request_id),
                 title="แก้ไขด้วยไฟล์หรือข้อความแล้ว: ส่งกลับให้สำนักพิจารณารับรองผลอีกครั้ง",
+            ),
+        ),
+        rx.cond(
+            row.extended_text,
+            rx.text(
+                rx.icon("calendar-clock", size=12),
+                " ",
+                row.extended_text,
+                size="1",
+                color=styles.TEXT_WARNING,
+                id="extended-" + row.code_id,
+                style={"display": "flex", "alignItems": "center", "gap": "0.2em"},
             ),
         ),
         rx.cond(

@@ -44,7 +44,7 @@ def report_charts() -> rx.Component:
     return rx.vstack(
         _histogram(S.overall_histogram, "การกระจายของคะแนนเฉลี่ยถ่วงน้ำหนัก (จำนวนเขต)", "chart-overall"),
         rx.flex(
-            rx.text("ตัวชี้วัด", size="2"),
+            rx.el.label("ตัวชี้วัด", html_for="chart-indicator", class_name="krs-label"),
             rx.el.select(
                 rx.foreach(S.columns, lambda c: rx.el.option(c.code + " " + c.bureau, value=c.code)),
                 value=S.chart_indicator,
@@ -52,7 +52,7 @@ def report_charts() -> rx.Component:
                 class_name="krs-select",
                 id="chart-indicator",
             ),
-            gap="2",
+            spacing="2",
             align="center",
         ),
         _histogram(

@@ -8,6 +8,7 @@ import reflex as rx
 from krs_app import styles
 from krs_app.components.download_link import download_link
 from krs_app.components.heat_map import tooltip
+from krs_app.components.scroll_region import scroll_region
 from krs_app.state.report_matrix import ReportMatrixState as S
 
 _STICKY_HEAD = {"position": "sticky", "top": "0", "zIndex": "2", "background": styles.ROW_GROUP_BACKGROUND}
@@ -49,6 +50,7 @@ def filters() -> rx.Component:
             on_change=S.set_level,
             class_name="krs-select",
             id="report-filter-level",
+            aria_label="สังกัด",
         ),
         rx.el.select(
             rx.el.option("ทุกจังหวัด", value=""),
@@ -57,6 +59,7 @@ def filters() -> rx.Component:
             on_change=S.set_province,
             class_name="krs-select",
             id="report-filter-province",
+            aria_label="จังหวัด",
         ),
         rx.el.select(
             rx.el.option("ทุกสำนัก", value=""),
@@ -65,6 +68,7 @@ def filters() -> rx.Component:
             on_change=S.set_bureau,
             class_name="krs-select",
             id="report-filter-bureau",
+            aria_label="สำนักเจ้าของตัวชี้วัด",
         ),
         download_link("ดาวน์โหลด Excel", href=S.xlsx_url, download="รายงานผล.xlsx", id="report-export-xlsx"),
         download_link("ดาวน์โหลด PDF", href=S.pdf_url, download="รายงานผล.pdf", id="report-export-pdf"),
@@ -76,7 +80,7 @@ def filters() -> rx.Component:
 
 
 def report_table() -> rx.Component:
-    return rx.box(
+    return scroll_region(
         rx.el.table(
             rx.el.thead(
                 rx.el.tr(
@@ -100,8 +104,8 @@ def report_table() -> rx.Component:
             class_name="krs-table",
             id="report-table",
         ),
+        label="ตารางรายงานผลรายเขตพื้นที่",
         max_height="70vh",
-        overflow="auto",
         width="100%",
         background="white",
     )

@@ -8,6 +8,7 @@ from krs_app import styles
 from krs_app.components.comment_thread import comment_form, comment_list
 from krs_app.components.evidence_modal import evidence_list
 from krs_app.components.request_field import request_field
+from krs_app.components.scroll_region import scroll_region
 from krs_app.components.status_icon import status_icon
 from krs_app.domain.indicators import NOT_ASSESSED_LABEL
 from krs_app.services.review_detail import DetailVariable, HistoryRow
@@ -177,7 +178,7 @@ def _decisions() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.text("เหตุผลที่ไม่รับรอง (จะส่งถึง สพท. ในความคิดเห็นด้วย)", size="2", weight="medium"),
-                    rx.text_area(id="refuse-reason", name="reason", rows="3", width="100%", max_length=2000),
+                    rx.text_area(id="refuse-reason", name="reason", rows="3", width="100%"),
                     rx.el.label(
                         "ให้แก้ไขได้ถึงวันที่ (พ.ศ. วว/ดด/ปปปป ไม่เกิน " + D.actions.latest_correction_deadline_text + ")",
                         html_for="refuse-deadline",
@@ -281,20 +282,23 @@ def review_detail_dialog() -> rx.Component:
                 comment_form(),
                 rx.divider(),
                 rx.text("ประวัติการแก้ไขข้อมูลและการตัดสิน", weight="bold", size="3"),
-                rx.el.table(
-                    rx.el.thead(
-                        rx.el.tr(
-                            rx.el.th("เมื่อ"),
-                            rx.el.th("โดย"),
-                            rx.el.th("การดำเนินการ"),
-                            rx.el.th("ตัวแปร"),
-                            rx.el.th("ค่าเดิม → ค่าใหม่"),
-                            rx.el.th("หมายเหตุ"),
-                        )
+                scroll_region(
+                    rx.el.table(
+                        rx.el.thead(
+                            rx.el.tr(
+                                rx.el.th("เมื่อ"),
+                                rx.el.th("โดย"),
+                                rx.el.th("การดำเนินการ"),
+                                rx.el.th("ตัวแปร"),
+                                rx.el.th("ค่าเดิม → ค่าใหม่"),
+                                rx.el.th("หมายเหตุ"),
+                            )
+                        ),
+                        rx.el.tbody(rx.foreach(D.history, _history), rx.foreach(D.decisions, _history)),
+                        class_name="krs-table",
+                        id="detail-history",
                     ),
-                    rx.el.tbody(rx.foreach(D.history, _history), rx.foreach(D.decisions, _history)),
-                    class_name="krs-table",
-                    id="detail-history",
+                    label="ประวัติการแก้ไขข้อมูลและการตัดสิน",
                 ),
                 rx.dialog.close(rx.button("ปิด", variant="soft", color_scheme="gray", id="detail-close")),
                 spacing="3",

@@ -222,19 +222,40 @@ def correction_choice(final: bool, day: date | None) -> Decision:
     return _no(NO_CORRECTION_CHOICE)
 
 
+EXTENSION_NOT_LATER = "วันที่ขยายเวลาต้องหลังกำหนดเดิม"
+
+
 def check_extension(
-    until: datetime | None, now: datetime, round_closed: bool, certification_deadline: datetime
+    until: datetime | None,
+    now: datetime,
+    round_closed: bool,
+    certification_deadline: datetime,
+    current_deadline: datetime | None = None,
 ) -> Decision:
-    """A lock exception (KPI office): until a future time within the round's certification period."""
+    """A lock exception (KPI office): until a future time after the deadline it extends
+    (`current_deadline`: the district's, or the correction deadline of a refusal) and within the
+    round's certification period."""
     if round_closed:
         return _no("รอบการรายงานนี้ปิดแล้ว ขยายเวลาไม่ได้")
     if until is None:
         return ALLOW  # revokes the exception
     if until <= now:
         return _no("วันที่ขยายเวลาต้องเป็นเวลาในอนาคต")
+    if current_deadline is not None and until <= current_deadline:
+        return _no(EXTENSION_NOT_LATER)
     if until > certification_deadline:
         return _no("ขยายเวลาได้ไม่เกินวันสิ้นสุดการรับรองผลของรอบ")
     return ALLOW
+
+
+def deadline_extended(
+    status: Status, district_deadline: datetime | None, correction_deadline: datetime | None
+) -> datetime | None:
+    """The deadline a lock exception extends: a refused result's correction deadline, else the
+    round's district deadline."""
+    if status == Status.NOT_CERTIFIED and correction_deadline is not None:
+        return correction_deadline
+    return district_deadline
 
 
 def central_edit_window(status: Status, round_closed: bool) -> Decision:

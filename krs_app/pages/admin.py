@@ -38,7 +38,7 @@ def _tab_button(tab: str, label: str) -> rx.Component:
 
 def _year_select() -> rx.Component:
     return rx.hstack(
-        rx.text("ปีงบประมาณ", size="2", color=styles.TEXT_LABEL),
+        rx.el.label("ปีงบประมาณ", html_for="admin-year-select", font_size="0.875rem", color=styles.TEXT_LABEL),
         rx.el.select(
             rx.foreach(AdminState.years, lambda y: rx.el.option(y["label"], value=y["id"])),
             id="admin-year-select",
@@ -60,10 +60,10 @@ def admin() -> rx.Component:
             justify="between",
             align="center",
             wrap="wrap",
-            gap="2",
+            spacing="2",
             width="100%",
         ),
-        rx.flex(*[_tab_button(t, label) for t, label in TAB_LABELS], gap="2", wrap="wrap", role="tablist"),
+        rx.flex(*[_tab_button(t, label) for t, label in TAB_LABELS], spacing="2", wrap="wrap"),
         notice(AdminState.notice, AdminState.notice_ok),
         rx.match(
             AdminState.tab,

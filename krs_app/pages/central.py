@@ -9,6 +9,7 @@ from krs_app import routes, styles
 from krs_app.components.download_link import download_link
 from krs_app.components.number_cell import number_cell
 from krs_app.components.round_select import round_select
+from krs_app.components.scroll_region import scroll_region
 from krs_app.components.status_icon import status_icon
 from krs_app.pages.page import page
 from krs_app.services.central_import import MAX_IMPORT_BYTES
@@ -63,7 +64,7 @@ def _selectors() -> rx.Component:
         justify="between",
         align="end",
         wrap="wrap",
-        gap="3",
+        spacing="3",
         padding_y="0.75em",
     )
 
@@ -164,25 +165,28 @@ def _grid() -> rx.Component:
             justify="between",
             align="center",
             wrap="wrap",
-            gap="2",
+            spacing="2",
         ),
         rx.box(rx.foreach(CentralState.columns, _legend_line), padding_y="0.4em", id="central-legend"),
         rx.cond(
             CentralState.round_closed,
             rx.callout("รอบการรายงานนี้ปิดแล้ว ดูข้อมูลได้อย่างเดียว", icon="lock", color_scheme="gray", size="1"),
         ),
-        rx.el.table(
-            rx.el.thead(
-                rx.el.tr(
-                    rx.el.th("รหัส"),
-                    rx.el.th("สำนักงานเขตพื้นที่การศึกษา"),
-                    rx.foreach(CentralState.columns, _column_head),
-                    rx.el.th("สถานะ"),
-                )
+        scroll_region(
+            rx.el.table(
+                rx.el.thead(
+                    rx.el.tr(
+                        rx.el.th("รหัส"),
+                        rx.el.th("สำนักงานเขตพื้นที่การศึกษา"),
+                        rx.foreach(CentralState.columns, _column_head),
+                        rx.el.th("สถานะ"),
+                    )
+                ),
+                rx.el.tbody(rx.foreach(CentralState.rows, _grid_row)),
+                class_name="krs-table",
+                id="central-grid",
             ),
-            rx.el.tbody(rx.foreach(CentralState.rows, _grid_row)),
-            class_name="krs-table",
-            id="central-grid",
+            label="ข้อมูลส่วนกลางรายเขตพื้นที่",
         ),
         rx.cond(
             (CentralState.rows.length() == 0) & (CentralState.total_rows > 0),
@@ -288,7 +292,13 @@ def _import_card() -> rx.Component:
             padding_y="0.4em",
         ),
         rx.flex(
-            rx.el.input(type="file", id="central-file", name="central-file", accept=".xlsx,.csv"),
+            rx.el.input(
+                type="file",
+                id="central-file",
+                name="central-file",
+                accept=".xlsx,.csv",
+                aria_label="เลือกไฟล์นำเข้า (.xlsx / .csv)",
+            ),
             rx.button(
                 rx.icon("file-search", size=14),
                 "ตรวจสอบไฟล์",
@@ -299,7 +309,7 @@ def _import_card() -> rx.Component:
                 ),
                 disabled=(CentralState.indicator_id == "") | CentralState.round_closed,
             ),
-            gap="2",
+            spacing="2",
             align="center",
             wrap="wrap",
         ),

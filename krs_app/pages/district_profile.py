@@ -62,7 +62,7 @@ def district_profile_page() -> rx.Component:
                     rx.heading(P.name, size="4"),
                     rx.text(P.subtitle, size="2", color=styles.TEXT_SECONDARY),
                     download_link("ดาวน์โหลด PDF", href=P.pdf_url, id="profile-export-pdf"),
-                    gap="3",
+                    spacing="3",
                     align="center",
                     wrap="wrap",
                 ),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from krs_app import routes, styles
 from krs_app.components.comment_thread import comment_modal
+from krs_app.components.entry_summary import entry_summary_box
 from krs_app.components.evidence_modal import evidence_modal
 from krs_app.components.indicator_row import indicator_row
 from krs_app.components.round_select import round_select
@@ -54,7 +55,7 @@ def _round_bar() -> rx.Component:
         justify="between",
         align="center",
         wrap="wrap",
-        gap="3",
+        spacing="3",
         padding_y="0.75em",
     )
 
@@ -67,6 +68,13 @@ def entry_page() -> rx.Component:
         rx.cond(
             EntryState.round_closed,
             rx.callout("รอบการรายงานนี้ปิดแล้ว ดูข้อมูลได้อย่างเดียว", icon="lock", color_scheme="gray", size="1"),
+        ),
+        entry_summary_box(),
+        # whose typing the tab keeps until it is saved (assets/krs.js)
+        rx.el.div(
+            id="entry-drafts",
+            hidden=True,
+            custom_attrs={"data-user": EntryState.draft_user, "data-round": EntryState.round_id},
         ),
         rx.box(rx.foreach(EntryState.indicators, indicator_row), id="indicator-list"),
         evidence_modal(),

@@ -47,7 +47,7 @@ def login_page() -> rx.Component:
                 ),
                 native_form(
                     rx.vstack(
-                        rx.text("ชื่อผู้ใช้ (Username)", size="2", weight="medium"),
+                        rx.el.label("ชื่อผู้ใช้ (Username)", html_for="login-username", class_name="krs-label"),
                         rx.input(
                             id="login-username",
                             name="username",
@@ -57,7 +57,7 @@ def login_page() -> rx.Component:
                             width="100%",
                             size="3",
                         ),
-                        rx.text("รหัสผ่าน (Password)", size="2", weight="medium"),
+                        rx.el.label("รหัสผ่าน (Password)", html_for="login-password", class_name="krs-label"),
                         rx.input(
                             id="login-password",
                             name="password",

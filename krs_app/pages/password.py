@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app import routes
+from krs_app import routes, styles
 from krs_app.domain.password_policy import MIN_LENGTH
 from krs_app.pages.page import page
 from krs_app.state.password import PasswordState
@@ -14,7 +14,7 @@ def _field(label: str, name: str, element_id: str, error, auto_complete: str) ->
     return rx.vstack(
         rx.el.label(label, html_for=element_id, font_size="0.875rem", font_weight="500"),
         rx.input(id=element_id, name=name, type="password", auto_complete=auto_complete, width="100%", size="3"),
-        rx.cond(error, rx.text(error, color="red", size="2", id=element_id + "-error")),
+        rx.cond(error, rx.text(error, color=styles.TEXT_ERROR, size="2", id=element_id + "-error")),
         spacing="1",
         width="100%",
     )
@@ -39,7 +39,7 @@ def password_page() -> rx.Component:
                 rx.text(
                     f"รหัสผ่านใหม่ยาวอย่างน้อย {MIN_LENGTH} ตัวอักษร และต้องไม่ใช่รหัสผ่านที่ใช้กันทั่วไป",
                     size="2",
-                    color="#4b5563",
+                    color=styles.TEXT_SECONDARY,
                 ),
                 rx.form(
                     rx.vstack(

@@ -6,14 +6,17 @@ import reflex as rx
 
 from krs_app import routes, styles
 from krs_app.components.download_link import download_link
+from krs_app.components.extension_form import extension_panel
 from krs_app.components.heat_map import heat_map
 from krs_app.components.report_charts import report_charts
 from krs_app.components.report_table import filters, report_table
 from krs_app.components.round_select import round_select
+from krs_app.components.scroll_region import scroll_region
 from krs_app.components.summary_table import summary_table
 from krs_app.pages.page import page
 from krs_app.services.report import DistrictScoreRow
 from krs_app.services.tracking import BureauTracking, IndicatorTracking
+from krs_app.state.extensions import ExtensionState
 from krs_app.state.home import KpiHomeState
 from krs_app.state.report_matrix import ReportMatrixState
 
@@ -40,6 +43,7 @@ def _districts_table() -> rx.Component:
                 on_change=KpiHomeState.set_search.debounce(300),
                 class_name="krs-select",
                 id="report-search",
+                aria_label="ค้นหา สพท.",
             ),
             rx.el.select(
                 rx.el.option("ทุกสังกัด", value="all"),
@@ -48,10 +52,11 @@ def _districts_table() -> rx.Component:
                 value=KpiHomeState.level,
                 on_change=KpiHomeState.set_level,
                 class_name="krs-select",
+                aria_label="สังกัด",
             ),
             spacing="2",
         ),
-        rx.box(
+        scroll_region(
             rx.el.table(
                 rx.el.thead(
                     rx.el.tr(
@@ -70,8 +75,8 @@ def _districts_table() -> rx.Component:
                 class_name="krs-table",
                 id="report-districts",
             ),
+            label="คะแนนรายเขตพื้นที่",
             max_height="70vh",
-            overflow_y="auto",
             width="100%",
             background="white",
         ),
@@ -126,7 +131,11 @@ def _bureau_tracking(bureau: BureauTracking) -> rx.Component:
 def _tracking() -> rx.Component:
     return rx.vstack(
         rx.flex(
-            rx.text("กำหนดรับรองผล " + KpiHomeState.deadline_text + " · " + KpiHomeState.countdown_text, size="2"),
+            rx.text(
+                "กำหนดรับรองผล " + KpiHomeState.deadline_text + " · " + KpiHomeState.countdown_text,
+                size="2",
+                id="tracking-deadline",
+            ),
             download_link("ดาวน์โหลด CSV", href=routes.tracking_csv(KpiHomeState.round_id), id="tracking-csv"),
             download_link("ดาวน์โหลด Excel", href=routes.tracking_xlsx(KpiHomeState.round_id), id="tracking-xlsx"),
             rx.alert_dialog.root(
@@ -154,12 +163,12 @@ def _tracking() -> rx.Component:
                     ),
                 ),
             ),
-            gap="4",
+            spacing="4",
             align="center",
             wrap="wrap",
         ),
         rx.text(KpiHomeState.overdue_rule, size="1", color=styles.TEXT_MUTED),
-        rx.box(
+        scroll_region(
             rx.el.table(
                 rx.el.thead(
                     rx.el.tr(
@@ -177,51 +186,31 @@ def _tracking() -> rx.Component:
                 class_name="krs-table",
                 id="tracking-table",
             ),
+            label="ติดตามการรับรองผลรายสำนักและตัวชี้วัด",
             background="white",
             width="100%",
-            overflow_x="auto",
         ),
-        rx.form(
-            rx.flex(
-                rx.text("ขยายเวลาแก้ไขให้ สพท. (ข้อยกเว้น)", size="2", weight="medium"),
-                rx.el.input(
-                    name="district_code",
-                    placeholder="รหัส สพท. เช่น spm07",
-                    class_name="krs-select",
-                    id="extend-district",
-                ),
-                rx.el.select(
-                    rx.foreach(KpiHomeState.indicator_codes, lambda c: rx.el.option(c, value=c)),
-                    name="indicator_code",
-                    class_name="krs-select",
-                    id="extend-indicator",
-                ),
-                rx.el.input(type="date", name="until", class_name="krs-select", id="extend-until"),
-                rx.el.input(name="reason", placeholder="เหตุผล", class_name="krs-select", id="extend-reason"),
-                rx.button("ขยายเวลา", type="submit", size="1", id="extend-submit"),
-                gap="2",
-                align="center",
-                wrap="wrap",
-            ),
-            on_submit=KpiHomeState.extend,
-            reset_on_submit=False,
-        ),
+        extension_panel(),
         width="100%",
         spacing="3",
     )
 
 
 def _change_round(round_id):
-    return [KpiHomeState.change_round(round_id), ReportMatrixState.change_round(round_id)]
+    return [
+        KpiHomeState.change_round(round_id),
+        ReportMatrixState.change_round(round_id),
+        ExtensionState.change_round(round_id),
+    ]
 
 
-@page(routes.REPORT, "รายงานผล", on_load=[KpiHomeState.load, ReportMatrixState.load])
+@page(routes.REPORT, "รายงานผล", on_load=[KpiHomeState.load, ReportMatrixState.load, ExtensionState.load])
 def report_page() -> rx.Component:
     return rx.fragment(
         rx.flex(
             rx.heading("รายงานผล", size="5"),
             round_select(KpiHomeState.rounds, KpiHomeState.round_id, _change_round),
-            gap="3",
+            spacing="3",
             align="center",
             padding_y="0.75em",
             wrap="wrap",

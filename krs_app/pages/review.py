@@ -5,8 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes, styles
+from krs_app.components.remind_dialog import remind_dialog
 from krs_app.components.review_detail import review_detail_dialog
 from krs_app.components.round_select import round_select
+from krs_app.components.scroll_region import scroll_region
 from krs_app.components.status_icon import status_icon
 from krs_app.components.summary_table import summary_table
 from krs_app.pages.page import page
@@ -40,7 +42,7 @@ def _toolbar() -> rx.Component:
             ),
             spacing="0",
         ),
-        gap="3",
+        spacing="3",
         align="center",
         wrap="wrap",
         padding_y="0.5em",
@@ -86,7 +88,7 @@ def _filters() -> rx.Component:
                 type="checkbox", id="review-new-only", on_change=lambda checked: ReviewState.set_new_only(checked)
             ),
             " เฉพาะที่มีข้อมูลใหม่",
-            style={"fontSize": "0.9rem"},
+            class_name="krs-check",
         ),
         rx.el.label(
             rx.el.input(
@@ -95,10 +97,11 @@ def _filters() -> rx.Component:
                 on_change=lambda checked: ReviewState.set_outliers_only(checked),
             ),
             " เฉพาะค่าที่ผิดปกติ",
-            style={"fontSize": "0.9rem"},
+            class_name="krs-check",
         ),
         rx.el.input(
             placeholder="ค้นหา สพท. / จังหวัด",
+            aria_label="ค้นหา สพท. / จังหวัด",
             id="review-search",
             class_name="krs-select",
             on_change=ReviewState.set_search.debounce(400),
@@ -114,7 +117,7 @@ def _filters() -> rx.Component:
             class_name="krs-select",
             aria_label="เรียง",
         ),
-        gap="2",
+        spacing="2",
         align="center",
         wrap="wrap",
     )
@@ -134,7 +137,6 @@ def _bulk_bar() -> rx.Component:
                     size="1",
                     color_scheme="green",
                     id="bulk-certify",
-                    on_click=ReviewState.set_bulk_confirm_open(True),
                     disabled=(ReviewState.selected.length() == 0) | ~ReviewState.may_decide,
                 ),
             ),
@@ -161,58 +163,25 @@ def _bulk_bar() -> rx.Component:
                     justify="end",
                 ),
             ),
+            # opening is told through the root: an on_click on the trigger's button would make
+            # Reflex wrap it in a div that carries the dialog's ARIA attributes instead
+            on_open_change=ReviewState.set_bulk_confirm_open,
         ),
         rx.button(
             rx.icon("bell", size=14),
             "แจ้งเตือน สพท. ที่ยังไม่รายงาน",
             size="1",
             variant="outline",
-            on_click=ReviewState.set_remind_open(True),
+            on_click=ReviewState.open_remind,
             id="remind-open",
         ),
         rx.cond(
             ~ReviewState.may_decide & (ReviewState.period_reason != ""),
             rx.text(ReviewState.period_reason, size="1", color=styles.TEXT_MUTED),
         ),
-        gap="2",
+        spacing="2",
         align="center",
         wrap="wrap",
-    )
-
-
-def _remind_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("แจ้งเตือน สพท. ที่ยังไม่รายงานผล"),
-            rx.form(
-                rx.vstack(
-                    rx.text("ข้อความ", size="2"),
-                    rx.text_area(
-                        name="remind_message",
-                        id="remind-message",
-                        rows="3",
-                        width="100%",
-                        default_value="ขอให้รายงานผลการดำเนินงานตามตัวชี้วัดภายในกำหนด",
-                    ),
-                    rx.text("ภายในวันที่", size="2"),
-                    rx.el.input(type="date", name="remind_deadline", id="remind-deadline", class_name="krs-select"),
-                    rx.cond(
-                        ReviewState.remind_error, rx.text(ReviewState.remind_error, color=styles.TEXT_ERROR, size="1")
-                    ),
-                    rx.hstack(
-                        rx.button("ส่งแจ้งเตือน", type="submit", id="remind-send"),
-                        rx.dialog.close(rx.button("ยกเลิก", type="button", variant="soft", color_scheme="gray")),
-                        spacing="2",
-                    ),
-                    spacing="2",
-                    width="100%",
-                ),
-                on_submit=ReviewState.remind,
-                reset_on_submit=False,
-            ),
-        ),
-        open=ReviewState.remind_open,
-        on_open_change=ReviewState.set_remind_open,
     )
 
 
@@ -297,23 +266,26 @@ def _row(row: ReviewRow) -> rx.Component:
 
 def _table() -> rx.Component:
     return rx.box(
-        rx.el.table(
-            rx.el.thead(
-                rx.el.tr(
-                    rx.el.th(""),
-                    rx.el.th("สพท."),
-                    rx.foreach(ReviewState.columns, _column_header),
-                    rx.el.th("ผลลัพธ์ (" + ReviewState.result_unit + ")", id="review-result-header"),
-                    rx.el.th("คะแนน"),
-                    rx.el.th("หลักฐาน"),
-                    rx.el.th("ข้อความล่าสุด"),
-                    rx.el.th("สถานะ"),
-                    rx.el.th(""),
-                )
+        scroll_region(
+            rx.el.table(
+                rx.el.thead(
+                    rx.el.tr(
+                        rx.el.th(""),
+                        rx.el.th("สพท."),
+                        rx.foreach(ReviewState.columns, _column_header),
+                        rx.el.th("ผลลัพธ์ (" + ReviewState.result_unit + ")", id="review-result-header"),
+                        rx.el.th("คะแนน"),
+                        rx.el.th("หลักฐาน"),
+                        rx.el.th("ข้อความล่าสุด"),
+                        rx.el.th("สถานะ"),
+                        rx.el.th(""),
+                    )
+                ),
+                rx.el.tbody(rx.foreach(ReviewState.rows, _row)),
+                class_name="krs-table",
+                id="review-table",
             ),
-            rx.el.tbody(rx.foreach(ReviewState.rows, _row)),
-            class_name="krs-table",
-            id="review-table",
+            label="รายการเขตพื้นที่ของตัวชี้วัดที่เลือก",
         ),
         rx.hstack(
             rx.button(
@@ -347,7 +319,6 @@ def _table() -> rx.Component:
         background="white",
         padding="0.5em",
         border_radius="8px",
-        overflow_x="auto",
         width="100%",
     )
 
@@ -392,5 +363,5 @@ def review_page() -> rx.Component:
             default_value="districts",
         ),
         review_detail_dialog(),
-        _remind_dialog(),
+        remind_dialog(),
     )

@@ -196,6 +196,30 @@ def live_district_sessions(keys: set[str], district_id: int) -> set[str]:
         return set(rows)
 
 
+SESSION_EXPIRED = "หมดเวลาการใช้งาน กรุณาเข้าสู่ระบบอีกครั้ง"
+LOGGED_OUT_ELSEWHERE = "ออกจากระบบจากหน้าต่างอื่นแล้ว กรุณาเข้าสู่ระบบอีกครั้ง"
+LOGGED_OUT = "ออกจากระบบแล้ว"
+
+
+def ended_notice(key: str, still_sent: bool) -> str:
+    """Why the session `key` (session_key) no longer holds, as the login page says it (Thai):
+    idle too long, or ended while this tab still sent it (a logout in another tab, or the
+    server ended it), or ended and gone from the browser (this tab's own logout); "" if unknown."""
+    if not key:
+        return ""
+    idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
+    with session_scope() as session:
+        row = session.exec(select(UserSession).where(UserSession.token_hash == key)).first()
+    if row is None:
+        return ""
+    ended = row.ended_at or utcnow()
+    if ended - row.last_seen_at > idle_limit:
+        return SESSION_EXPIRED
+    if row.ended_at is None:
+        return ""  # still open: the user became inactive, or the cookie was removed
+    return LOGGED_OUT_ELSEWHERE if still_sent else LOGGED_OUT
+
+
 def require_user(token: str | None) -> CurrentUser:
     user = user_for_token(token)
     if user is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import District, EvidenceFile, Result, Round, Value, Variable
+from krs_app.db.models import Bureau, District, EvidenceFile, Result, Round, Value, Variable
 from krs_app.domain.certification import REFUSAL_REASON_PREFIX, refusal_text
 from krs_app.domain.indicators import NOT_ASSESSED_LABEL, VariableSource, code_for_id
 from krs_app.domain.next_level import next_level_hint
@@ -118,6 +118,7 @@ def _indicator_rows(
         )
     }
     unread = badges_for_district(session, district_id)
+    bureaus = {b.id: b.name for b in session.exec(select(Bureau))}
     evidence_counts: dict[int, int] = {}
     for indicator_id in session.exec(
         select(EvidenceFile.indicator_id).where(
@@ -174,11 +175,12 @@ def _indicator_rows(
             if missing and len(missing) < len([v for v in variable_rows if v.mode != CELL_NOT_REQUIRED])
             else ""
         )
-        refusal = ""
+        refusal = correction = ""
         if result is not None and status == Status.NOT_CERTIFIED:
             refusal = refusal_text(result.reason or "", REFUSAL_REASON_PREFIX)
             if result.correction_deadline:
-                refusal += f" (แก้ไขได้ถึง {thai_datetime(to_bangkok(result.correction_deadline))})"
+                correction = thai_datetime(to_bangkok(result.correction_deadline))
+                refusal += f" (แก้ไขได้ถึง {correction})"
         rows.append(
             IndicatorRow(
                 id=entry.indicator.id,
@@ -215,9 +217,19 @@ def _indicator_rows(
                 missing_text=missing_text,
                 assessed=assessed,
                 result_unit=spec.result_unit,
+                bureau=bureaus.get(entry.indicator.bureau_id, ""),
+                correction_deadline_text=correction,
+                extended_text=_extended_text(result, status, now),
             )
         )
     return rows
+
+
+def _extended_text(result: Result | None, status: Status, now) -> str:
+    """The new deadline of a lock exception in force (the KPI office's ขยายเวลา), for the row."""
+    if result is None or result.extended_until is None or status == Status.CERTIFIED or now > result.extended_until:
+        return ""
+    return f"ขยายเวลาแก้ไขถึง {thai_datetime(to_bangkok(result.extended_until))} (กพร.)"
 
 
 def entry_page(user: CurrentUser, round_id: int | None = None) -> EntryPage:

@@ -13,6 +13,7 @@ from krs_app.services.active_districts import active_district_ids, count_active_
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, round_catalogue
 from krs_app.services.errors import NotAllowed
+from krs_app.services.threads import badges_for_bureau
 
 
 @dataclass
@@ -24,6 +25,7 @@ class IndicatorSummary:
     certified: int
     not_certified: int
     not_reported: int
+    new_data: int = 0  # districts that sent a message or file the bureau has not opened (มีข้อมูลใหม่)
 
 
 @dataclass
@@ -52,10 +54,12 @@ def indicator_overview(user: CurrentUser, round_id: int | None = None) -> Overvi
         )
         for indicator_id, status, count in rows:
             counts[(indicator_id, status)] = count
+        entries = [e for e in round_catalogue(session, round_, bureau_id) if e.spec.is_assessed_in(round_.months)]
+        new_data: dict[int, int] = {}
+        for _district, indicator_id in badges_for_bureau(session, [e.indicator.id for e in entries]):
+            new_data[indicator_id] = new_data.get(indicator_id, 0) + 1
         summaries = []
-        for entry in round_catalogue(session, round_, bureau_id):
-            if not entry.spec.is_assessed_in(round_.months):
-                continue
+        for entry in entries:
             indicator_id = entry.indicator.id
             awaiting = counts.get((indicator_id, "awaiting"), 0)
             certified = counts.get((indicator_id, "certified"), 0)
@@ -69,6 +73,7 @@ def indicator_overview(user: CurrentUser, round_id: int | None = None) -> Overvi
                     certified=certified,
                     not_certified=refused,
                     not_reported=district_count - awaiting - certified - refused,
+                    new_data=new_data.get(indicator_id, 0),
                 )
             )
         return Overview(round_label=round_.label, summaries=summaries)

@@ -14,7 +14,7 @@ from krs_app.services.catalogue import load_entry
 from krs_app.services.clock import utcnow
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from krs_app.services.results import change_result, find_result, values_by_key
-from krs_app.services.threads import add_message
+from krs_app.services.threads import add_message, message_length, too_long_text
 
 RESUBMITTED_MESSAGE = "ส่งผลให้พิจารณาอีกครั้ง"
 RESUBMITTED_DONE = "ส่งผลให้สำนักพิจารณาอีกครั้งแล้ว"
@@ -28,7 +28,9 @@ def resubmit(user: CurrentUser, indicator_id: int, round_id: int, note: object =
     if not isinstance(indicator_id, int) or not isinstance(round_id, int):
         raise NotFound()
     district_id = user.district_id
-    text = note.strip()[:2000] if isinstance(note, str) else ""
+    text = note.strip() if isinstance(note, str) else ""
+    if too_long_text(message_length(text)):
+        raise ServiceError(too_long_text(message_length(text)))  # refused whole, never cut
     now = utcnow()
     with session_scope() as session:
         round_ = session.get(Round, round_id)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from krs_app.db.models import Result, Round, Value
@@ -118,3 +119,18 @@ def change_result(
         before=before,
         after=dict(after),
     )
+
+
+def insert_unreported(session: Session, pairs, round_id: int, now: datetime, **fields: Any) -> None:
+    """Result rows, not reported, for these (district id, indicator id) pairs that have none yet,
+    in one statement (closing a round, a wide extension); `fields` are set on every row."""
+    if not pairs:
+        return
+    base = {
+        "round_id": round_id,
+        "status": Status.NOT_REPORTED.value,
+        "fixed_at_close": False,
+        "not_applicable": False,
+        "updated_at": now,
+    }
+    session.execute(insert(Result), [{"district_id": d, "indicator_id": i, **base, **fields} for d, i in pairs])

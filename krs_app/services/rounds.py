@@ -1,4 +1,4 @@
-"""Closing a round, and the KPI office's lock exceptions.
+"""Closing a round (the KPI office's lock exceptions are services/extensions.py).
 
 Closing (DOMAIN.md "Flow of one round", step 4): every result not reported — including a
 district that never touched an indicator, whose result row is created — is fixed at
@@ -18,27 +18,26 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import insert, update
 from sqlmodel import select
 
 from krs_app.db.engine import session_scope
 from krs_app.db.models import AuditLog, Bureau, District, Indicator, Result, Round
-from krs_app.domain.certification import CLOSE_FIX_REASON, check_extension, check_reason
+from krs_app.domain.certification import CLOSE_FIX_REASON
 from krs_app.domain.scoring import MIN_SCORE
 from krs_app.domain.status import Status
 from krs_app.live.bus import Change, announce
-from krs_app.services import audit, threads
-from krs_app.services.access import SIDE_BUREAU, require_reviewer, require_round
+from krs_app.services import audit
+from krs_app.services.access import require_round
 from krs_app.services.auth import CurrentUser
-from krs_app.services.catalogue import load_entry, round_catalogue
-from krs_app.services.clock import as_utc_deadline, deadline_text, utcnow
-from krs_app.services.errors import NotAllowed, ServiceError
-from krs_app.services.results import change_result, find_result, get_or_create_result
+from krs_app.services.catalogue import round_catalogue
+from krs_app.services.clock import deadline_text, utcnow
+from krs_app.services.errors import NotAllowed
+from krs_app.services.results import insert_unreported
 
 NOT_KPI_OFFICE_CLOSE = "การปิดรอบเป็นหน้าที่ของ กพร. เท่านั้น"
-NOT_KPI_OFFICE_EXTEND = "การขยายเวลาเป็นหน้าที่ของ กพร. เท่านั้น"
 
 
 @dataclass
@@ -126,22 +125,7 @@ def close_round(user: CurrentUser | None, round_id: int, now: datetime | None = 
             district_ids = list(session.exec(select(District.id)))
             missing = [(d, i) for d in district_ids for i in assessed if (d, i) not in existing]
             if missing:
-                session.execute(
-                    insert(Result),
-                    [
-                        {
-                            "district_id": d,
-                            "indicator_id": i,
-                            "round_id": round_.id,
-                            "status": Status.NOT_REPORTED.value,
-                            "result": None,
-                            "score": None,
-                            "fixed_at_close": False,
-                            "updated_at": now,
-                        }
-                        for d, i in missing
-                    ],
-                )
+                insert_unreported(session, missing, round_.id, now)
                 created = len(missing)
             to_fix = list(
                 session.exec(
@@ -241,65 +225,3 @@ def close_due_rounds(now: datetime | None = None) -> list[CloseReport]:
         )
     reports = [close_round(None, round_id, now) for round_id in due]
     return [report for report in reports if not report.already_closed]
-
-
-@dataclass(frozen=True)
-class ExtensionOutcome:
-    extended_until_text: str  # "-" when the exception was revoked
-    message: str
-
-
-def extend_deadline(
-    user: CurrentUser,
-    district_id: int,
-    indicator_id: int,
-    round_id: int,
-    until: datetime | date | None,
-    reason: str,
-) -> ExtensionOutcome:
-    """ขยายเวลา: the KPI office lets a district edit one result until a date (a lock exception).
-
-    `until` must be in the future and not after the round's certification deadline (the
-    bureau still has to certify); None revokes the exception. A certified result is
-    locked whatever the exception, so it is refused. The district is told in the thread.
-    """
-    if not user.is_kpi_office:
-        raise NotAllowed(NOT_KPI_OFFICE_EXTEND)
-    now = utcnow()
-    with session_scope() as session:
-        require_reviewer(session, user, district_id, indicator_id)
-        round_ = require_round(session, round_id)
-        load_entry(session, indicator_id, round_)  # an indicator of the round's fiscal year
-        decision = check_reason(reason, "เหตุผลที่ขยายเวลา")
-        if not decision.allowed:
-            raise ServiceError(decision.reason)
-        until_utc = as_utc_deadline(until)
-        decision = check_extension(until_utc, now, round_.closed, round_.certification_deadline)
-        if not decision.allowed:
-            raise ServiceError(decision.reason)
-        result = find_result(session, district_id, indicator_id, round_.id) or get_or_create_result(
-            session, district_id, indicator_id, round_.id
-        )
-        if result.status == Status.CERTIFIED.value:
-            raise ServiceError("ผลการดำเนินงานได้รับการรับรองแล้ว ขยายเวลาไม่ได้ (ให้สำนักยกเลิกการรับรองก่อน)")
-        change_result(
-            session,
-            user.id,
-            result,
-            "extend_deadline",
-            now,
-            before_fields=("extended_until",),
-            changes={"extended_until": until_utc},
-            after={"extended_until": until_utc, "until_text": deadline_text(until_utc), "reason": reason.strip()},
-        )
-        if until_utc is None:
-            body = f"ยกเลิกการขยายเวลาแก้ไขข้อมูล: {reason.strip()}"
-        else:
-            body = f"ขยายเวลาแก้ไขข้อมูลถึง {deadline_text(until_utc)}: {reason.strip()}"
-        threads.add_message(session, user, SIDE_BUREAU, district_id, indicator_id, round_.id, body)
-    announce(Change(district_id=district_id, round_id=round_id, indicator_id=indicator_id, kind="status"))
-    announce(Change(district_id=district_id, round_id=round_id, indicator_id=indicator_id, kind="message"))
-    return ExtensionOutcome(
-        extended_until_text=deadline_text(until_utc),
-        message="ยกเลิกการขยายเวลาแล้ว" if until_utc is None else f"ขยายเวลาถึง {deadline_text(until_utc)} แล้ว",
-    )

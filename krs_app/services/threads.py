@@ -25,6 +25,21 @@ MAX_MESSAGE_LENGTH = 2000
 CLOSED_ROUND_MESSAGE = "รอบการรายงานนี้ปิดแล้ว ส่งความคิดเห็นไม่ได้"
 
 
+def message_length(body: object) -> int:
+    """How long a message counts as (what the box's counter shows and the limit applies to)."""
+    return len(body.strip()) if isinstance(body, str) else 0
+
+
+def too_long_text(length: int) -> str:
+    """The Thai refusal for a message over the limit ("" when it fits)."""
+    if length <= MAX_MESSAGE_LENGTH:
+        return ""
+    return (
+        f"ข้อความยาวเกิน {MAX_MESSAGE_LENGTH:,} ตัวอักษร (ยาว {length:,} ตัวอักษร) "
+        f"กรุณาตัดให้สั้นลง {length - MAX_MESSAGE_LENGTH:,} ตัวอักษร แล้วส่งอีกครั้ง ยังไม่ได้ส่งข้อความนี้"
+    )
+
+
 @dataclass
 class MessageRow:
     id: int
@@ -61,8 +76,9 @@ def add_message(
     text = (body or "").strip()
     if not text:
         raise ServiceError("กรุณาพิมพ์ข้อความก่อนส่ง")
-    if len(text) > MAX_MESSAGE_LENGTH:
-        raise ServiceError(f"ข้อความยาวเกิน {MAX_MESSAGE_LENGTH:,} ตัวอักษร")
+    too_long = too_long_text(message_length(text))
+    if too_long:
+        raise ServiceError(too_long)  # refused whole, never cut: the writer shortens it
     message = Message(
         district_id=district_id,
         indicator_id=indicator_id,
@@ -90,8 +106,8 @@ def add_message(
     return message
 
 
-def post_message(user: CurrentUser, district_id: int, indicator_id: int, round_id: int | None, body: str) -> None:
-    """ส่งความคิดเห็น: either side writes in the district × indicator thread."""
+def post_message(user: CurrentUser, district_id: int, indicator_id: int, round_id: int | None, body: str) -> int:
+    """ส่งความคิดเห็น: either side writes in the district × indicator thread. Returns the message's id."""
     if not isinstance(body, str):
         raise ServiceError("กรุณาพิมพ์ข้อความก่อนส่ง")
     with session_scope() as session:
@@ -100,9 +116,10 @@ def post_message(user: CurrentUser, district_id: int, indicator_id: int, round_i
         if round_.closed:
             raise ServiceError(CLOSED_ROUND_MESSAGE)
         load_entry(session, indicator_id, round_)  # an indicator of the round's fiscal year
-        add_message(session, user, side, district_id, indicator_id, round_.id, body)
+        message_id = add_message(session, user, side, district_id, indicator_id, round_.id, body).id
         round_id = round_.id
     announce(Change(district_id=district_id, round_id=round_id, indicator_id=indicator_id, kind="message"))
+    return message_id
 
 
 def thread(user: CurrentUser, district_id: int, indicator_id: int) -> list[MessageRow]:

@@ -74,6 +74,9 @@ class IndicatorRow:
     missing_text: str = ""  # "ยังไม่ได้กรอก: a" when some required values are still empty
     assessed: bool = True  # False: ยังไม่ต้องรายงานในรอบนี้ (no inputs, no score, no actions)
     result_unit: str = "ร้อยละ"  # the word before the result, by the indicator's kind
+    bureau: str = ""  # the bureau owning the indicator (สำนักที่รับผิดชอบ)
+    correction_deadline_text: str = ""  # a refused result's correction deadline, Thai ("" when none)
+    extended_text: str = ""  # "ขยายเวลาแก้ไขถึง …" while a lock exception of the KPI office holds
 
 
 # ------------------------------------------------------------------ the central-data page (ข้อมูลส่วนกลาง)

@@ -12,6 +12,7 @@ from krs_app.live.bus import Change
 from krs_app.live.registry import district_key
 from krs_app.live.targets import pushed, take_stale, watch
 from krs_app.services import entry, idempotency, resubmission
+from krs_app.services.entry_summary import AttentionItem, entry_summary
 from krs_app.services.errors import ServiceError
 from krs_app.services.views import IndicatorRow, RoundOption
 from krs_app.state.feedback import cell_errors_after, cell_key, error_message
@@ -33,17 +34,22 @@ class EntryState(SessionState):
     overall_text: str = "1.0000"
     rounds: list[RoundOption] = []
     indicators: list[IndicatorRow] = []
+    # The summary at the top (entry-summary): what needs attention, derived from the rows above.
+    summary_headline: str = ""
+    attention: list[AttentionItem] = []
     cell_errors: dict[str, str] = {}
     request_id: str = ""  # the resubmit buttons' (state/submit.py)
     # The cells just saved (the one left, and refused ones a change there let through): each
     # says บันทึกแล้ว for SAVED_MARK_SECONDS.
     saved_cells: list[str] = []
     notice: str = ""
+    draft_user: str = ""  # whose typing this tab keeps until saved (assets/krs.js: krs-draft|user|round|cell)
     # Cells whose typed value was refused, kept (element id -> (variable id, text)) so that a
     # change of another cell of the same indicator re-checks them and saves them once they pass.
     _refused: dict[str, tuple[int, str]] = {}
 
     def _reload(self, user) -> None:
+        self.draft_user = user.username
         self._apply_page(entry.entry_page(user, int(self.round_id) if self.round_id.isdigit() else None))
 
     def _apply_page(self, page) -> None:
@@ -56,13 +62,18 @@ class EntryState(SessionState):
         self.countdown_text = page.countdown_text
         self.overall_text = page.overall_text
         self.rounds = page.rounds
-        self.indicators = page.indicators
+        self._set_rows(page.indicators)
+
+    def _set_rows(self, rows: list[IndicatorRow]) -> None:
+        self.indicators = rows
+        summary = entry_summary(rows)
+        self.summary_headline, self.attention = summary.headline, summary.items
 
     def _reload_indicators(self, user, indicator_ids: set[int]) -> None:
         """Replace only the rows a change touched, and the overall score."""
         rows, overall = entry.entry_rows(user, int(self.round_id), indicator_ids)
         fresh = {row.id: row for row in rows}
-        self.indicators = [fresh.get(row.id, row) for row in self.indicators]
+        self._set_rows([fresh.get(row.id, row) for row in self.indicators])
         self.overall_text = overall
 
     def _watch(self, user) -> None:
@@ -201,7 +212,10 @@ class EntryState(SessionState):
         page = memo.get(
             ("entry_page", change.district_id, round_id), lambda: entry.page_for_watchers(change.district_id, round_id)
         )
+        summary = memo.get(("entry_summary", change.district_id, round_id), lambda: entry_summary(page.indicators))
         return {
+            "summary_headline": summary.headline,
+            "attention": summary.items,
             "round_label": page.round_label,
             "round_closed": page.round_closed,
             "deadline_text": page.deadline_text,

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import reflex as rx
 
 from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
 from krs_app.live.registry import KPI_KEY
 from krs_app.live.targets import refreshed, watch
-from krs_app.services import lookups, overview, report, rounds, tracking
-from krs_app.services.catalogue import district_id_for_code
+from krs_app.services import overview, report, rounds, tracking
 from krs_app.services.errors import ServiceError
 from krs_app.services.overview import IndicatorSummary
 from krs_app.services.report import DistrictScoreRow
@@ -37,7 +34,6 @@ class KpiHomeState(SessionState):
     countdown_text: str = ""
     overdue_rule: str = ""
     bureaus: list[BureauTracking] = []
-    indicator_codes: list[str] = []
     notice: str = ""
     notice_ok: bool = True
 
@@ -65,7 +61,6 @@ class KpiHomeState(SessionState):
         self.countdown_text = follow.countdown_text
         self.overdue_rule = follow.overdue_rule
         self.bureaus = follow.bureaus
-        self.indicator_codes = lookups.indicator_codes(scores.round_id)
 
     @rx.event
     @guarded(Role.KPI_OFFICE)
@@ -106,32 +101,6 @@ class KpiHomeState(SessionState):
                 f"ไม่รับรอง {outcome.stays_refused}, ค้างรับรองของสำนัก {outcome.overdue_total}"
             )
         self.notice_ok = True
-        self._reload(user)
-        return None
-
-    @rx.event
-    @guarded(Role.KPI_OFFICE)
-    def extend(self, user, form_data: dict):
-        """ขยายเวลา: a lock exception for one district × indicator."""
-        form = form_data if isinstance(form_data, dict) else {}
-        try:
-            district_id = district_id_for_code(str(form.get("district_code", "")))
-            code = str(form.get("indicator_code", ""))
-            indicator_id = lookups.indicator_id_for_code(code, int(self.round_id) if self.round_id.isdigit() else None)
-            if indicator_id is None:
-                raise ServiceError("ไม่พบตัวชี้วัดนี้")
-            text = str(form.get("until", "")).strip()
-            until = date.fromisoformat(text) if text else None
-            outcome = rounds.extend_deadline(
-                user, district_id, indicator_id, int(self.round_id), until, str(form.get("reason", ""))
-            )
-        except ValueError:
-            self.notice, self.notice_ok = "รูปแบบวันที่ไม่ถูกต้อง", False
-            return None
-        except ServiceError as error:
-            self.notice, self.notice_ok = error.message, False
-            return None
-        self.notice, self.notice_ok = outcome.message, True
         self._reload(user)
         return None
 

@@ -22,7 +22,9 @@ ENDED_MESSAGES = {
 
 class LoginState(SessionState):
     error: str = ""
-    notice: str = ""  # why this tab was logged out (ENDED_MESSAGES), "" when it was not
+    # why this tab was logged out: the server ended it (ENDED_MESSAGES), or it expired or was
+    # logged out in another tab (SessionBoundary, services.auth.ended_notice); "" when it was not
+    notice: str = ""
     username: str = ""
     password: str = ""
     demo_accounts: list[DemoAccount] = []
@@ -34,15 +36,15 @@ class LoginState(SessionState):
         its Thai message and the username typed in a short-lived signed cookie."""
         self.demo_accounts = login_demo_accounts()
         self.password = ""
+        ended_here, self._ended_notice = self._ended_notice, ""  # said once
         if self._session_user() is not None:
             return self._away()  # its home, or /password while a one-time password must be changed
         message, username, flash_id = decode_flash(cookie_value(self.router.headers.cookie, FLASH_COOKIE))
         fresh = bool(flash_id) and flash_id != self._flash_seen
         self._flash_seen = flash_id or self._flash_seen
         self.error = message if fresh else ""
-        self.notice = (
-            "" if self.error else ENDED_MESSAGES.get(str(self.router.page.params.get(routes.LOGIN_ENDED, "")), "")
-        )
+        ended = ENDED_MESSAGES.get(str(self.router.page.params.get(routes.LOGIN_ENDED, "")), "")
+        self.notice = "" if self.error else ended or ended_here
         if fresh and username:
             self.username = username
         return None

@@ -10,7 +10,7 @@ opening) the host page reloads its rows: each host state hands the panel its ref
 from __future__ import annotations
 
 import reflex as rx
-from reflex.event import EventHandler
+from reflex.event import EventHandler, EventSpec
 
 from krs_app.domain.roles import Role
 from krs_app.services import catalogue, evidence, idempotency, threads
@@ -32,6 +32,20 @@ def set_host_refresh(role: str, refresh: EventHandler) -> None:
     _host_refresh[role] = refresh
 
 
+def scroll_to_message(message_id: object) -> EventSpec:
+    """After sending: once the new message is drawn, scroll the thread so it shows (the newest row
+    when the id is not a number)."""
+    row = f"'message-{int(message_id)}'" if isinstance(message_id, int) else "''"
+    return rx.call_script(
+        "(() => { let tries = 0; const go = () => {"
+        " const list = document.getElementById('comment-list');"
+        f" const row = document.getElementById({row}) || (list && list.querySelector('tbody tr:last-child'));"
+        " if (list && row && (tries > 5 || row.id)) { list.scrollTop = list.scrollHeight;"
+        " row.scrollIntoView({block: 'nearest'}); return; }"
+        " if (tries++ < 60) setTimeout(go, 50); }; go(); })()"
+    )
+
+
 class PanelState(SessionState):
     evidence_open: bool = False
     comments_open: bool = False
@@ -49,6 +63,8 @@ class PanelState(SessionState):
     withdraw_pending: int = 0  # the file whose withdrawal waits for "ยืนยันถอนไฟล์"
     request_id: str = ""  # the comment form's (state/submit.py)
     comment_busy: bool = False
+    comment_length: int = 0  # the box's counter (threads.message_length of what is typed)
+    comment_length_text: str = "0"  # the same, as shown ("2,001")
     _district_id: int = 0
     _indicator_id: int = 0
     _opened: bool = False  # the last _load_result recorded an opening (the host page reloads its badges)
@@ -75,6 +91,7 @@ class PanelState(SessionState):
 
     def _load_messages(self, user) -> None:
         self.request_id = new_request_id()
+        self._set_comment_length(0)
         self.messages = threads.thread(user, self._district_id, self._indicator_id)
 
     @rx.event
@@ -240,21 +257,30 @@ class PanelState(SessionState):
         yield
         body = form_data.get("comment", "") if isinstance(form_data, dict) else ""
         district_id, indicator_id, round_id = self._district_id, self._indicator_id, self.round_key or None
+        self._set_comment_length(threads.message_length(body))
         try:
-            idempotency.once(
+            message_id = idempotency.once(
                 user,
                 form_request_id(form_data),
                 "post_message",
                 lambda: threads.post_message(user, district_id, indicator_id, round_id, body),
             )
         except ServiceError as error:
-            self.comment_error = error.message
+            self.comment_error = error.message  # at the box; what was typed stays in it, whole
             self.comment_busy = False
             return
         self.comment_error = ""
         self._load_messages(user)
         self.comment_busy = False
-        yield [rx.set_value("comment-input", ""), PanelState.refresh_page]
+        yield [rx.set_value("comment-input", ""), scroll_to_message(message_id), PanelState.refresh_page]
+
+    @rx.event
+    def count_comment(self, text: str):
+        """The box's counter while typing: only a length is kept (no office data; nothing stored)."""
+        self._set_comment_length(threads.message_length(text))
+
+    def _set_comment_length(self, length: int) -> None:
+        self.comment_length, self.comment_length_text = length, f"{length:,}"
 
     @rx.event
     def refresh_page(self):

@@ -11,6 +11,7 @@ from krs_app.live.targets import refreshed, watch
 from krs_app.services import (
     lookups,
     overview,
+    reminders,
     review_detail,
     review_inbox,
     threads,
@@ -101,6 +102,9 @@ class ReviewState(ReviewDecisions, SessionState):
     bulk_confirm_open: bool = False
     remind_open: bool = False
     remind_error: str = ""
+    remind_count: int = 0  # districts a reminder sent now would reach (the dialog says it first)
+    reminders_sent: list[reminders.SentReminder] = []
+    remind_request_id: str = ""  # the reminder form's (state/submit.py)
     summaries: list[overview.IndicatorSummary] = []
     result_unit: str = "ร้อยละ"
     not_assessed_text: str = ""  # ยังไม่ต้องรายงานในรอบนี้: the list and its actions are not offered

@@ -174,16 +174,42 @@ class ReviewDecisions(rx.State, mixin=True):
         self.remind_open = bool(value)
         self.remind_error = ""
 
+    def _load_reminders(self, user) -> None:
+        """How many districts a reminder would reach now, and the reminders already sent."""
+        indicator_id, round_id = int(self.indicator_id or 0), int(self.round_id or 0)
+        self.remind_count = reminders.reminder_reach(user, indicator_id, round_id)
+        self.reminders_sent = reminders.sent_reminders(user, indicator_id, round_id)
+
+    @rx.event
+    @guarded(Role.BUREAU)
+    def open_remind(self, user):
+        """แจ้งเตือน: the dialog says whom it will reach before anything is sent."""
+        self.remind_error = ""
+        self.remind_request_id = new_request_id()
+        try:
+            self._load_reminders(user)
+        except (ServiceError, ValueError, TypeError) as error:
+            self.notice, self.notice_ok = error_message(error), False
+            return None
+        self.remind_open = True
+        return None
+
     @rx.event
     @guarded(Role.BUREAU)
     def remind(self, user, form_data: dict):
+        """ส่งแจ้งเตือน: once per dialog (a doubled click sends one reminder, same answer)."""
         form = form_data if isinstance(form_data, dict) else {}
+        indicator_id, round_id = int(self.indicator_id or 0), int(self.round_id or 0)
         try:
             deadline = _parse_date(form.get("remind_deadline", ""))
             if deadline is None:
                 raise ServiceError("กรุณาระบุวันสิ้นสุด")
-            count = reminders.remind(
-                user, int(self.indicator_id), int(self.round_id), str(form.get("remind_message", "")), deadline
+            message = str(form.get("remind_message", ""))
+            count = idempotency.once(
+                user,
+                form_request_id(form),
+                "remind",
+                lambda: reminders.remind(user, indicator_id, round_id, message, deadline),
             )
         except (ServiceError, ValueError, TypeError) as error:
             self.remind_error = error_message(error)
@@ -191,6 +217,7 @@ class ReviewDecisions(rx.State, mixin=True):
         self.remind_open = False
         self.notice, self.notice_ok = f"ส่งแจ้งเตือนแล้ว {count} เขตพื้นที่", True
         self._reload(user)
+        self._load_reminders(user)
         return None
 
 

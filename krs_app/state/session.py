@@ -77,6 +77,8 @@ class SessionState(rx.State):
     user_role: str = ""
     # Which session this tab's stored state belongs to (the token's hash, "" for none); see SessionBoundary.
     _session_key: str = ""
+    # Why the tab's session ended (Thai, services.auth.ended_notice), for the login page to say once.
+    _ended_notice: str = ""
 
     def _session_token(self) -> str:
         """The session token the browser sent with this tab's websocket (the HttpOnly cookie)."""
@@ -248,5 +250,8 @@ class SessionBoundary(Middleware):
         acting_client.set(session.router.session.client_token)
         key = auth.session_key(token) if token and _resolve(token) is not None else ""
         if key != session._session_key:
+            ended = session._session_key
             await reset_tab(session, token if key else "")
+            if ended and not key:  # the login page this tab is sent to says why
+                session._ended_notice = auth.ended_notice(ended, still_sent=bool(token))
         return None

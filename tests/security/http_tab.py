@@ -23,6 +23,7 @@ def _names() -> dict[str, str]:
 
     from krs_app.state.central import CentralState
     from krs_app.state.entry import EntryState
+    from krs_app.state.extensions import ExtensionState
     from krs_app.state.home import KpiHomeState
     from krs_app.state.login import LoginState
     from krs_app.state.panel import PanelState
@@ -37,6 +38,7 @@ def _names() -> dict[str, str]:
         "panel": PanelState.get_full_name(),
         "review": ReviewState.get_full_name(),
         "home": KpiHomeState.get_full_name(),
+        "extensions": ExtensionState.get_full_name(),
         "central": CentralState.get_full_name(),
     }
 
@@ -44,7 +46,14 @@ def _names() -> dict[str, str]:
 NAMES = _names()
 FIELD_MARKER = "_rx_state_"
 COOKIE_VAR = f"{NAMES['session']}.session_token{FIELD_MARKER}"
-PAGE_OF = {"entry": "/entry", "panel": "/entry", "review": "/review", "home": "/report", "central": "/central"}
+PAGE_OF = {
+    "entry": "/entry",
+    "panel": "/entry",
+    "review": "/review",
+    "home": "/report",
+    "extensions": "/report",
+    "central": "/central",
+}
 
 
 def event_name(state: str, handler: str) -> str:

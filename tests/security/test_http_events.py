@@ -195,16 +195,9 @@ def _writes(world):
             "finance",
             [
                 (
-                    "home",
-                    "extend",
-                    {
-                        "form_data": {
-                            "district_code": "spm08",
-                            "indicator_code": "11.3",
-                            "until": "2099-01-01",
-                            "reason": "x",
-                        }
-                    },
+                    "extensions",
+                    "submit",
+                    {"form_data": {"district": "spm08", "indicator": "11.3", "until": "1/1/2642", "reason": "x"}},
                 )
             ],
         ),
@@ -212,16 +205,9 @@ def _writes(world):
             "spm07",
             [
                 (
-                    "home",
-                    "extend",
-                    {
-                        "form_data": {
-                            "district_code": "spm07",
-                            "indicator_code": "11.3",
-                            "until": "2099-01-01",
-                            "reason": "x",
-                        }
-                    },
+                    "extensions",
+                    "submit",
+                    {"form_data": {"district": "spm07", "indicator": "11.3", "until": "1/1/2642", "reason": "x"}},
                 )
             ],
         ),

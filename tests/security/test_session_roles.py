@@ -21,13 +21,14 @@ from krs_app.state.admin_offices import AdminOfficesState
 from krs_app.state.admin_rounds import AdminRoundsState
 from krs_app.state.central import CentralState
 from krs_app.state.entry import EntryState
+from krs_app.state.extensions import ExtensionState
 from krs_app.state.home import KpiHomeState
 from krs_app.state.panel import PanelState
 from krs_app.state.review import ReviewState
 from tests.security.session_client import Tab, login, redirect_of
 from tests.security.session_fixtures import CURRENT_11_3
 
-STATES = (EntryState, PanelState, ReviewState, KpiHomeState, CentralState)
+STATES = (EntryState, PanelState, ReviewState, KpiHomeState, ExtensionState, CentralState)
 ADMIN_STATES = (
     AdminState,
     AdminRoundsState,
@@ -77,6 +78,8 @@ def test_every_handler_that_reads_or_writes_office_data_is_guarded():
     allowed = {"setvar", "set_evidence_open", "set_comments_open", "refresh_page", "set_search", "set_level"}
     allowed |= {"toggle_selected", "select_all_shown", "clear_selection", "set_detail_open", "open_refuse"}
     allowed |= {"cancel_refuse", "set_bulk_confirm_open", "set_remind_open", "set_filter"}
+    allowed |= {"count_comment"}  # PanelState: the comment box's counter keeps a length only; nothing stored
+    allowed |= {"set_scope"}  # ExtensionState: which fields the form shows; the submit is guarded
     allowed |= {"hide_saved_mark"}  # EntryState: clears the brief "บันทึกแล้ว" mark; no office data
     # Dialog toggles like open_refuse: a flag (or the id the user clicked) only; the confirmed
     # action (withdraw, mark_not_applicable) is guarded and authorized by its service.

@@ -62,3 +62,12 @@ def test_only_the_district_resubmits(krs_db):
     _district, round_id = _refused_11_3()
     with pytest.raises(NotAllowed):
         resubmission.resubmit(login_as("finance"), indicator_id("11.3"), round_id)
+
+
+def test_a_resubmission_note_over_the_limit_is_refused_whole_not_cut(krs_db):
+    district, round_id = _refused_11_3()
+    before = len(messages_of(district.district_id, "11.3"))
+    with pytest.raises(ServiceError, match="ยาวเกิน"):
+        resubmission.resubmit(district, indicator_id("11.3"), round_id, "ก" * 2001)
+    assert result_of(district.district_id, "11.3", round_id).status == "not_certified"
+    assert len(messages_of(district.district_id, "11.3")) == before

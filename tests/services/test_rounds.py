@@ -9,7 +9,7 @@ from sqlalchemy import delete, func
 from sqlmodel import select
 
 from krs_app.db.engine import session_scope
-from krs_app.db.models import District, Message, Result
+from krs_app.db.models import District, Result
 from krs_app.domain.numbers import format_score
 from krs_app.domain.status import Status, public_score
 from krs_app.live import bus
@@ -155,86 +155,3 @@ def test_closing_an_unknown_round(krs_db):
     for crafted in (10**9, "1", None):
         with pytest.raises(NotFound):
             rounds.close_round(login_as("kpi"), crafted)
-
-
-# ---------------------------------------------------------------- lock exceptions
-
-
-def test_the_kpi_office_extends_a_districts_deadline(krs_db):
-    round_id = current_round_id()
-    user = login_as("spm07")
-    spm07 = user.district_id
-    clock.shift_for_tests(timedelta(days=4))  # past the district deadline
-    assert not entry.enter_value(user, round_id, variable_id("11.3", "1"), "1").ok
-    until = clock.utcnow() + timedelta(days=2)
-    outcome = rounds.extend_deadline(login_as("kpi"), spm07, indicator_id("11.3"), round_id, until, "ระบบขัดข้อง")
-    assert "ขยายเวลาถึง" in outcome.message
-    assert result_of(spm07, "11.3", round_id).extended_until == until
-    assert entry.enter_value(user, round_id, variable_id("11.3", "1"), "1").ok
-    assert audit_count("extend_deadline") == 1
-    with session_scope() as session:
-        last = session.exec(select(Message).where(Message.district_id == spm07).order_by(Message.id.desc())).first()
-    assert last.body.startswith("ขยายเวลาแก้ไขข้อมูลถึง") and last.sender_office == "กลุ่มพัฒนาระบบบริหาร (กพร.)"
-    assert not entry.enter_value(login_as("spm08"), round_id, variable_id("11.3", "1"), "1").ok  # only spm07
-    clock.shift_for_tests(timedelta(days=7))  # the exception has run out
-    assert not entry.enter_value(user, round_id, variable_id("11.3", "1"), "0").ok
-
-
-@pytest.mark.parametrize("username", ["finance", "spm07"])
-def test_only_the_kpi_office_extends(krs_db, username):
-    with pytest.raises(NotAllowed):
-        rounds.extend_deadline(
-            login_as(username),
-            district_id("spm07"),
-            indicator_id("11.3"),
-            current_round_id(),
-            clock.utcnow() + timedelta(days=1),
-            "ขอขยาย",
-        )
-    assert audit_count("extend_deadline") == 0
-
-
-@pytest.mark.parametrize(
-    ("offset", "reason", "word"),
-    [
-        (timedelta(days=1), "", "กรุณาระบุ"),
-        (timedelta(hours=-1), "ขอขยาย", "อนาคต"),
-        (timedelta(days=11), "ขอขยาย", "ไม่เกิน"),
-    ],
-)
-def test_extensions_are_checked(krs_db, offset, reason, word):
-    with pytest.raises(ServiceError) as refused:
-        rounds.extend_deadline(
-            login_as("kpi"),
-            district_id("spm07"),
-            indicator_id("11.3"),
-            current_round_id(),
-            clock.utcnow() + offset,
-            reason,
-        )
-    assert word in refused.value.message
-
-
-def test_no_extension_for_a_certified_result_or_a_closed_round(krs_db):
-    round_id = current_round_id()
-    certified = districts_with_status("11.3", round_id, "certified")[0]
-    kpi = login_as("kpi")
-    with pytest.raises(ServiceError) as locked:
-        rounds.extend_deadline(kpi, certified, indicator_id("11.3"), round_id, clock.utcnow() + timedelta(days=1), "x")
-    assert "รับรอง" in locked.value.message
-    rounds.close_round(kpi, round_id)
-    with pytest.raises(ServiceError) as closed:
-        rounds.extend_deadline(
-            kpi, district_id("spm07"), indicator_id("11.3"), round_id, clock.utcnow() + timedelta(days=1), "x"
-        )
-    assert "ปิด" in closed.value.message
-
-
-def test_an_extension_can_be_revoked(krs_db):
-    round_id = current_round_id()
-    kpi = login_as("kpi")
-    spm07 = district_id("spm07")
-    rounds.extend_deadline(kpi, spm07, indicator_id("11.3"), round_id, clock.utcnow() + timedelta(days=5), "ขยาย")
-    outcome = rounds.extend_deadline(kpi, spm07, indicator_id("11.3"), round_id, None, "ยกเลิก")
-    assert outcome.extended_until_text == "-"
-    assert result_of(spm07, "11.3", round_id).extended_until is None
