@@ -212,6 +212,7 @@ class _LiveUpdates:
         self.instance = uuid.uuid4().hex
         self.recent: collections.deque[tuple[float, str]] = collections.deque(maxlen=RESEND_LIMIT)
         self._recent_lock = threading.Lock()
+        self.lost = False  # the listener lost Redis and has not subscribed again yet
 
     def on_change(self, change: bus.Change) -> None:
         """Bus listener: may be called from the event loop or from a worker thread."""
@@ -268,7 +269,6 @@ class _LiveUpdates:
         subscription is made again whenever Redis drops it, and then the process catches up."""
         import redis.asyncio as aioredis
 
-        lost = False
         pause = RECONNECT_FIRST
         while True:
             client = aioredis.Redis.from_url(url)
@@ -278,18 +278,18 @@ class _LiveUpdates:
                     async for message in pubsub.listen():
                         pause = RECONNECT_FIRST
                         if message.get("type") == "subscribe":
-                            if lost:
+                            if self.lost:
                                 logger.info("live changes channel subscribed again: catching up")
                                 await self._resend(client, ask_others=True)
-                            lost = False
+                            self.lost = False
                         elif message.get("type") == "message":
                             await self._received(client, message["data"])
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # noqa: BLE001 - Redis restarted or unreachable: subscribe again
-                if not lost:
+                if not self.lost:
                     logger.warning("live changes channel lost (%s); reconnecting", error)
-                lost = True
+                self.lost = True
             finally:
                 with contextlib.suppress(Exception):
                     await client.aclose()

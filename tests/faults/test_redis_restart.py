@@ -180,3 +180,60 @@ def test_a_process_hears_session_forgets_again_after_redis_was_down(krs_db, monk
         monkeypatch.delenv("REFLEX_REDIS_URL")
         reset_settings_cache()
         redis_server.remove()
+
+
+def test_a_change_kept_during_the_outage_reaches_a_process_that_subscribes_again_later(monkeypatch):
+    """The order the end-to-end test cannot force: the process that made the change while Redis
+    was down subscribes again first and resends it to nobody; the other process subscribes
+    later, asks for what it missed (RESYNC), and gets it."""
+    pytest.importorskip("redis")
+    import redis
+
+    from krs_app.live import bus
+    from krs_app.live import dispatch as live
+
+    redis_server = RedisServer()
+    url = f"{redis_server.url}/0"
+    heard: dict[str, list] = {"maker": [], "other": []}
+
+    async def recorded(app, change, local_only=False):
+        heard[app].append(change)
+
+    monkeypatch.setattr(live, "dispatch", recorded)
+
+    def subscribed() -> bool:
+        counts = dict(redis.Redis.from_url(url).pubsub_numsub(live.CHANNEL))
+        return counts.get(live.CHANNEL.encode(), 0) >= 1
+
+    async def until(condition, what: str, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while not await asyncio.to_thread(condition):
+            assert time.monotonic() < deadline, what
+            await asyncio.sleep(0.05)
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        maker = live._LiveUpdates("maker", loop, redis.Redis.from_url(url))
+        other = live._LiveUpdates("other", loop, redis.Redis.from_url(url))
+        tasks = [loop.create_task(maker.listen(url))]
+        try:
+            await until(subscribed, "the maker subscribed")
+            await asyncio.to_thread(redis_server.stop)
+            change = bus.Change(district_id=7, round_id=3, indicator_id=11, kind="evidence")
+            maker.on_change(change)  # Redis down: not published, kept
+            await until(lambda: change in heard["maker"], "the maker's own tabs at once")
+            await asyncio.to_thread(redis_server.start)
+            await until(lambda: not maker.lost and subscribed(), "the maker subscribed again")
+            await asyncio.sleep(0.3)  # its resend went out to nobody else
+            assert change not in heard["other"]
+            other.lost = True  # the other process lost Redis too, and subscribes again only now
+            tasks.append(loop.create_task(other.listen(url)))
+            await until(lambda: change in heard["other"], "the change at the other process")
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        redis_server.remove()
