@@ -20,8 +20,10 @@ import pytest
 
 from bench._harness import free_port
 from bench._reflex_client import Socket, delta_of, login_over_http, redirect_in, router_data, state_names
+from krs_app.state.panel import PanelState
 
 NAMES = state_names()
+PANEL_STATE = PanelState.get_full_name()
 PG_USER = "postgres"  # initdb and postgres refuse to run as root: the cluster runs as this OS user
 
 
@@ -135,6 +137,7 @@ class EntryTab:
         self.rows: dict[str, dict] = {}
         self.cell_errors: dict[str, str] = {}
         self.round_id: int | None = None
+        self.panel: dict[str, Any] = {}  # the comments window's fields (PanelState), as last sent
         self.messages: list[Any] = []
 
     async def open(self, timeout: float = 60) -> None:
@@ -152,6 +155,8 @@ class EntryTab:
         round_id = entry_of(message).get(NAMES.var("round_id"))
         if round_id not in (None, ""):
             self.round_id = int(round_id)
+        for name, value in (delta_of(message).get(PANEL_STATE) or {}).items():
+            self.panel[name.removesuffix(NAMES.field_marker)] = value
         errors = entry_of(message).get(NAMES.var("cell_errors"))
         if errors is not None:
             self.cell_errors = errors
@@ -169,6 +174,22 @@ class EntryTab:
                 continue
             self._take(message)
         return time.monotonic() - started
+
+    async def call(self, state: str, handler: str, payload: dict) -> None:
+        await self.socket.send({"name": f"{state}.{handler}", "router_data": router_data("/entry"), "payload": payload})
+
+    async def open_comments(self, code: str) -> None:
+        """The row's comments button: the thread window opens on that indicator."""
+        row = self.rows[code]
+        payload = {"indicator_id": row["id"], "district_id": 0, "round_id": str(self.round_id), "title": code}
+        await self.call(PANEL_STATE, "open_comments", payload)
+        await self.wait(lambda: self.panel.get("comments_open") is True, 30, "the comments window")
+
+    async def send_comment(self, body: str, request_id: str) -> None:
+        await self.call(PANEL_STATE, "send_comment", {"form_data": {"comment": body, "request_id": request_id}})
+
+    def thread_bodies(self) -> list[str]:
+        return [m["body"] for m in self.panel.get("messages") or []]
 
     def variable(self, code: str, key: str) -> dict:
         return next(v for v in self.rows[code]["variables"] if v["key"] == key)

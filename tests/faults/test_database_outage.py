@@ -5,9 +5,10 @@ real app (its own process, the district's tab on the real websocket):
   shared server on 5432 is never touched), or
 - the SQLite file locked by another writer (BEGIN EXCLUSIVE held past the busy timeout).
 
-The district who saves a cell during it is told in Thai, at that cell, that nothing was
-stored; nothing is stored (no value, no audit row); once the database is back the same save
-works in the same app process and tab, no restart."""
+The district who saves a cell, or sends a message in a thread window, during it is told in
+Thai, at that cell or message box, that nothing was stored; nothing is stored (no value, no
+audit row, no message); once the database is back the same save and the same send work in
+the same app process and tab, no restart."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from tests.faults._outage import EntryTab, PostgresCluster, district_login
 UNAVAILABLE = "ฐานข้อมูลไม่พร้อมใช้งานชั่วคราว"
 OUTAGE_SECONDS = 10
 CODE, KEY = "11.3", "1"  # spm07's flag, empty in the demo data
+BODY = "ส่งเอกสารครบแล้วระหว่างฐานข้อมูลดับ"
 
 
 class _Outage:
@@ -77,8 +79,9 @@ class _Outage:
             self.cluster.remove()
 
 
-def _stored(read_url: str, variable_id: int) -> tuple[int, int]:
-    """(value rows, enter_value audit rows) of this variable, read from the database itself."""
+def _stored(read_url: str, variable_id: int) -> tuple[int, int, int]:
+    """(value rows, enter_value audit rows) of this variable and the messages with BODY, read
+    from the database itself."""
     engine = create_engine(read_url)
     try:
         with engine.connect() as connection:
@@ -89,7 +92,10 @@ def _stored(read_url: str, variable_id: int) -> tuple[int, int]:
                 text("SELECT count(*) FROM audit_log WHERE action = 'enter_value' AND entity_id = :v"),
                 {"v": variable_id},
             ).scalar_one()
-        return int(values), int(audits)
+            messages = connection.execute(
+                text("SELECT count(*) FROM message WHERE body = :b"), {"b": BODY}
+            ).scalar_one()
+        return int(values), int(audits), int(messages)
     finally:
         engine.dispose()
 
@@ -101,6 +107,7 @@ async def _edit_through_the_outage(url: str, outage: _Outage) -> dict:
         variable = tab.variable(CODE, KEY)
         element = variable["element_id"]
         assert variable["value_text"] == "", variable
+        await tab.open_comments(CODE)
         before = await asyncio.to_thread(_stored, outage.read_url, variable["id"])
 
         await asyncio.to_thread(outage.begin)
@@ -113,6 +120,10 @@ async def _edit_through_the_outage(url: str, outage: _Outage) -> dict:
         message = tab.cell_errors[element]
         assert "ยังไม่ได้บันทึก" in message and "ลองใหม่" in message, message
         assert tab.variable(CODE, KEY)["value_text"] == "", "the cell shows a value that was not stored"
+        # A message sent in the thread window meanwhile: the Thai message at its box.
+        await tab.send_comment(BODY, "req-outage-1")
+        await tab.wait(lambda: UNAVAILABLE in tab.panel.get("comment_error", ""), 30, "the Thai message at the box")
+        assert BODY not in tab.thread_bodies()
 
         await asyncio.sleep(max(0.0, down_at + OUTAGE_SECONDS - time.monotonic()))
         await asyncio.to_thread(outage.end)
@@ -127,8 +138,13 @@ async def _edit_through_the_outage(url: str, outage: _Outage) -> dict:
             30,
             "the saved value, the message gone",
         )
+        # The same send (the same request id, pressed again) posts it now, once.
+        await tab.send_comment(BODY, "req-outage-1")
+        await tab.wait(
+            lambda: BODY in tab.thread_bodies() and not tab.panel.get("comment_error"), 30, "the message in the thread"
+        )
         after = await asyncio.to_thread(_stored, outage.read_url, variable["id"])
-        assert after == (before[0] + 1, before[1] + 1), (before, after)  # the value with its audit row
+        assert after == (before[0] + 1, before[1] + 1, before[2] + 1), (before, after)  # the value with its audit row
         return {"answered_in": waited, "outage": outage_seconds}
     finally:
         await tab.close()
@@ -152,7 +168,7 @@ def test_a_save_while_the_database_is_down_is_refused_in_thai_at_the_cell_and_wo
         measured = asyncio.run(_edit_through_the_outage(f"http://localhost:{port}", outage))
         print(
             f"\n{kind} unavailable {measured['outage']:.1f} s: the Thai message at the cell after "
-            f"{measured['answered_in']:.1f} s; the same save stored after it, no restart"
+            f"{measured['answered_in']:.1f} s, at the message box too; the same save and send stored after it, no restart"
         )
         assert app.process.poll() is None, "the app process did not survive the outage"
     finally:
