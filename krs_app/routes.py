@@ -95,6 +95,16 @@ def district_profile(code):
     return "/report/district/" + code
 
 
+def district_profile_indicator(code, code_id):
+    """The profile page of one district, at one indicator's chart (code_id: 11.2 -> 11_2; str or Var)."""
+    return "/report/district/" + code + "#profile-indicator-" + code_id
+
+
+def review_result(district_code, indicator_code, round_id):
+    """The bureau's review page with one district's result on one indicator opened (str or Var)."""
+    return "/review?district=" + district_code + "&indicator=" + indicator_code + "&round=" + round_id
+
+
 def report_download(kind: str, query):
     """The report's view as .xlsx or PDF; `query` is the page's filters as a query string (a str or Var)."""
     return f"/api/report.{kind}?" + query

@@ -1,11 +1,14 @@
 """The heat map: districts × indicators coloured by public score, on a scale whose lightness
 rises with the score (it reads in greyscale), with its legend. Hover shows district,
-indicator, result, score and status; a click opens the district's profile."""
+indicator, result, score and status. A click opens that district's result: for the owning
+bureau its review detail (/review with the result opened); for the KPI office and the
+district, the district's profile at that indicator (its result across rounds)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from krs_app import routes
 from krs_app.components.scroll_region import scroll_region
 from krs_app.state.report_matrix import ReportMatrixState as S
 from krs_app.styles import HEAT_STEPS, HEAT_TEXT
@@ -36,10 +39,19 @@ def tooltip(row, cell) -> rx.Var:
     return row.name + " · ตัวชี้วัด " + cell.code + " · ผล " + cell.result + " · คะแนน " + cell.score + " · " + cell.label
 
 
+def cell_href(row, cell) -> rx.Var:
+    """Where a cell leads: a bureau sees only its own indicators here, so every cell is one it reviews."""
+    return rx.cond(
+        S.scope == "bureau",
+        routes.review_result(row.code, cell.code, S.round_id),
+        routes.district_profile_indicator(row.code, cell.id),
+    )
+
+
 def _cell(row, cell) -> rx.Component:
     return rx.el.a(
         "",
-        href=row.href,
+        href=cell_href(row, cell),
         id="heat-" + row.code + "-" + cell.id,
         title=tooltip(row, cell),
         aria_label=tooltip(row, cell),

@@ -17,12 +17,20 @@ def _nav_link(label: str, href: str, element_id: str) -> rx.Component:
 def _navigation() -> rx.Component:
     return rx.match(
         SessionState.user_role,
-        (Role.DISTRICT, _nav_link("บันทึกข้อมูล", routes.ENTRY, "nav-entry")),
+        (
+            Role.DISTRICT,
+            rx.hstack(
+                _nav_link("บันทึกข้อมูล", routes.ENTRY, "nav-entry"),
+                _nav_link("รายงานผล", routes.REPORT, "nav-report"),
+                spacing="3",
+            ),
+        ),
         (
             Role.BUREAU,
             rx.hstack(
                 _nav_link("ตรวจสอบและรับรองผล", routes.REVIEW, "nav-review"),
                 _nav_link("ข้อมูลส่วนกลาง", routes.CENTRAL, "nav-central"),
+                _nav_link("รายงานผล", routes.REPORT, "nav-report"),
                 spacing="3",
             ),
         ),

@@ -41,7 +41,24 @@ def _row(row) -> rx.Component:
 
 
 def filters() -> rx.Component:
+    """Level and province for the KPI office and bureaus, the bureau for the KPI office only;
+    a district's view is its own row, so it gets only the downloads."""
     return rx.flex(
+        rx.cond(S.scope != "district", _row_filters()),
+        download_link("ดาวน์โหลด Excel", href=S.xlsx_url, download="รายงานผล.xlsx", id="report-export-xlsx"),
+        download_link("ดาวน์โหลด PDF", href=S.pdf_url, download="รายงานผล.pdf", id="report-export-pdf"),
+        rx.cond(
+            S.scope != "district",
+            rx.text("ค่าเฉลี่ยคะแนนรวม " + S.mean_overall_text, size="2", color=styles.TEXT_SECONDARY),
+        ),
+        align="center",
+        wrap="wrap",
+        style={"gap": "0.5em 1em"},
+    )
+
+
+def _row_filters() -> rx.Component:
+    return rx.fragment(
         rx.el.select(
             rx.el.option("ทุกสังกัด", value=""),
             rx.el.option("สพป.", value="primary"),
@@ -61,21 +78,18 @@ def filters() -> rx.Component:
             id="report-filter-province",
             aria_label="จังหวัด",
         ),
-        rx.el.select(
-            rx.el.option("ทุกสำนัก", value=""),
-            rx.foreach(S.bureaus, lambda b: rx.el.option(b.name, value=b.id)),
-            value=S.bureau,
-            on_change=S.set_bureau,
-            class_name="krs-select",
-            id="report-filter-bureau",
-            aria_label="สำนักเจ้าของตัวชี้วัด",
+        rx.cond(
+            S.scope == "kpi_office",
+            rx.el.select(
+                rx.el.option("ทุกสำนัก", value=""),
+                rx.foreach(S.bureaus, lambda b: rx.el.option(b.name, value=b.id)),
+                value=S.bureau,
+                on_change=S.set_bureau,
+                class_name="krs-select",
+                id="report-filter-bureau",
+                aria_label="สำนักเจ้าของตัวชี้วัด",
+            ),
         ),
-        download_link("ดาวน์โหลด Excel", href=S.xlsx_url, download="รายงานผล.xlsx", id="report-export-xlsx"),
-        download_link("ดาวน์โหลด PDF", href=S.pdf_url, download="รายงานผล.pdf", id="report-export-pdf"),
-        rx.text("ค่าเฉลี่ยคะแนนรวม " + S.mean_overall_text, size="2", color=styles.TEXT_SECONDARY),
-        align="center",
-        wrap="wrap",
-        style={"gap": "0.5em 1em"},
     )
 
 

@@ -67,6 +67,17 @@ def _score_box() -> rx.Component:
                 id="detail-not-applicable",
             ),
         ),
+        rx.cond(
+            D.outlier_reason != "",
+            rx.callout(
+                "ค่าผิดปกติ (คำแนะนำ ไม่ใช่ข้อห้ามรับรองผล): " + D.outlier_reason,
+                icon="triangle_alert",
+                color_scheme="amber",
+                size="1",
+                id="detail-outlier",
+                role="note",
+            ),
+        ),
         spacing="1",
         width="100%",
     )

@@ -1,4 +1,6 @@
-"""รายงานผล: the KPI office's view of every district's public score, and results by indicator."""
+"""รายงานผล: every district's public scores, heat map and charts, as the logged-in user may see
+them (the KPI office: everything, with tracking and the round's closing; a bureau: its own
+indicators across districts; a district: its own row and its rank among all)."""
 
 from __future__ import annotations
 
@@ -196,6 +198,10 @@ def _tracking() -> rx.Component:
     )
 
 
+def _kpi_only(component: rx.Component) -> rx.Component:
+    return rx.cond(ReportMatrixState.scope == "kpi_office", component)
+
+
 def _change_round(round_id):
     return [
         KpiHomeState.change_round(round_id),
@@ -204,12 +210,16 @@ def _change_round(round_id):
     ]
 
 
-@page(routes.REPORT, "รายงานผล", on_load=[KpiHomeState.load, ReportMatrixState.load, ExtensionState.load])
+# A tab has one live membership (live/registry.py): the matrix state loads last, so it is the one the
+# live layer refreshes (the heat map, table and counts), as before this page served every role.
+
+
+@page(routes.REPORT, "รายงานผล", on_load=[KpiHomeState.load, ExtensionState.load, ReportMatrixState.load])
 def report_page() -> rx.Component:
     return rx.fragment(
         rx.flex(
             rx.heading("รายงานผล", size="5"),
-            round_select(KpiHomeState.rounds, KpiHomeState.round_id, _change_round),
+            round_select(ReportMatrixState.rounds, ReportMatrixState.round_id, _change_round),
             spacing="3",
             align="center",
             padding_y="0.75em",
@@ -224,22 +234,27 @@ def report_page() -> rx.Component:
                 color_scheme=rx.cond(KpiHomeState.notice_ok, "green", "red"),
             ),
         ),
+        rx.cond(
+            ReportMatrixState.standing_text != "",
+            rx.callout(ReportMatrixState.standing_text, icon="trophy", size="1", id="report-standing"),
+        ),
+        rx.cond(ReportMatrixState.error != "", rx.callout(ReportMatrixState.error, color_scheme="red", size="1")),
         filters(),
         rx.tabs.root(
             rx.tabs.list(
                 rx.tabs.trigger("ตารางรายงาน", value="matrix", id="tab-matrix"),
                 rx.tabs.trigger("แผนภาพความร้อน", value="heat", id="tab-heat"),
                 rx.tabs.trigger("กราฟ", value="charts", id="tab-charts"),
-                rx.tabs.trigger("คะแนนรายเขตพื้นที่", value="districts", id="tab-districts"),
-                rx.tabs.trigger("ติดตามการรับรองผล", value="tracking", id="tab-tracking"),
-                rx.tabs.trigger("สรุปรายตัวชี้วัด", value="indicators"),
+                _kpi_only(rx.tabs.trigger("คะแนนรายเขตพื้นที่", value="districts", id="tab-districts")),
+                _kpi_only(rx.tabs.trigger("ติดตามการรับรองผล", value="tracking", id="tab-tracking")),
+                _kpi_only(rx.tabs.trigger("สรุปรายตัวชี้วัด", value="indicators")),
             ),
             rx.tabs.content(report_table(), value="matrix", padding_top="0.75em"),
             rx.tabs.content(heat_map(), value="heat", padding_top="0.75em"),
             rx.tabs.content(report_charts(), value="charts", padding_top="0.75em"),
-            rx.tabs.content(_districts_table(), value="districts", padding_top="0.75em"),
-            rx.tabs.content(summary_table(KpiHomeState.summaries), value="indicators", padding_top="0.75em"),
-            rx.tabs.content(_tracking(), value="tracking", padding_top="0.75em"),
+            rx.tabs.content(_kpi_only(_districts_table()), value="districts", padding_top="0.75em"),
+            rx.tabs.content(_kpi_only(summary_table(KpiHomeState.summaries)), value="indicators", padding_top="0.75em"),
+            rx.tabs.content(_kpi_only(_tracking()), value="tracking", padding_top="0.75em"),
             default_value="matrix",
         ),
     )

@@ -35,6 +35,7 @@ from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, load_entry
 from krs_app.services.clock import as_utc_deadline, deadline_text, to_bangkok, utcnow
 from krs_app.services.results import values_by_key
+from krs_app.services.review_outliers import district_outlier_reason
 
 VALUE_ACTIONS = ("enter_value", "import_central", "set_central_value")
 DECISION_ACTIONS = (
@@ -135,6 +136,7 @@ class ReviewDetail:
     actions: AllowedActions
     not_applicable: bool = False  # ไม่ประเมินตัวชี้วัดนี้
     not_applicable_text: str = ""  # the reason, by whom and when
+    outlier_reason: str = ""  # advice (Thai): why the result looks far from the others; never blocks certifying
     result_unit: str = "ร้อยละ"  # ร้อยละ / ระดับ / ค่า, by the indicator's kind
     reason_text: str = ""  # "เหตุผลที่ไม่รับรอง: …" (not prefixed twice)
 
@@ -337,6 +339,7 @@ def review_detail(user: CurrentUser, district_id: int, indicator_id: int, round_
             else _not_assessed_actions(assessed.reason, round_),
             not_applicable=marked,
             not_applicable_text=not_applicable_text,
+            outlier_reason=district_outlier_reason(session, entry, round_, district_id),
             result_unit=spec.result_unit,
             reason_text=refusal_text(result.reason or "", REFUSAL_REASON_PREFIX)
             if result is not None and status == Status.NOT_CERTIFIED and result.reason

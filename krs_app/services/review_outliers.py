@@ -1,4 +1,4 @@
-"""Outlier flags on the bureau's review list: which districts' results (or entered values)
+"""Outlier flags on the bureau's review list and detail: which districts' results (or entered values)
 look far from the others on the same indicator and round, or moved far from the district's
 previous round. Advice for the reviewer, never a block on certifying (domain/outliers.py)."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
-from krs_app.db.models import Indicator, Result, Round
+from krs_app.db.models import District, Indicator, Result, Round, Value
 from krs_app.domain.indicators import code_for_id
 from krs_app.domain.outliers import outlier_flags
 from krs_app.domain.scoring import unrounded_result
@@ -35,11 +35,13 @@ def _previous_results(session: Session, entry: CatalogueEntry, round_: Round) ->
     return dict(rows)
 
 
-def flag_outliers(session: Session, items: list, data, entry: CatalogueEntry, round_: Round, keys: list[str]) -> None:
-    """Set outlier, outlier_reason and outlier_id on each inbox row (items: review_inbox._Item)."""
+def outlier_reasons(
+    session: Session, values: dict[int, dict[str, float]], entry: CatalogueEntry, round_: Round, keys: list[str]
+) -> dict[int, list[str]]:
+    """Each flagged district's reasons (Thai) on one indicator and round, from every district's
+    entered values (values: district -> variable key -> value; keys: the round's required ones)."""
     results = {
-        item.row.district_id: unrounded_result(entry.spec, data.values.get(item.row.district_id, {}), round_.months)
-        for item in items
+        district_id: unrounded_result(entry.spec, by_key, round_.months) for district_id, by_key in values.items()
     }
     reasons: dict[int, list[str]] = {}
     for district_id, flags in outlier_flags(results, _previous_results(session, entry, round_)).items():
@@ -47,9 +49,16 @@ def flag_outliers(session: Session, items: list, data, entry: CatalogueEntry, ro
             ("ผล: " if flag.kind == "spread" else "") + flag.reason for flag in flags
         )
     for key in keys:
-        values = {item.row.district_id: data.values.get(item.row.district_id, {}).get(key) for item in items}
-        for district_id, flags in outlier_flags(values).items():
+        column = {district_id: by_key.get(key) for district_id, by_key in values.items()}
+        for district_id, flags in outlier_flags(column).items():
             reasons.setdefault(district_id, []).extend(f"ตัวแปร {key}.: " + flag.reason for flag in flags)
+    return reasons
+
+
+def flag_outliers(session: Session, items: list, data, entry: CatalogueEntry, round_: Round, keys: list[str]) -> None:
+    """Set outlier, outlier_reason and outlier_id on each inbox row (items: review_inbox._Item)."""
+    values = {item.row.district_id: data.values.get(item.row.district_id, {}) for item in items}
+    reasons = outlier_reasons(session, values, entry, round_, keys)
     code_id = code_for_id(entry.indicator.code)
     for item in items:
         row = item.row
@@ -58,3 +67,18 @@ def flag_outliers(session: Session, items: list, data, entry: CatalogueEntry, ro
         if found:
             row.outlier = True
             row.outlier_reason = " · ".join(found)
+
+
+def district_outlier_reason(session: Session, entry: CatalogueEntry, round_: Round, district_id: int) -> str:
+    """The flag of one district's result as the review list shows it ("" when not flagged), for
+    the review detail: every district's values of the indicator in the round, in one query."""
+    keys = [v.key for v in entry.spec.required_variables(round_.months)]
+    key_of = {entry.variable_ids[key]: key for key in keys}
+    values: dict[int, dict[str, float]] = {d: {} for d in session.execute(select(District.id)).scalars()}
+    if key_of:
+        query = select(Value.district_id, Value.variable_id, Value.value).where(
+            Value.round_id == round_.id, Value.variable_id.in_(list(key_of))
+        )
+        for row_district, variable, value in session.execute(query):
+            values.setdefault(row_district, {})[key_of[variable]] = value
+    return " · ".join(outlier_reasons(session, values, entry, round_, keys).get(district_id, []))

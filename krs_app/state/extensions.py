@@ -49,15 +49,19 @@ class ExtensionState(SessionState):
         self.request_id = new_request_id()
 
     @rx.event
-    @guarded(Role.KPI_OFFICE)
+    @guarded(Role.KPI_OFFICE, Role.BUREAU, Role.DISTRICT)  # /report serves every role; the form is the KPI office's
     def load(self, user):
+        if not user.is_kpi_office:
+            return None
         self.errors, self.notice = {}, ""
         self._reload(user)
         return None
 
     @rx.event
-    @guarded(Role.KPI_OFFICE)
+    @guarded(Role.KPI_OFFICE, Role.BUREAU, Role.DISTRICT)
     def change_round(self, user, round_id: str):
+        if not user.is_kpi_office:
+            return None
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
         self.errors, self.notice = {}, ""
         self._reload(user)

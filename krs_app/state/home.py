@@ -17,6 +17,8 @@ from krs_app.services.tracking import BureauTracking, IndicatorTracking
 from krs_app.services.views import RoundOption
 from krs_app.state.session import SessionState, guarded
 
+REPORT_ROLES = (Role.KPI_OFFICE, Role.BUREAU, Role.DISTRICT)  # who may open /report
+
 __all__ = ["BureauTracking", "DistrictScoreRow", "IndicatorSummary", "IndicatorTracking", "KpiHomeState"]
 
 
@@ -63,15 +65,20 @@ class KpiHomeState(SessionState):
         self.bureaus = follow.bureaus
 
     @rx.event
-    @guarded(Role.KPI_OFFICE)
+    @guarded(*REPORT_ROLES)
     def load(self, user):
+        """The report page's KPI-office part; bureaus and districts see the page without it."""
+        if not user.is_kpi_office:
+            return None
         watch(self, KPI_KEY)
         self._reload(user)
         return None
 
     @rx.event
-    @guarded(Role.KPI_OFFICE)
+    @guarded(*REPORT_ROLES)
     def change_round(self, user, round_id: str):
+        if not user.is_kpi_office:
+            return None
         self.round_id = str(round_id) if str(round_id).isdigit() else ""
         self._reload(user)
         return None

@@ -11,6 +11,13 @@ from krs_app.services.errors import ServiceError
 from krs_app.services.report_profile import district_profile
 from krs_app.state.session import SessionState
 
+# The charts render after this event's rows arrive; then the indicator the link named is brought
+# into view and marked (the id is looked up, never run).
+_SCROLL_TO_HASH = """setTimeout(() => {
+  const e = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (e) { e.scrollIntoView({block: "start"}); e.setAttribute("aria-current", "true"); e.classList.add("krs-target"); }
+}, 400)"""
+
 
 @dataclass
 class RoundPoint:
@@ -84,4 +91,4 @@ class ProfileState(SessionState):
             )
             for i in profile.indicators
         ]
-        return None
+        return rx.call_script(_SCROLL_TO_HASH)  # a heat-map cell's link names the indicator after "#"

@@ -1,8 +1,10 @@
 """The report page's matrix: table, heat map and charts, from services.report_view.
 
 Thin: it keeps plain rows (dicts) of the user's view, the filters and the sort; every read
-is authorized by the service from the logged-in user. Refreshed by the live layer when a
-result of the shown round changes.
+is authorized by the service from the logged-in user: the KPI office sees every district
+and indicator, a bureau its own indicators across districts, a district its own row and
+rank (services/report_view.py decides, whatever the events' arguments say). Refreshed by
+the live layer when a result of the shown round changes.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ import reflex as rx
 from krs_app import routes
 from krs_app.domain.roles import Role
 from krs_app.live.bus import Change
-from krs_app.live.registry import KPI_KEY
+from krs_app.live.registry import KPI_KEY, bureau_key, district_key
 from krs_app.live.targets import refreshed, watch
 from krs_app.services.errors import ServiceError
+from krs_app.services.report_timeline import status_timeline
 from krs_app.services.report_view import ReportFilters, ReportView, report_view
+from krs_app.services.round_options import round_options_for
+from krs_app.services.views import RoundOption
 from krs_app.state.session import SessionState
+
+REPORT_ROLES = (Role.KPI_OFFICE, Role.BUREAU, Role.DISTRICT)  # who may open /report
 
 
 def heat_index(score: float | None) -> int:
@@ -96,6 +103,9 @@ class StatusCount:
 
 @refreshed
 class ReportMatrixState(SessionState):
+    scope: str = ""  # kpi_office | bureau | district: what the service let this user see
+    rounds: list[RoundOption] = []
+    standing_text: str = ""  # a district's own rank among all
     round_id: str = ""
     round_label: str = ""
     level: str = ""
@@ -116,6 +126,9 @@ class ReportMatrixState(SessionState):
     indicator_thresholds: list[float] = []
     threshold_bins: list[str] = []  # the histogram bar each criteria level falls in
     status_counts: list[dict] = []
+    status_timeline: list[dict] = []  # services.report_timeline.TimelinePoint as dicts, one per day
+    district_deadline_day: str = ""  # where the deadlines fall on the timeline's axis
+    certification_deadline_day: str = ""
 
     @rx.var
     def query(self) -> str:
@@ -155,10 +168,20 @@ class ReportMatrixState(SessionState):
             return
         self.error = ""
         self._show(view)
+        timeline = status_timeline(user, view.round_id, view.filters)
+        self.status_timeline = [asdict(point) for point in timeline.points]
+        self.district_deadline_day = timeline.district_deadline_day
+        self.certification_deadline_day = timeline.certification_deadline_day
 
     def _show(self, view: ReportView) -> None:
         self.round_id = str(view.round_id)
         self.round_label = view.round_label
+        self.scope = view.scope
+        self.standing_text = (
+            f"อันดับ {view.rows[0].rank} จาก {view.district_total} เขต · คะแนนเฉลี่ยถ่วงน้ำหนัก {view.rows[0].overall_text}"
+            if view.scope == "district" and view.rows
+            else ""
+        )
         self.district_total = view.district_total
         self.mean_overall_text = view.mean_overall_text
         self.provinces = view.provinces
@@ -214,18 +237,27 @@ class ReportMatrixState(SessionState):
                 self.indicator_histogram[max(0, min(9, int((t - low) / width)))]["bin"] for t in column.thresholds
             ]
 
+    def _viewer(self):
+        return self._user_in(tuple(str(role) for role in REPORT_ROLES))
+
     @rx.event
     def load(self):
-        user = self._user_with_role(Role.KPI_OFFICE)
+        user = self._viewer()
         if user is None:
             self.rows, self.columns = [], []  # nothing of another session stays in this tab
-            return None  # the page's own state sends the visitor away
-        watch(self, KPI_KEY)
+            return self._away()
+        if user.is_kpi_office:
+            watch(self, KPI_KEY)
+        elif user.is_bureau:
+            watch(self, bureau_key(user.bureau_id))
+        else:
+            watch(self, district_key(user.district_id))
+        self.rounds = round_options_for()
         self._reload(user)
         return None
 
     def _set_and_reload(self, **changes):
-        user = self._user_with_role(Role.KPI_OFFICE)
+        user = self._viewer()
         if user is None:
             return self._away()
         for name, value in changes.items():
@@ -260,6 +292,6 @@ class ReportMatrixState(SessionState):
         return self._set_and_reload(chart_indicator=str(code)[:20])
 
     def _live_refresh(self, change: Change, memo=None) -> None:
-        user = self._user_with_role(Role.KPI_OFFICE)
+        user = self._viewer()
         if user is not None and (not self.round_id or change.round_id == int(self.round_id)):
             self._reload(user)

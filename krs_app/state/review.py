@@ -16,6 +16,7 @@ from krs_app.services import (
     review_inbox,
     threads,
 )
+from krs_app.services.catalogue import district_id_for_code
 from krs_app.services.errors import ServiceError
 from krs_app.services.review_detail import AllowedActions, ReviewDetail
 from krs_app.services.review_inbox import ReviewColumn, ReviewRow
@@ -179,11 +180,37 @@ class ReviewState(ReviewDecisions, SessionState):
     def load(self, user):
         watch(self, bureau_key(user.bureau_id))
         self.notice = ""
+        asked = self._asked_result()
+        if asked is not None:  # /review?district=..&indicator=..&round=..: the report's heat-map cell
+            self.round_id, self.page, self.selected, self.search = asked[2], 1, [], ""
         try:
             self._reload(user)
         except ServiceError as error:
             self.notice, self.notice_ok = error.message, False
-        return None
+            return None
+        if asked is None:
+            return None
+        option = next((o for o in self.indicator_options if o.label.startswith(asked[1] + " ")), None)
+        if option is None:  # not this bureau's indicator: the list as it is, nothing opened
+            self.notice, self.notice_ok = "ตัวชี้วัดนี้ไม่ได้อยู่ในความรับผิดชอบของสำนักของคุณ", False
+            return None
+        if option.id != self.indicator_id:
+            self.indicator_id = option.id
+            self._reload(user)
+        try:
+            district_id = district_id_for_code(asked[0])
+        except ServiceError as error:
+            self.notice, self.notice_ok = error.message, False
+            return None
+        return ReviewState.open_detail(district_id)  # authorized again there, from the logged-in user
+
+    def _asked_result(self) -> tuple[str, str, str] | None:
+        """(district code, indicator code, round id) from the page's query, when it names a result."""
+        query = self.router.url.query_parameters
+        district, indicator, round_id = (str(query.get(k, ""))[:20] for k in ("district", "indicator", "round"))
+        if not district or not indicator:
+            return None
+        return district, indicator, round_id if round_id.isdigit() else ""
 
     @rx.event
     @guarded(Role.BUREAU)

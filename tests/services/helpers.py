@@ -120,3 +120,20 @@ def fy2562_round_id(number: int = 2) -> int:
     with session_scope() as session:
         year = session.exec(select(FiscalYear).where(FiscalYear.year_be == 2562)).one()
         return session.exec(select(Round).where(Round.fiscal_year_id == year.id, Round.number == number)).one().id
+
+
+def plant_ratio_outlier(district_id: int, round_id: int, times: float = 20) -> None:
+    """11.2 is a / b × 100: put a at `times` the whole b, with b as it was (an outlier to flag)."""
+    from sqlalchemy import update
+
+    b = stored_value(district_id, "11.2", "b", round_id)
+    with session_scope() as session:
+        session.execute(
+            update(Value)
+            .where(
+                Value.district_id == district_id,
+                Value.round_id == round_id,
+                Value.variable_id == variable_id("11.2", "a", round_id),
+            )
+            .values(value=times * b)
+        )

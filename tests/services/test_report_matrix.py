@@ -299,7 +299,7 @@ def test_downloads_are_authorized_like_the_page(client):
 
 def test_review_list_flags_a_planted_outlier_and_never_blocks_certifying(krs_db):
     from krs_app.services import review_inbox
-    from tests.services.helpers import indicator_id, variable_id
+    from tests.services.helpers import indicator_id, plant_ratio_outlier
 
     round_id = current_round_id()
     finance = login_as("finance")
@@ -309,24 +309,7 @@ def test_review_list_flags_a_planted_outlier_and_never_blocks_certifying(krs_db)
     assert not review_inbox.review_rows(finance, iid, round_id, outliers_only=True, page_size=300).rows or all(
         r.outlier for r in review_inbox.review_rows(finance, iid, round_id, outliers_only=True, page_size=300).rows
     )
-    # 11.2 is a / b × 100: put a 20 times the whole b, with b as it was.
-    with session_scope() as session:
-        b = session.execute(
-            select(Value.value).where(
-                Value.district_id == planted.district_id,
-                Value.round_id == round_id,
-                Value.variable_id == variable_id("11.2", "b", round_id),
-            )
-        ).scalar_one()
-        session.execute(
-            update(Value)
-            .where(
-                Value.district_id == planted.district_id,
-                Value.round_id == round_id,
-                Value.variable_id == variable_id("11.2", "a", round_id),
-            )
-            .values(value=20 * b)
-        )
+    plant_ratio_outlier(planted.district_id, round_id)
     flagged = review_inbox.review_rows(finance, iid, round_id, outliers_only=True, page_size=300).rows
     row = next(r for r in flagged if r.district_id == planted.district_id)
     assert row.outlier and "ต่างจากค่ากลางของทุกเขต" in row.outlier_reason and "เท่า" in row.outlier_reason
