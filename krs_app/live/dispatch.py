@@ -197,8 +197,8 @@ class _LiveUpdates:
     """This process's listener: the app, its event loop, and (with Redis) the publisher.
 
     Redis may go away (a restart) and come back. What this process published in the last
-    RESEND_SECONDS is kept; a publish that fails is dispatched here at once to this
-    process's own tabs and kept too. The listener reconnects by itself, and once subscribed
+    RESEND_SECONDS is kept, a publish that failed too (nothing can be dispatched meanwhile:
+    the viewer registry is in Redis as well). The listener reconnects by itself, and once subscribed
     again it publishes what it kept and asks every other process for theirs (RESYNC): so a
     change made while Redis was down, or while a process was not yet subscribed again,
     reaches every process's open tabs after the restart (a dispatch repeated is harmless:
@@ -217,27 +217,25 @@ class _LiveUpdates:
     def on_change(self, change: bus.Change) -> None:
         """Bus listener: may be called from the event loop or from a worker thread."""
         if self.redis_pub is not None:
-            self._publish(json.dumps(dataclasses.asdict(change)), lambda: dispatch(self.app, change, True))
+            self._publish(json.dumps(dataclasses.asdict(change)))
             return
         self.schedule(lambda: dispatch(self.app, change, False))
 
     def on_sessions_ended(self, notice: bus.SessionsEnded) -> None:
         """Bus listener for ended sessions: their tabs, on every process, are logged out."""
         if self.redis_pub is not None:
-            payload = json.dumps({SESSIONS_ENDED: dataclasses.asdict(notice)})
-            self._publish(payload, lambda: log_out_tabs(self.app, notice, True))
+            self._publish(json.dumps({SESSIONS_ENDED: dataclasses.asdict(notice)}))
             return
         self.schedule(lambda: log_out_tabs(self.app, notice, False))
 
-    def _publish(self, payload: str, here) -> None:
-        """Publish to every process; kept for a resend. Redis not answering: this process's tabs now."""
+    def _publish(self, payload: str) -> None:
+        """Publish to every process (this one included); kept for a resend after a Redis restart."""
         with self._recent_lock:
             self.recent.append((time.monotonic(), payload))
         try:
             self.redis_pub.publish(CHANNEL, payload)
         except Exception as error:  # noqa: BLE001 - Redis down or restarting: resent once it is back
-            logger.warning("live change not published (%s); sent to this process's tabs, resent later", error)
-            self.schedule(here)
+            logger.warning("live change not published (%s); resent once Redis answers", error)
 
     def _kept(self) -> list[str]:
         with self._recent_lock:

@@ -221,9 +221,9 @@ def test_a_change_kept_during_the_outage_reaches_a_process_that_subscribes_again
             await asyncio.to_thread(redis_server.stop)
             change = bus.Change(district_id=7, round_id=3, indicator_id=11, kind="evidence")
             maker.on_change(change)  # Redis down: not published, kept
-            await until(lambda: change in heard["maker"], "the maker's own tabs at once")
             await asyncio.to_thread(redis_server.start)
             await until(lambda: not maker.lost and subscribed(), "the maker subscribed again")
+            await until(lambda: change in heard["maker"], "the maker's own tabs, after its resend")
             await asyncio.sleep(0.3)  # its resend went out to nobody else
             assert change not in heard["other"]
             other.lost = True  # the other process lost Redis too, and subscribes again only now
