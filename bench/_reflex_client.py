@@ -81,10 +81,13 @@ def state_names() -> Names:
         return Names(**FALLBACK_NAMES, source="built-in fallback")
 
 
-def login_over_http(base_url: str, username: str, password: str, timeout: float) -> str:
+def login_over_http(
+    base_url: str, username: str, password: str, timeout: float, headers: dict[str, str] | None = None
+) -> str:
     """The login form's POST /api/login (api_session.py), as the browser sends it; the session
     token is the HttpOnly krs_session cookie of its answer (a 303 to "/"). A refusal comes back
-    as the same redirect with no session cookie (the message is in a signed flash cookie)."""
+    as the same redirect with no session cookie (the message is in a signed flash cookie).
+    `headers` go with it (X-Forwarded-For: a user behind a trusted proxy, each at its own address)."""
     import urllib.error
     import urllib.parse
     import urllib.request
@@ -95,7 +98,9 @@ def login_over_http(base_url: str, username: str, password: str, timeout: float)
 
     origin = base_url.rstrip("/")
     body = urllib.parse.urlencode({"username": username, "password": password}).encode()
-    request = urllib.request.Request(origin + "/api/login", data=body, method="POST", headers={"Origin": origin})
+    request = urllib.request.Request(
+        origin + "/api/login", data=body, method="POST", headers={"Origin": origin, **(headers or {})}
+    )
     try:
         headers = urllib.request.build_opener(_NoRedirect).open(request, timeout=timeout).headers
     except urllib.error.HTTPError as error:  # the 303 itself (not followed)

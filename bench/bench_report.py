@@ -2,11 +2,13 @@
 
 A fresh demo database (SQLite, in a temporary folder) gets extra indicators until the current
 round assesses 40, and a result for every district × indicator (random status, result, score).
-Prints the median and worst time of:
+Prints the minimum, median and worst time of:
 - the report service: cold (whole matrix rebuilt), after one announced change (that district's
   row re-read, ranks recomputed) and warm (cached matrix),
 - the .xlsx and the PDF of the whole view.
-Goals (issue 14): service ≤ 30 ms, .xlsx ≤ 1 s, PDF ≤ 3 s. Run from the project folder:
+and the bytes one changed result makes the report page send to each open tab (live delta).
+Goals (issue 14): service ≤ 30 ms, .xlsx ≤ 1 s, PDF ≤ 3 s. The page with its heat map painted:
+bench/bench_report_page.py. Run from the project folder:
 
     python bench/bench_report.py [--indicators 40] [--repeat 15] [--seed 14]
 """
@@ -105,7 +107,47 @@ def _time(fn, repeat: int) -> list[float]:
 
 def _line(name: str, times: list[float], goal_ms: float) -> None:
     median = statistics.median(times)
-    print(f"{name:<38} median {median:8.1f} ms   worst {max(times):8.1f} ms   goal ≤ {goal_ms:g} ms")
+    print(
+        f"{name:<41} min {min(times):7.1f}   median {median:7.1f}   worst {max(times):7.1f} ms   goal ≤ {goal_ms:g} ms"
+    )
+
+
+def _live_delta_bytes(kpi, view) -> None:
+    """What one changed result makes the report page send to each open KPI-office tab: the
+    state's live refresh assigns every var of the view again, and Reflex sends each assigned
+    var whole (a list var has no partial update). Sizes are the vars' JSON as Reflex dumps them."""
+    import types
+
+    from reflex_base.utils.format import json_dumps
+    from sqlalchemy import select, update
+
+    from krs_app.db.engine import session_scope
+    from krs_app.db.models import Result
+    from krs_app.live.bus import Change, announce
+    from krs_app.services.report_view import report_view
+    from krs_app.state.report_matrix import ReportMatrixState
+
+    def shown() -> dict[str, str]:
+        page = types.SimpleNamespace(chart_indicator="")
+        ReportMatrixState._show(page, report_view(kpi))  # the same assignments the refresh makes
+        return {name: json_dumps(value) for name, value in vars(page).items()}
+
+    before = shown()
+    with session_scope() as session:
+        row = session.execute(
+            select(Result.id, Result.district_id, Result.indicator_id).where(
+                Result.round_id == view.round_id, Result.status == "awaiting"
+            )
+        ).first()
+        session.execute(update(Result).where(Result.id == row.id).values(status="certified"))
+    announce(Change(district_id=row.district_id, round_id=view.round_id, indicator_id=row.indicator_id, kind="status"))
+    after = shown()
+    changed = {name: len(text.encode()) for name, text in after.items() if before.get(name) != text}
+    print(
+        f"live delta for one certified result: {sum(len(t.encode()) for t in after.values()):,} B assigned "
+        f"(rows {len(after['rows'].encode()):,} B); vars whose value changed: "
+        + ", ".join(f"{name} {size:,} B" for name, size in changed.items())
+    )
 
 
 def main() -> None:
@@ -148,7 +190,8 @@ def main() -> None:
         ".xlsx (whole view)", _time(lambda: write_report_xlsx(view, now, io.BytesIO()), max(3, args.repeat // 3)), 1000
     )
     _line("PDF (whole view)", _time(lambda: report_pdf(view, now), max(3, args.repeat // 3)), 3000)
-    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    _live_delta_bytes(kpi, view)
+    print(f"load average during the run: {', '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

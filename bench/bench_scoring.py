@@ -4,10 +4,14 @@
 (krs_app.seed.indicators.INDICATORS) and 13 synthetic ones of the same shapes (ratios, a
 lower-is-better ratio, milestones, a plain value, round-specific flags); `--indicators 27`
 scores the demo catalogue alone. Random plausible values, pure domain rules (no database).
-Only `evaluate` and `weighted_overall` are called, so the same script measures any version
-of the domain code. Run from the project folder:
+Two ways of scoring the same round are timed: "per call" calls `evaluate` once per district and
+indicator (any version of the domain code has it); "per indicator" hands all districts' values of
+one indicator to `evaluate_all` (one pass of its compiled scorer), where the domain code has it.
+Both end in each district's `weighted_overall`, and must give the same checksum. Run from the
+project folder:
 
     python bench/bench_scoring.py [--repeat 20] [--districts 245] [--indicators 40] [--months 6] [--seed 2562]
+                                  [--path both|call|indicator]
 """
 
 from __future__ import annotations
@@ -29,6 +33,11 @@ from krs_app.domain.indicators import (
     VariableSpec,
 )
 from krs_app.domain.scoring import evaluate, weighted_overall
+
+try:
+    from krs_app.domain.scoring import evaluate_all
+except ImportError:  # a version of the domain code before one-pass scoring
+    evaluate_all = None
 from krs_app.seed.indicator_shapes import DONE_FLAG, PEOPLE, SCHOOLS, IndicatorSeed, VariableSeed
 from krs_app.seed.indicators import INDICATORS
 from krs_app.services.catalogue import parse_months
@@ -141,6 +150,36 @@ def score_round(specs: list[IndicatorSpec], districts: list[dict[str, dict]], mo
     return evaluated, checksum
 
 
+def score_round_by_indicator(
+    specs: list[IndicatorSpec], districts: list[dict[str, dict]], months: int
+) -> tuple[int, float]:
+    """The same round as score_round, one indicator at a time over all districts (evaluate_all)."""
+    columns = [evaluate_all(spec, [values[spec.code] for values in districts], months) for spec in specs]
+    weights = [spec.weight for spec in specs]
+    checksum = 0.0
+    for evaluations in zip(*columns, strict=True):
+        scored = [
+            (weight, (1.0 if e.score is None else e.score) if e.assessed else None)
+            for weight, e in zip(weights, evaluations, strict=True)
+        ]
+        overall = weighted_overall(scored)
+        checksum += overall or 0.0
+    return sum(len(column) for column in columns), checksum
+
+
+def timed(score, specs, districts, months: int, repeat: int) -> tuple[list[float], list[float], int, float]:
+    """Wall and CPU milliseconds of `repeat` runs after one warm-up, the evaluation count and checksum."""
+    score(specs, districts, months)  # warm-up
+    timings_ms = []
+    cpu_ms = []
+    for _ in range(repeat):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        evaluated, checksum = score(specs, districts, months)
+        timings_ms.append((time.perf_counter() - started) * 1000)
+        cpu_ms.append((time.process_time() - cpu_started) * 1000)
+    return timings_ms, cpu_ms, evaluated, checksum
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
@@ -148,6 +187,7 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=40, help="catalogue size (27: the demo's alone)")
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2562)
+    parser.add_argument("--path", choices=("both", "call", "indicator"), default="both")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -155,29 +195,29 @@ def main() -> None:
     districts = [{spec.code: plausible_values(spec, rng) for spec in specs} for _ in range(args.districts)]
     assessed = sum(1 for spec in specs if spec.is_assessed_in(args.months))
 
-    score_round(specs, districts, args.months)  # warm-up
-    timings_ms = []
-    cpu_ms = []
-    for _ in range(args.repeat):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        evaluated, checksum = score_round(specs, districts, args.months)
-        timings_ms.append((time.perf_counter() - started) * 1000)
-        cpu_ms.append((time.process_time() - cpu_started) * 1000)
-
-    print(
-        f"{args.districts} districts x {len(specs)} indicators ({assessed} assessed in the "
-        f"{args.months}-month round) = {evaluated} evaluations + {args.districts} weighted overalls"
-    )
-    print(f"mean overall score {checksum / args.districts:.4f} (checksum, seed {args.seed})")
-    print(
-        f"{args.repeat} runs: min {min(timings_ms):.1f} ms, median {statistics.median(timings_ms):.1f} ms, "
-        f"max {max(timings_ms):.1f} ms; median {statistics.median(timings_ms) * 1000 / evaluated:.2f} µs per evaluation"
-    )
-    # On a busy machine wall time includes waiting for a core; this process's CPU time does not.
-    print(
-        f"this process's CPU time per run: median {statistics.median(cpu_ms):.1f} ms; "
-        f"machine load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
-    )
+    paths = {"call": ("per call (evaluate)", score_round)}
+    if evaluate_all is not None:
+        paths["indicator"] = ("per indicator (evaluate_all)", score_round_by_indicator)
+    chosen = list(paths) if args.path == "both" else [args.path]
+    if any(path not in paths for path in chosen):
+        parser.error("this version of the domain code has no evaluate_all")
+    for index, path in enumerate(chosen):
+        label, score = paths[path]
+        timings_ms, cpu_ms, evaluated, checksum = timed(score, specs, districts, args.months, args.repeat)
+        if index == 0:
+            print(
+                f"{args.districts} districts x {len(specs)} indicators ({assessed} assessed in the "
+                f"{args.months}-month round) = {evaluated} evaluations + {args.districts} weighted overalls"
+            )
+        print(f"{label}: mean overall score {checksum / args.districts:.4f} (checksum, seed {args.seed})")
+        print(
+            f"  {args.repeat} runs: min {min(timings_ms):.1f} ms, median {statistics.median(timings_ms):.1f} ms, "
+            f"max {max(timings_ms):.1f} ms; median {statistics.median(timings_ms) * 1000 / evaluated:.2f} µs "
+            "per evaluation"
+        )
+        # On a busy machine wall time includes waiting for a core; this process's CPU time does not.
+        print(f"  this process's CPU time per run: min {min(cpu_ms):.1f} ms, median {statistics.median(cpu_ms):.1f} ms")
+    print(f"machine load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

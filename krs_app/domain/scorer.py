@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 from krs_app.domain.formula import MAX_FORMULA_LENGTH, CompiledFormula, FormulaError, compile_formula
@@ -84,9 +84,10 @@ def scorer_for(indicator: IndicatorSpec, months: int) -> RoundScorer:
 
 
 class RoundScorer:
-    """evaluate(values) -> Evaluation and unrounded(values) -> float | None for one indicator and round length."""
+    """evaluate(values) -> Evaluation, evaluate_all(rows) -> [Evaluation, ...] (one per row, in order)
+    and unrounded(values) -> float | None for one indicator and round length."""
 
-    __slots__ = ("_arguments", "_function", "_required", "_thresholds", "evaluate", "negate")
+    __slots__ = ("_arguments", "_function", "_required", "_thresholds", "evaluate", "evaluate_all", "negate")
 
     def __init__(self, indicator: IndicatorSpec, months: int) -> None:
         required = indicator.required_variables(months)
@@ -99,15 +100,22 @@ class RoundScorer:
         self._arguments = tuple(key_for_name[name] for name in compiled.names) if compiled else ()
         self.negate = indicator.direction == Direction.LOWER_IS_BETTER
         self._thresholds = tuple(-t for t in indicator.thresholds) if self.negate else tuple(indicator.thresholds)
+        self.evaluate_all = self._each
         if not required:
             self.evaluate = _not_assessed
         elif compiled is None:
             self.evaluate = self._incomplete_or_no_result
         else:
             try:
-                self.evaluate = _generated(compiled, key_for_name, self._required, self._thresholds, self.negate)
+                self.evaluate, self.evaluate_all = _generated(
+                    compiled, key_for_name, self._required, self._thresholds, self.negate
+                )
             except (RecursionError, MemoryError, SyntaxError, ValueError):
                 self.evaluate = self.evaluate_generic
+
+    def _each(self, rows: Iterable[Mapping[str, float | None]]) -> list[Evaluation]:
+        evaluate = self.evaluate
+        return [evaluate(values) for values in rows]
 
     def _incomplete_or_no_result(self, values: Mapping[str, float | None]) -> Evaluation:
         get = values.get
@@ -164,52 +172,81 @@ def _compiled(formula: str, key_for_name: dict[str, str]) -> CompiledFormula | N
 def _rounding_lines(target: str, source: str, places: int) -> list[str]:
     """numbers.round_half_up(source, places) written out; ROUND (the function itself) near a tie."""
     return [
-        f"    s = {source} * SCALE{places}",
-        "    if -FAST_LIMIT < s < FAST_LIMIT:",
-        "        w = s // 1.0",
-        "        f = s - w",
-        "        if f < BELOW_HALF:",
-        f"            {target} = w / SCALE{places}",
-        "        elif f > ABOVE_HALF:",
-        "            w += 1.0",
-        f"            {target} = w / SCALE{places} if w else -0.0",
-        "        else:",
-        f"            {target} = ROUND({source}, {places})",
+        f"s = {source} * SCALE{places}",
+        "if -FAST_LIMIT < s < FAST_LIMIT:",
+        "    w = s // 1.0",
+        "    f = s - w",
+        "    if f < BELOW_HALF:",
+        f"        {target} = w / SCALE{places}",
+        "    elif f > ABOVE_HALF:",
+        "        w += 1.0",
+        f"        {target} = w / SCALE{places} if w else -0.0",
         "    else:",
         f"        {target} = ROUND({source}, {places})",
+        "else:",
+        f"    {target} = ROUND({source}, {places})",
     ]
 
 
-def _template(required: int, levels: int, flat: list[bool], negate: bool) -> str:
-    """The scorer's source: only names of this module's making (v0, K0, T0, ...), no catalogue text."""
-    lines = ["def score(values):", "    get = values.get"]
-    lines += [f"    v{index} = get(K{index})" for index in range(required)]
-    lines += [
-        "    if " + " or ".join(f"v{index} is None" for index in range(required)) + ":",
-        "        return INCOMPLETE",
+def _body(required: int, levels: int, flat: list[bool], negate: bool, float_formula: bool) -> list[str]:
+    """One evaluation, unindented; `RETURN x` stands for handing x back (return, or append and next)."""
+    keys = range(required)
+    lines = [
+        # A plain dict: subscripts, a missing key is a missing value (dict.get's None, without the calls).
+        "if values.__class__ is DICT:",
         "    try:",
-        "        u = float(FORMULA)",
-        "    except ArithmeticError:",
-        "        return NO_RESULT",
-        "    if not -INF < u < INF:",
-        "        return NO_RESULT",
-        "    r = -u" if negate else "    r = u",
-        "    if r <= T0:",
-        "        raw = MIN_SCORE",
-        f"    elif r >= T{levels - 1}:",
-        "        raw = MAX_SCORE",
+        *[f"        v{index} = values[K{index}]" for index in keys],
+        "    except KeyError:",
+        "        RETURN INCOMPLETE",
+        "else:",
+        "    get = values.get",
+        *[f"    v{index} = get(K{index})" for index in keys],
+        "if " + " or ".join(f"v{index} is None" for index in keys) + ":",
+        "    RETURN INCOMPLETE",
+        "try:",
+        # float() of an exact float is that float: only other values go through float().
+        "    u = float(FORMULA)" if float_formula else "    u = FORMULA",
+        "except ArithmeticError:",
+        "    RETURN NO_RESULT",
+        "if not -INF < u < INF:",
+        "    RETURN NO_RESULT",
+        "r = -u" if negate else "r = u",
+        "if r <= T0:",
+        "    raw = MIN_SCORE",
+        f"elif r >= T{levels - 1}:",
+        "    raw = MAX_SCORE",
     ]
     for level in range(1, levels):
-        lines.append(f"    elif r < T{level}:")
+        lines.append(f"elif r < T{level}:")
         if flat[level - 1]:
-            lines.append(f"        raw = float({level + 1})")
+            lines.append(f"    raw = float({level + 1})")
         else:
-            lines.append(f"        raw = {level} + (r - T{level - 1}) / (T{level} - T{level - 1})")
-    lines += ["    else:", "        raw = MAX_SCORE"]
+            lines.append(f"    raw = {level} + (r - T{level - 1}) / (T{level} - T{level - 1})")
+    lines += ["else:", "    raw = MAX_SCORE"]
     lines += _rounding_lines("result", "u", RESULT_PLACES)
     lines += _rounding_lines("score", "raw", SCORE_PLACES)
-    lines.append("    return NEW(EVALUATION, (True, True, result, score))")
-    return "\n".join(lines) + "\n"
+    lines.append("RETURN NEW(EVALUATION, (True, True, result, score))")
+    return lines
+
+
+def _template(required: int, levels: int, flat: list[bool], negate: bool, float_formula: bool = True) -> str:
+    """The scorers' source: only names of this module's making (v0, K0, T0, ...), no catalogue text.
+
+    `score(values)` evaluates one district's values; `score_all(rows)` the same steps for each
+    of many (one indicator, all districts) in one loop, without a call per district."""
+    body = _body(required, levels, flat, negate, float_formula)
+    single = ["def score(values):"] + ["    " + line.replace("RETURN ", "return ") for line in body]
+    batch = ["def score_all(rows):", "    out = []", "    append = out.append", "    for values in rows:"]
+    for line in body:
+        indent = line[: len(line) - len(line.lstrip())]
+        if line.lstrip().startswith("RETURN "):
+            value = line.lstrip()[len("RETURN ") :]
+            batch += [f"        {indent}append({value})", f"        {indent}continue"]
+        else:
+            batch.append("        " + line)
+    batch = batch[:-1]  # the last evaluation's `continue` ends the loop's body anyway
+    batch.append("    return out")
+    return "\n".join(single + batch) + "\n"
 
 
 class _Fill(ast.NodeTransformer):
@@ -228,14 +265,23 @@ class _Fill(ast.NodeTransformer):
 
 
 class _FormulaNames(ast.NodeTransformer):
-    """The formula's parameters _0, _1, ... become float(v<i>) of the required variable they stand for."""
+    """The formula's parameters _0, _1, ... become the required variable they stand for, as a float:
+    `v<i> if v<i>.__class__ is FLOAT else float(v<i>)` (float() of an exact float is that float)."""
 
     def __init__(self, local_for_parameter: dict[str, str]) -> None:
         self.local_for_parameter = local_for_parameter
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
-        local = ast.Name(id=self.local_for_parameter[node.id], ctx=ast.Load())
-        return ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[local], keywords=[])
+        def local() -> ast.Name:
+            return ast.Name(id=self.local_for_parameter[node.id], ctx=ast.Load())
+
+        is_float = ast.Compare(
+            left=ast.Attribute(value=local(), attr="__class__", ctx=ast.Load()),
+            ops=[ast.Is()],
+            comparators=[ast.Name(id="FLOAT", ctx=ast.Load())],
+        )
+        converted = ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[local()], keywords=[])
+        return ast.IfExp(test=is_float, body=local(), orelse=converted)
 
 
 def _generated(
@@ -244,7 +290,8 @@ def _generated(
     required: tuple[str, ...],
     thresholds: tuple[float, ...],
     negate: bool,
-) -> Callable[[Mapping[str, float | None]], Evaluation]:
+) -> tuple[Callable[[Mapping[str, float | None]], Evaluation], Callable[[Iterable], list[Evaluation]]]:
+    """The generated `score(values)` and `score_all(rows)` of one indicator and round length."""
     if not all(type(t) in (int, float) for t in thresholds):
         raise ValueError("criteria must be numbers to be compiled")
     position = {key: index for index, key in enumerate(required)}
@@ -263,15 +310,21 @@ def _generated(
             "ABOVE_HALF": 0.5 + TIE_MARGIN,
             "MIN_SCORE": MIN_SCORE,
             "MAX_SCORE": MAX_SCORE,
+            "INF": _INF,  # a constant: -INF is folded at compile time
         }
     )
-    module = ast.parse(_template(len(required), levels, flat, negate))
+    # Every operation with a float operand gives a float, so a formula reading a variable gives one
+    # already; only a formula of literals alone (1 + 2) needs the float() the rule applies.
+    reads_a_variable = bool(compiled.names)
+    module = ast.parse(_template(len(required), levels, flat, negate, float_formula=not reads_a_variable))
     module = ast.fix_missing_locations(_Fill(constants, formula).visit(module))
     namespace = {
         "__builtins__": {},
         "float": float,
+        "FLOAT": float,
+        "DICT": dict,
+        "KeyError": KeyError,
         "ArithmeticError": ArithmeticError,
-        "INF": _INF,
         "ROUND": round_half_up,
         "NEW": _new_tuple,
         "EVALUATION": Evaluation,
@@ -280,4 +333,4 @@ def _generated(
     }
     # The module is this file's template with constants and the rebuilt whitelisted formula tree in it.
     exec(compile(module, "<scorer>", "exec", dont_inherit=True), namespace)
-    return namespace["score"]
+    return namespace["score"], namespace["score_all"]

@@ -25,10 +25,14 @@ start_live_updates(app); the Reflex internals used are in live.reflex_adapter.
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import dataclasses
 import json
 import logging
 import threading
+import time
+import uuid
 from typing import Any
 
 from krs_app.live import bus
@@ -42,6 +46,10 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "krs:live-changes"
 SESSIONS_ENDED = "sessions_ended"  # the key of a SessionsEnded message on CHANNEL (a Change has none)
+RESYNC = "resync"  # a process subscribed again after losing Redis: the others resend what they kept
+RESEND_SECONDS = 60.0  # what a process published this long ago is resent after a Redis restart
+RESEND_LIMIT = 2000
+RECONNECT_FIRST, RECONNECT_MAX = 0.2, 2.0  # the listener's pause before subscribing again (doubling)
 
 
 def keys_for(change: bus.Change) -> list[str]:
@@ -186,27 +194,55 @@ async def dispatch(app: Any, change: bus.Change, local_only: bool = False) -> No
 
 
 class _LiveUpdates:
-    """This process's listener: the app, its event loop, and (with Redis) the publisher."""
+    """This process's listener: the app, its event loop, and (with Redis) the publisher.
+
+    Redis may go away (a restart) and come back. What this process published in the last
+    RESEND_SECONDS is kept, a publish that failed too (nothing can be dispatched meanwhile:
+    the viewer registry is in Redis as well). The listener reconnects by itself, and once subscribed
+    again it publishes what it kept and asks every other process for theirs (RESYNC): so a
+    change made while Redis was down, or while a process was not yet subscribed again,
+    reaches every process's open tabs after the restart (a dispatch repeated is harmless:
+    the tabs are sent the same values again)."""
 
     def __init__(self, app: Any, loop: asyncio.AbstractEventLoop, redis_pub=None) -> None:
         self.app = app
         self.loop = loop
         self.redis_pub = redis_pub
         self.tasks: set[asyncio.Task] = set()
+        self.instance = uuid.uuid4().hex
+        self.recent: collections.deque[tuple[float, str]] = collections.deque(maxlen=RESEND_LIMIT)
+        self._recent_lock = threading.Lock()
+        self.lost = False  # the listener lost Redis and has not subscribed again yet
 
     def on_change(self, change: bus.Change) -> None:
         """Bus listener: may be called from the event loop or from a worker thread."""
         if self.redis_pub is not None:
-            self.redis_pub.publish(CHANNEL, json.dumps(dataclasses.asdict(change)))
+            self._publish(json.dumps(dataclasses.asdict(change)))
             return
         self.schedule(lambda: dispatch(self.app, change, False))
 
     def on_sessions_ended(self, notice: bus.SessionsEnded) -> None:
         """Bus listener for ended sessions: their tabs, on every process, are logged out."""
         if self.redis_pub is not None:
-            self.redis_pub.publish(CHANNEL, json.dumps({SESSIONS_ENDED: dataclasses.asdict(notice)}))
+            self._publish(json.dumps({SESSIONS_ENDED: dataclasses.asdict(notice)}))
             return
         self.schedule(lambda: log_out_tabs(self.app, notice, False))
+
+    def _publish(self, payload: str) -> None:
+        """Publish to every process (this one included); kept for a resend after a Redis restart."""
+        with self._recent_lock:
+            self.recent.append((time.monotonic(), payload))
+        try:
+            self.redis_pub.publish(CHANNEL, payload)
+        except Exception as error:  # noqa: BLE001 - Redis down or restarting: resent once it is back
+            logger.warning("live change not published (%s); resent once Redis answers", error)
+
+    def _kept(self) -> list[str]:
+        with self._recent_lock:
+            since = time.monotonic() - RESEND_SECONDS
+            while self.recent and self.recent[0][0] < since:
+                self.recent.popleft()
+            return [payload for _at, payload in self.recent]
 
     def schedule(self, work) -> None:
         """Run the coroutine `work()` makes on this process's event loop."""
@@ -227,27 +263,60 @@ class _LiveUpdates:
         task.add_done_callback(self.tasks.discard)
 
     async def listen(self, url: str) -> None:
-        """Each process dispatches, to the tabs connected to it, every change published."""
+        """Each process dispatches, to the tabs connected to it, every change published; the
+        subscription is made again whenever Redis drops it, and then the process catches up."""
         import redis.asyncio as aioredis
 
-        client = aioredis.Redis.from_url(url)
-        async with client.pubsub() as pubsub:
-            await pubsub.subscribe(CHANNEL)
-            async for message in pubsub.listen():
-                if message.get("type") != "message":
-                    continue
-                try:
-                    data = json.loads(message["data"])
-                    if SESSIONS_ENDED in data:
-                        ended = data[SESSIONS_ENDED]
-                        notice = bus.SessionsEnded(ended["user_id"], tuple(ended["session_keys"]), ended["reason"])
-                        work = log_out_tabs(self.app, notice, True)
-                    else:
-                        work = dispatch(self.app, bus.Change(**data), True)
-                except Exception:
-                    logger.exception("bad live change message")
-                    continue
-                self._track(asyncio.get_running_loop().create_task(work))
+        pause = RECONNECT_FIRST
+        while True:
+            client = aioredis.Redis.from_url(url)
+            try:
+                async with client.pubsub() as pubsub:
+                    await pubsub.subscribe(CHANNEL)
+                    async for message in pubsub.listen():
+                        pause = RECONNECT_FIRST
+                        if message.get("type") == "subscribe":
+                            if self.lost:
+                                logger.info("live changes channel subscribed again: catching up")
+                                await self._resend(client, ask_others=True)
+                            self.lost = False
+                        elif message.get("type") == "message":
+                            await self._received(client, message["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - Redis restarted or unreachable: subscribe again
+                if not self.lost:
+                    logger.warning("live changes channel lost (%s); reconnecting", error)
+                self.lost = True
+            finally:
+                with contextlib.suppress(Exception):
+                    await client.aclose()
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, RECONNECT_MAX)
+
+    async def _resend(self, client, ask_others: bool) -> None:
+        for payload in self._kept():
+            await client.publish(CHANNEL, payload)
+        if ask_others:
+            await client.publish(CHANNEL, json.dumps({RESYNC: self.instance}))
+
+    async def _received(self, client, raw) -> None:
+        try:
+            data = json.loads(raw)
+            if RESYNC in data:
+                if data[RESYNC] != self.instance:  # another process subscribed again: what it may have missed
+                    await self._resend(client, ask_others=False)
+                return
+            if SESSIONS_ENDED in data:
+                ended = data[SESSIONS_ENDED]
+                notice = bus.SessionsEnded(ended["user_id"], tuple(ended["session_keys"]), ended["reason"])
+                work = log_out_tabs(self.app, notice, True)
+            else:
+                work = dispatch(self.app, bus.Change(**data), True)
+        except Exception:
+            logger.exception("bad live change message")
+            return
+        self._track(asyncio.get_running_loop().create_task(work))
 
 
 _running: _LiveUpdates | None = None

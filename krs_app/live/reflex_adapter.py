@@ -10,6 +10,7 @@ tests/e2e/test_scale_out.py.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Container, Iterable
 from typing import Any
 
@@ -17,6 +18,7 @@ import reflex as rx
 from reflex.event import Event
 from reflex.state import StateUpdate
 from reflex_base.constants.state import FIELD_MARKER
+from reflex_base.event.context import EventContext
 
 Delta = dict[str, dict[str, Any]]
 
@@ -97,3 +99,23 @@ async def send_delta(app: Any, delta: Delta, tokens: Iterable[str], redirect: st
 def nothing_to_send() -> StateUpdate:
     """What a Reflex middleware's preprocess returns to drop an event: an empty update."""
     return StateUpdate()
+
+
+_sending: set[asyncio.Task] = set()
+
+
+def send_to_acting_tab(spec: Any) -> bool:
+    """Send frontend events (a toast) to the tab whose event failed, at once and without its
+    stored state. Reflex drops what the backend exception handler returns when the event failed
+    before its state was loaded (reflex_base EventProcessor._handle_backend_exception), which is
+    how it fails while Redis, the state store of the scale-out profile, does not answer.
+    False when there is no event being handled here (nothing sent)."""
+    try:
+        context = EventContext.get()
+        loop = asyncio.get_running_loop()
+    except (LookupError, RuntimeError):
+        return False
+    task = loop.create_task(context.emit_event(*Event.from_event_type(spec)))
+    _sending.add(task)
+    task.add_done_callback(_sending.discard)
+    return True

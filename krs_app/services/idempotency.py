@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -29,6 +29,10 @@ from krs_app.services.clock import utcnow
 from krs_app.services.errors import ServiceError
 
 REMEMBER_HOURS = 24
+# A claim with no answer this old was left by a process that died mid-run (kill -9, power loss):
+# the request runs again instead of answering "still running" for a day. A use-case still refuses
+# what its state forbids (a certified result is not certified again).
+ABANDONED_AFTER = timedelta(minutes=2)
 STILL_RUNNING = "กำลังดำเนินการคำขอนี้อยู่ กรุณารอสักครู่"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -82,8 +86,21 @@ def _claim(user_id: int, request_id: str, kind: str) -> Any:
     if row is None:  # the first run was refused and forgotten meanwhile: run again
         return _claim(user_id, request_id, kind)
     if row.answer is None:
+        if row.at < now - ABANDONED_AFTER and _take_over(row.id, row.at):
+            return True
         raise ServiceError(STILL_RUNNING)
     return json.loads(row.answer)
+
+
+def _take_over(row_id: int, claimed_at) -> bool:
+    """Claim an abandoned run for this one (only one concurrent retry wins)."""
+    with session_scope() as session:
+        taken = session.execute(
+            update(Submission)
+            .where(Submission.id == row_id, Submission.at == claimed_at, Submission.answer.is_(None))
+            .values(at=utcnow())
+        )
+        return taken.rowcount == 1
 
 
 def _forget(user_id: int, request_id: str) -> None:

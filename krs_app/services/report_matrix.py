@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import threading
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -57,8 +58,9 @@ class MatrixDistrict:
     province: str
 
 
-@dataclass(frozen=True)
-class ReportCell:
+class ReportCell(NamedTuple):
+    """A tuple with names: 245 × 40 of these are made per rebuild (a frozen dataclass costs ~4× more)."""
+
     code_id: str
     status: str
     status_label: str
@@ -216,7 +218,10 @@ def _build(session: Session, round_: Round, entries: list[CatalogueEntry], finge
     query = select(
         Result.district_id, Result.indicator_id, Result.status, Result.result, Result.score, Result.not_applicable
     ).where(Result.round_id == round_.id)
-    for district_id, indicator_id, cell_status, cell_result, cell_score, marked in session.execute(query):
+    # Through the Core connection: the ORM's row loading doubled the read of 245 × 40 rows.
+    for district_id, indicator_id, cell_status, cell_result, cell_score, marked in (
+        session.connection().execute(query).all()
+    ):
         j = column.get(indicator_id)
         k = row_of.get(district_id)
         if j is None or k is None:
@@ -247,34 +252,62 @@ def _build(session: Session, round_: Round, entries: list[CatalogueEntry], finge
 
 # Stored results and scores were rounded (2 and 4 places, half up) when they were computed
 # (domain.scoring.evaluate), so plain formatting shows them exactly as format_score /
-# format_result would, without their decimal arithmetic per cell.
+# format_result would, without their decimal arithmetic per cell. Texts are memoised: a
+# round's scores and results repeat a lot (1.0000 for every uncertified cell).
+_score_texts: dict[float | None, str] = {None: "-"}
+_result_texts: dict[tuple[float, str], str] = {}
+_TEXTS_AT_MOST = 50_000  # memo size bound: cleared beyond this
+
+
 def _score_text(score: float | None) -> str:
-    return "-" if score is None else f"{score:.4f}"
+    text = _score_texts.get(score)
+    if text is None:
+        if len(_score_texts) > _TEXTS_AT_MOST:
+            _score_texts.clear()
+            _score_texts[None] = "-"
+        text = _score_texts[score] = f"{score:.4f}"
+    return text
 
 
 def _result_text(result: float | None, unit: str) -> str:
     """The result after its unit ("ร้อยละ 87.50" / "ระดับ 4.00" / "ค่า 3.07"): the unit follows the indicator's kind."""
-    return "-" if result is None else f"{unit} {result:,.2f}"
+    key = (result, unit)
+    text = _result_texts.get(key)
+    if text is None:
+        if len(_result_texts) > _TEXTS_AT_MOST:
+            _result_texts.clear()
+        text = _result_texts[key] = "-" if result is None else f"{unit} {result:,.2f}"
+    return text
 
 
 _label = functools.cache(status_label)
+_CERTIFIED = Status.CERTIFIED.value
+_new_tuple = tuple.__new__  # a ReportCell without the Python-level __new__ call, per cell
 
 
 def _row(indicators, status, result, computed) -> tuple[tuple, tuple, float]:
-    """One district's public scores, cells and weighted overall."""
-    public = tuple(cell_public_score(s, c) for s, c in zip(status, computed, strict=True))
+    """One district's public scores, cells and weighted overall (cell_public_score, inlined)."""
+    public = tuple(
+        None if s == NOT_APPLICABLE else (c if s == _CERTIFIED and c is not None else MIN_SCORE)
+        for s, c in zip(status, computed, strict=True)
+    )
     overall = weighted_overall(zip((i.weight for i in indicators), public, strict=True)) or MIN_SCORE
+    scores, results = _score_texts, _result_texts
+    heads = [(i.code_id, RESULT_UNITS.get(i.kind, "")) for i in indicators]
     cells = tuple(
-        ReportCell(
-            indicators[j].code_id,
-            s,
-            _label(s),
-            public[j],
-            _score_text(public[j]),
-            result[j],
-            _result_text(result[j], RESULT_UNITS.get(indicators[j].kind, "")),
+        _new_tuple(
+            ReportCell,
+            (
+                code_id,
+                s,
+                _label(s),
+                p,
+                scores.get(p) or _score_text(p),
+                r,
+                results.get((r, unit)) or _result_text(r, unit),
+            ),
         )
-        for j, s in enumerate(status)
+        for (code_id, unit), s, p, r in zip(heads, status, public, result, strict=True)
     )
     return public, cells, overall
 
@@ -288,7 +321,9 @@ def _patch(session: Session, matrix: RoundMatrix, district_ids: set[int], finger
     query = select(
         Result.district_id, Result.indicator_id, Result.status, Result.result, Result.score, Result.not_applicable
     ).where(Result.round_id == matrix.round_id, Result.district_id.in_(list(at)))
-    for district_id, indicator_id, cell_status, cell_result, cell_score, marked in session.execute(query):
+    for district_id, indicator_id, cell_status, cell_result, cell_score, marked in (
+        session.connection().execute(query).all()
+    ):
         j = column.get(indicator_id)
         if j is not None:
             row = fresh[at[district_id]]

@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -48,6 +49,8 @@ _generation = 0
 _listeners: list[Listener] = []
 _redis_url: str | None = None  # the URL the publisher / listener thread were set up for
 _publisher = None
+_retry_after = 0.0  # monotonic time before which a failed subscribe is not tried again
+RETRY_SECONDS = 1.0
 
 
 def ttl() -> timedelta:
@@ -151,7 +154,7 @@ def _listen_if_scaled_out() -> None:
     """With Redis, one daemon thread per process listens for other processes' forgets."""
     global _redis_url
     url = _configured_redis_url()
-    if not url or _redis_url == url:
+    if not url or _redis_url == url or time.monotonic() < _retry_after:
         return
     with _lock:
         if _redis_url == url:
@@ -170,6 +173,7 @@ def _listen(url: str, ready: threading.Event) -> None:
         pubsub.subscribe(CHANNEL)
     except Exception:
         logger.exception("session forget listener could not subscribe")
+        _listen_again_later(url)
         ready.set()
         return
     ready.set()
@@ -187,3 +191,13 @@ def _listen(url: str, ready: threading.Event) -> None:
     # Messages may have been missed: forget everything; the next put() listens again.
     _redis_url = None
     _forget("all", None, publish=False)
+
+
+def _listen_again_later(url: str) -> None:
+    """Redis did not answer the subscribe (down, restarting): a later put() tries again, at
+    most once every RETRY_SECONDS (else this process would never hear another one's forgets)."""
+    global _redis_url, _retry_after
+    with _lock:
+        if _redis_url == url:
+            _redis_url = None
+        _retry_after = time.monotonic() + RETRY_SECONDS

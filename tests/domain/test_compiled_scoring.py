@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -30,7 +31,7 @@ from krs_app.domain.formula import (
 from krs_app.domain.indicators import Direction, IndicatorSpec, VariableKind, VariableSpec
 from krs_app.domain.numbers import round_half_up, round_half_up_decimal
 from krs_app.domain.scorer import RoundScorer
-from krs_app.domain.scoring import evaluate, raw_score, unrounded_result
+from krs_app.domain.scoring import evaluate, evaluate_all, raw_score, unrounded_result
 from tests.domain.test_scoring_cases import I_11_2, I_11_5, SCORED_CASES
 
 # --- the rule as it was -------------------------------------------------------------
@@ -108,6 +109,11 @@ def assert_identical(indicator: IndicatorSpec, values: dict, months: int) -> Non
     assert outcome(evaluate, indicator, values, months) == expected
     # The plain-Python path that stands in when the generated one cannot be built.
     assert outcome(RoundScorer(indicator, months).evaluate_generic, values) == expected
+    # Many districts of one indicator in one pass: each row as alone, whatever kind of mapping holds it.
+    rows = [values, MappingProxyType(values), dict(values)]
+    batch = outcome(lambda: [tuple(e) for e in evaluate_all(indicator, rows, months)])
+    assert batch == (expected if expected.startswith("raised") else f"[{expected}, {expected}, {expected}]")
+    assert outcome(evaluate, indicator, MappingProxyType(values), months) == expected
     names = {v.formula_name: values.get(v.key) for v in indicator.required_variables(months)}
     assert outcome(unrounded_result, indicator, values, months) == outcome(reference_formula, indicator.formula, names)
 
@@ -151,11 +157,19 @@ formulas = st.recursive(
     ),
     max_leaves=12,
 ).filter(lambda f: len(f) <= MAX_FORMULA_LENGTH)
+
+
+class _Real(float):
+    """A float subclass (as numpy.float64 is): converted with float(), never taken as it is."""
+
+
 values = st.one_of(
     st.none(),
     numbers,
     st.floats(allow_nan=False, allow_infinity=False, width=64),
     st.integers(min_value=0, max_value=400),
+    st.booleans(),
+    numbers.map(_Real),
 )
 thresholds = st.one_of(
     st.lists(numbers, min_size=5, max_size=5).map(lambda t: tuple(sorted(t))),
@@ -306,13 +320,19 @@ def test_compiled_code_sees_no_builtins_and_no_formula_text():
     assert compiled.function.__globals__["__builtins__"] == {}
     assert compiled.function.__code__.co_varnames == ("_0", "_1")  # the names are parameters, not text
     assert compiled.function(45.0, 50.0) == 45.0 / 50.0 * 100
-    generated = RoundScorer(I_11_2, 6).evaluate
-    assert generated.__globals__["__builtins__"] == {}
-    assert set(generated.__code__.co_names) <= {"get", "float", "ArithmeticError", "INF", "ROUND", "NEW"} | {
-        "EVALUATION",
-        "INCOMPLETE",
-        "NO_RESULT",
-    }
+    scorer = RoundScorer(I_11_2, 6)
+    for generated in (scorer.evaluate, scorer.evaluate_all):
+        assert generated.__globals__["__builtins__"] == {}
+        assert set(generated.__code__.co_names) <= {"get", "float", "ArithmeticError", "INF", "ROUND", "NEW"} | {
+            "EVALUATION",
+            "INCOMPLETE",
+            "NO_RESULT",
+            "DICT",
+            "FLOAT",
+            "KeyError",
+            "__class__",
+            "append",
+        }
 
 
 def test_a_formula_too_deep_for_the_generated_scorer_is_scored_by_the_plain_path(monkeypatch):

@@ -20,7 +20,7 @@ LOCK_SECONDS = 12  # held past the app's 10 s busy timeout
 
 def test_a_save_during_a_locked_database_is_refused_in_thai_and_works_after(krs_db):
     if krs_db != "sqlite":
-        pytest.skip("the SQLite lock case; PostgreSQL stopped is not covered here")
+        pytest.skip("the SQLite lock case (PostgreSQL stopped: tests/faults/test_database_outage.py)")
     user = login_as("spm07")
     round_id, flag = current_round_id(), variable_id("11.3", "1")
     audits_before = audit_count("enter_value")

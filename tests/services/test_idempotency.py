@@ -85,3 +85,19 @@ def test_a_malformed_request_id_is_not_remembered(krs_db, crafted):
     for _ in range(2):
         idempotency.once(user, crafted, "x", lambda: runs.append(1))
     assert len(runs) == 2
+
+
+def test_a_claim_left_by_a_process_that_died_mid_run_does_not_block_the_retry(krs_db):
+    """kill -9 between the claim and the answer: the same form sent again after the restart runs,
+    rather than answering "still running" for a day; while the first run may still be going, it waits."""
+    from krs_app.db.engine import session_scope
+    from krs_app.db.models import Submission
+
+    user = login_as("spm07")
+    with session_scope() as session:  # what the dead process left: a claim with no answer
+        session.add(Submission(user_id=user.id, request_id=REQUEST, kind="x", at=clock.utcnow()))
+    with pytest.raises(ServiceError, match="กำลังดำเนินการ"):
+        idempotency.once(user, REQUEST, "x", lambda: 1)
+    clock.shift_for_tests(idempotency.ABANDONED_AFTER + timedelta(seconds=1))
+    assert idempotency.once(user, REQUEST, "x", lambda: "ran") == "ran"
+    assert idempotency.once(user, REQUEST, "x", lambda: "again") == "ran"  # and remembered, as always

@@ -19,6 +19,7 @@ from krs_app.api import api
 from krs_app.db.engine import session_scope
 from krs_app.db.models import District, Indicator, Result, Round, Value, Variable
 from krs_app.domain.formula import evaluate_formula
+from krs_app.domain.numbers import format_result, format_score
 from krs_app.live.bus import Change, announce
 from krs_app.routes import SESSION_COOKIE
 from krs_app.seed.demo import DEMO_PASSWORD
@@ -315,3 +316,48 @@ def test_review_list_flags_a_planted_outlier_and_never_blocks_certifying(krs_db)
     assert row.outlier and "ต่างจากค่ากลางของทุกเขต" in row.outlier_reason and "เท่า" in row.outlier_reason
     assert row.outlier_id == f"outlier-flag-{planted.district_code}-11_2"
     assert decisions.certify(finance, planted.district_id, iid, round_id)  # advice only
+
+
+def test_every_cell_shows_its_stored_numbers_also_after_a_patch(krs_db):
+    """The cells' texts (memoised in the matrix) are the stored numbers formatted as the rest of
+    the app formats them, for every cell; a patched row shows a value it never showed before."""
+    kpi = login_as("kpi")
+    round_id = current_round_id()
+    with session_scope() as session:
+        stored = {
+            (code, indicator): (status, result, score, marked)
+            for code, indicator, status, result, score, marked in session.execute(
+                select(District.code, Indicator.code, Result.status, Result.result, Result.score, Result.not_applicable)
+                .join(District, District.id == Result.district_id)
+                .join(Indicator, Indicator.id == Result.indicator_id)
+                .where(Result.round_id == round_id)
+            )
+        }
+
+    def check(view) -> None:
+        codes = [c.code for c in view.columns]
+        for row in view.rows:
+            for code, cell in zip(codes, row.cells, strict=True):
+                status, result, score, marked = stored.get((row.code, code), ("not_reported", None, None, False))
+                public = None if marked else (score if status == "certified" and score is not None else 1.0)
+                assert cell.score_text == ("-" if public is None else format_score(public))
+                assert cell.result_text.split(" ")[-1] == format_result(result)
+
+    view = report_view(kpi, round_id)
+    check(view)
+    row = next(r for r in view.rows for c in r.cells if c.status == "certified" and c.code_id == "11_2")
+    with session_scope() as session:
+        iid = session.execute(
+            select(Indicator.id).where(Indicator.code == "11.2", Indicator.fiscal_year_id == _year_of(round_id))
+        ).scalar_one()
+        session.execute(
+            update(Result)
+            .where(Result.district_id == row.district_id, Result.indicator_id == iid, Result.round_id == round_id)
+            .values(result=12345.67, score=4.3219)
+        )
+    stored[(row.code, "11.2")] = ("certified", 12345.67, 4.3219, False)
+    announce(Change(district_id=row.district_id, round_id=round_id, indicator_id=iid, kind="value"))
+    patched = report_view(kpi, round_id)
+    cell = next(r for r in patched.rows if r.code == row.code).cells[[c.code for c in patched.columns].index("11.2")]
+    assert (cell.score_text, cell.result_text.split(" ")[-1]) == ("4.3219", "12,345.67")
+    check(patched)
