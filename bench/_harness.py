@@ -157,15 +157,22 @@ def start_app(
 
 
 def start_demo(
-    data_dir: Path, log: Path, *, full: bool, secret: str, timeout: float, port: int | None = None
+    data_dir: Path,
+    log: Path,
+    *,
+    full: bool,
+    secret: str,
+    timeout: float,
+    port: int | None = None,
+    **env_extra: str,
 ) -> tuple[Started, str]:
     """A demo app on a free port (or `port`) with its data in `data_dir`: `krs run --demo` when
-    `full`, else the production backend only. Its process group and base URL."""
+    `full`, else the production backend only (`env_extra`: more KRS_* settings). Its process group and base URL."""
     port = port or free_port()
     url = f"http://localhost:{port}"
     started = start_app(
         FULL_APP if full else backend_only(port),
-        env=demo_env(data_dir, port, secret),
+        env=demo_env(data_dir, port, secret, **env_extra),
         log=log,
         ping_url=url + "/ping",
         page_url=url + "/login" if full else None,

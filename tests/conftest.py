@@ -101,6 +101,10 @@ def krs_db(request, tmp_path):
     from krs_app.services import clock
 
     clock.shift_for_tests(timedelta(0))
+    # Put back afterwards what the process pointed at (e.g. the security suite's running app, whose
+    # session-wide fixtures log in through this process's krs_app): a later test must not find the
+    # process left on this test's throw-away database.
+    saved_dir, saved_url = os.environ.get("KRS_DATA_DIR", str(_TEMPLATE_DIR)), os.environ.get("KRS_DATABASE_URL")
     if request.param == "sqlite":
         template = request.getfixturevalue("sqlite_template")
         shutil.copy(template, tmp_path / "krs.db")
@@ -124,6 +128,7 @@ def krs_db(request, tmp_path):
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     clock.shift_for_tests(timedelta(0))
+    _use_database(Path(saved_dir), saved_url)
 
 
 @pytest.fixture
