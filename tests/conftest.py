@@ -165,11 +165,18 @@ def pytest_collection_modifyitems(items):
     until the run ends, and asyncio.run() refuses to start beside it: every test that runs its own loop
     must come before the first browser test."""
 
-    def rank(item) -> int:
+    def rank(item) -> tuple[int, int]:
+        fixtures = getattr(item, "fixturenames", ())
+        with_browser = int("browser" in fixtures)
         if item.get_closest_marker("scale_out") is not None:
-            return 3
+            return (4, 0)
         if item.get_closest_marker("closes_round") is not None:
-            return 2
-        return 1 if "browser" in getattr(item, "fixturenames", ()) else 0
+            return (3, 0)
+        if "http_app" in fixtures:
+            # The attack suite's own full app (tests/security/http_fixtures.py) runs as one block,
+            # stopped before the e2e app starts: each full app builds the one frontend of the
+            # checkout for its own port, so a second build breaks the first app's pages.
+            return (1, with_browser)
+        return (2 if with_browser else 0, 0)
 
     items.sort(key=rank)

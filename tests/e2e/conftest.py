@@ -29,9 +29,8 @@ class RunningApp:
         self.data_dir = data_dir
 
 
-@pytest.fixture(scope="session")
-def app_server():
-    """`krs run --demo` on a free port with a fresh data directory."""
+def running_demo_app():
+    """`krs run --demo` on a free port with a fresh data directory, stopped when the generator closes."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
     data_dir = Path(tempfile.mkdtemp(prefix="krs-e2e-"))
@@ -49,6 +48,26 @@ def app_server():
         yield RunningApp(url, data_dir)
     finally:
         app.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """The e2e suite's app (one per run; started after the attack suite's app has stopped)."""
+    yield from running_demo_app()
+
+
+@pytest.fixture
+def app_services(app_server):
+    """This test process's services pointed at the running app's database (to set up accounts),
+    and put back afterwards: a later test (the security suite runs its own app) must not find the
+    process left on this app's database."""
+    from tests.conftest import _use_database
+
+    saved_dir, saved_url = os.environ.get("KRS_DATA_DIR"), os.environ.get("KRS_DATABASE_URL")
+    _use_database(app_server.data_dir, None)
+    yield
+    if saved_dir:
+        _use_database(Path(saved_dir), saved_url)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-from tests.conftest import _use_database
 from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
@@ -18,7 +17,6 @@ SECOND_PASSWORD = "Harbor-Quiet-Rains-2569"
 
 def _district_account(app_server, username: str) -> str:
     """A new district account (of สพม. เขต 7) made by the KPI office; its one-time password."""
-    _use_database(app_server.data_dir, None)
     from krs_app.seed.demo import DEMO_PASSWORD
     from krs_app.services import accounts, auth
 
@@ -34,7 +32,7 @@ def _change_password(page, current: str, new: str) -> None:
     page.click("#password-save")
 
 
-def test_a_password_change_logs_the_other_browser_out_live(new_page, app_server):
+def test_a_password_change_logs_the_other_browser_out_live(new_page, app_server, app_services):
     one_time = _district_account(app_server, "spm07-live")
     mine = new_page()
     login(mine, app_server.url, "spm07-live", one_time)

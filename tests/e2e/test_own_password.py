@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import _use_database
 from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
@@ -15,7 +14,6 @@ NEW_PASSWORD = "Kettle-Blue-Sings-2569"
 
 def _services_on(app_server):
     """This test process's services, on the running app's database."""
-    _use_database(app_server.data_dir, None)
     from krs_app.seed.demo import DEMO_PASSWORD
     from krs_app.services import accounts, auth
 
@@ -23,7 +21,7 @@ def _services_on(app_server):
     return accounts, kpi
 
 
-def test_a_reset_password_must_be_changed_before_anything_else(new_page, app_server):
+def test_a_reset_password_must_be_changed_before_anything_else(new_page, app_server, app_services):
     accounts, kpi = _services_on(app_server)
     accounts.create_account(kpi, "kpi-e2e", "kpi_office", "kpi_office", "ผู้ดูแลระบบ กพร. (ทดสอบ)")
     one_time = accounts.reset_password(kpi, "kpi-e2e").one_time.password

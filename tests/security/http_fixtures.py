@@ -1,7 +1,8 @@
 """Fixtures of the HTTP / websocket attack cases (tests/security/test_http_*.py), all prefixed http_.
 
-One app for the whole suite: the e2e suite's `krs run --demo` (tests/e2e/conftest.py), reused
-under the name http_app, with its Chromium. The test process reads the app's database
+One app for the whole suite: a `krs run --demo` like the e2e suite's (tests/e2e/conftest.py), for this
+package only — its tests run as one block (tests/conftest.py orders them) and the app stops before
+the e2e app starts, because each full app builds the checkout's one frontend for its own port. The test process reads the app's database
 directly (sqlite3) to check that nothing changed, and logs users in through the services
 against that same database (a login is only a session row; it bypasses nothing the
 attacked handlers check).
@@ -16,27 +17,27 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import RunningApp
-from tests.e2e.conftest import app_server as http_e2e_app  # noqa: F401  (the e2e fixture, one app per session)
+from tests.e2e.conftest import RunningApp, running_demo_app
 
 DEMO_PASSWORD = "krs2562"
 USERS = ("spm07", "spm08", "finance", "testing", "kpi")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def http_browser(browser):
     """The run's one Chromium (tests/conftest.py)."""
     return browser
 
 
-@pytest.fixture(scope="session")
-def http_app(request):
-    """The app under attack: the e2e suite's `krs run --demo`, or one already running when
+@pytest.fixture(scope="package")
+def http_app():
+    """The app under attack: its own `krs run --demo`, or one already running when
     KRS_SECURITY_APP_URL and KRS_SECURITY_APP_DATA (its data directory) are set."""
     url = os.environ.get("KRS_SECURITY_APP_URL")
     if url:
-        return RunningApp(url.rstrip("/"), Path(os.environ["KRS_SECURITY_APP_DATA"]))
-    return request.getfixturevalue("http_e2e_app")
+        yield RunningApp(url.rstrip("/"), Path(os.environ["KRS_SECURITY_APP_DATA"]))
+        return
+    yield from running_demo_app()
 
 
 class HttpDb:
@@ -104,7 +105,7 @@ class HttpDb:
         return {r["id"]: tuple(r) for r in self.all(f"SELECT * FROM {table}")}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def http_db(http_app):
     """The app's database, and the test process's own krs_app pointed at it (for logins and setup)."""
     from krs_app.db.engine import get_engine, reset_engine_cache
@@ -128,7 +129,7 @@ def http_db(http_app):
     reset_engine_cache()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def http_tokens(http_db) -> dict[str, str]:
     """A live session token for each attacker / victim account (and a second one for spm07)."""
     from krs_app.services import auth
