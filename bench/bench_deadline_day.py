@@ -1,7 +1,7 @@
 """Benchmark: the last day before the deadline, scripted users on the real websocket.
 
-Users behave like the real ones for --minutes, all at once, each on its own websocket tab
-(bench/_reflex_client.Socket, the same client the other websocket benchmarks use):
+Users arrive over --ramp seconds, then all behave like the real ones for --minutes, each on its
+own websocket tab (bench/_reflex_client.Socket, the same client the other websocket benchmarks use):
 
   district  logs in (POST /api/login), opens บันทึกข้อมูล (/entry), then every 5-20 s
             (--edit-gap) does one thing: mostly toggles one of its 0/1 cells (save_cell, timed
@@ -621,12 +621,13 @@ async def period(args, url: str, pids: list[int], districts: int) -> Stats:
     names, stats = Names(), Stats()
     district_users, bureau_users = users(districts, args.bureaus, args.offices)
     http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
-    run = Run(args, url, names, stats, time.monotonic() + args.minutes * 60, http)
+    # Users arrive over the first --ramp seconds (a tenth of the period by default), not in one
+    # instant; then all of them work for --minutes.
+    ramp = args.ramp if args.ramp is not None else args.minutes * 6
+    run = Run(args, url, names, stats, time.monotonic() + ramp + args.minutes * 60, http)
     server = process_tree(pids[0])
     cpu_before, wall_before, client_before = cpu_seconds(server), time.monotonic(), client_cpu()
     svc_before = cpu_by_pid(service_pids()) if args.postgres else {}
-    # Users arrive over the first --ramp seconds (a tenth of the period by default), not in one instant.
-    ramp = args.ramp if args.ramp is not None else args.minutes * 6
 
     async def later(delay: float, user) -> None:
         await asyncio.sleep(delay)
@@ -663,6 +664,11 @@ async def period(args, url: str, pids: list[int], districts: int) -> Stats:
         f"on {os.cpu_count()} CPUs"
     )
     print(stats.table())
+    work = sum(len(t) for a, t in stats.times.items() if not a.startswith(("push_", "login", "open_")))
+    print(
+        f"work actions (edits, files, messages, decisions, reloads) answered: {work}, {work / wall:.1f}/s; "
+        f"server CPU per second of them {cpu / max(1, work) * 1000:.0f} ms per action, all included"
+    )
     print(
         f"server: CPU {cpu / wall * 100:.0f}% of one core over the period ({len(server)} processes), "
         f"peak RSS {peak_rss / 1024:.0f} MiB"
