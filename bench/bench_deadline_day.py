@@ -667,7 +667,7 @@ async def period(args, url: str, pids: list[int], districts: int) -> Stats:
     work = sum(len(t) for a, t in stats.times.items() if not a.startswith(("push_", "login", "open_")))
     print(
         f"work actions (edits, files, messages, decisions, reloads) answered: {work}, {work / wall:.1f}/s; "
-        f"server CPU per second of them {cpu / max(1, work) * 1000:.0f} ms per action, all included"
+        f"server CPU {cpu / max(1, work) * 1000:.0f} ms per work action (logins and page opens in that CPU too)"
     )
     print(
         f"server: CPU {cpu / wall * 100:.0f}% of one core over the period ({len(server)} processes), "
