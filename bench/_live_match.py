@@ -52,7 +52,7 @@ def status_shows(delta: Any, indicator_id: int, code: str, status: str) -> bool:
             if not key:
                 continue
             value = d.get(key)
-            if isinstance(value, dict) and value.get("status") == status:
+            if value == status or (isinstance(value, dict) and value.get("status") == status):
                 return True
     return False
 
@@ -73,12 +73,24 @@ def cells_of(rows: list[dict], delta: Any) -> list[tuple[dict, dict]]:
             if not isinstance(cell, dict) or cell.get("mode", "input") != "input" or "id" not in cell:
                 continue
             if "value_text" not in cell:
-                for d in walk(delta):
-                    if "value_text" in d and d.get("id") == cell["id"]:
-                        cell = {**cell, "value_text": d["value_text"]}
-                        break
+                cell = {**cell, "value_text": _value_elsewhere(delta, cell["id"], cell.get("element_id", ""))}
             found.append((row, cell))
     return found
+
+
+def _value_elsewhere(delta: Any, variable_id: int, element_id: str) -> str | None:
+    """A cell's text where the page keeps values apart from the rows: a dict with the cell's id and
+    value_text, or a mapping from its id / element id to the text (or to such a dict)."""
+    for d in walk(delta):
+        if "value_text" in d and d.get("id") == variable_id:
+            return d["value_text"]
+        for key in (str(variable_id), element_id):
+            value = d.get(key) if key else None
+            if isinstance(value, str):
+                return value
+            if isinstance(value, dict) and isinstance(value.get("value_text"), str):
+                return value["value_text"]
+    return None
 
 
 def locked_codes(delta: Any) -> set[str]:
