@@ -619,7 +619,10 @@ async def period(args, url: str, pids: list[int], districts: int) -> Stats:
     import aiohttp
 
     names, stats = Names(), Stats()
-    district_users, bureau_users = users(districts, args.bureaus, args.offices)
+    reviewers = args.bureaus
+    if args.scale_bureaus and args.users_steps:  # reviewers grow with the district users: 60 at the largest step
+        reviewers = max(1, round(args.bureaus * districts / max(int(x) for x in args.users_steps.split(","))))
+    district_users, bureau_users = users(districts, reviewers, args.offices)
     http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
     # Users arrive over the first --ramp seconds (a tenth of the period by default), not in one
     # instant; then all of them work for --minutes.
@@ -694,7 +697,8 @@ async def run_steps(args, url: str, pids: list[int]) -> None:
     if args.users_steps:
         knee = within if within is not None else f"below {steps[0]}"
         print(
-            f"\nknee ({args.profile}): {knee} district users with {args.bureaus} bureau reviewers "
+            f"\nknee ({args.profile}): {knee} district users with "
+            f"{'their share of ' if args.scale_bureaus else ''}{args.bureaus} bureau reviewers "
             f"(largest step with p95 <= {KNEE_P95_MS:.0f} ms and no errors for every action"
             f"{', not judging ' + ', '.join(sorted(ignored)) if ignored else ', login included'})"
         )
@@ -753,6 +757,11 @@ def main() -> None:
     parser.add_argument("--report-gap", type=float, default=20.0, help="seconds between report reloads (about)")
     parser.add_argument("--ramp", type=float, default=None, help="seconds over which users arrive (minutes*6)")
     parser.add_argument("--users-steps", default="", help="district user counts, e.g. 20,40,80: find the knee")
+    parser.add_argument(
+        "--scale-bureaus",
+        action="store_true",
+        help="with --users-steps: reviewers per step in proportion, --bureaus at the largest step",
+    )
     parser.add_argument("--knee-ignore", default="", help="actions the knee does not judge, e.g. login")
     parser.add_argument("--push-grace", type=float, default=5.0, help="seconds a closing tab waits for its pushes")
     parser.add_argument("--timeout", type=float, default=30.0)
