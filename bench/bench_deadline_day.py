@@ -678,7 +678,55 @@ async def period(args, url: str, pids: list[int], districts: int) -> Stats:
         + (f"; PostgreSQL + Redis CPU {svc / wall * 100:.0f}%" if args.postgres else "")
         + f"; this client process CPU {client / wall * 100:.0f}%"
     )
+    if args.csv:
+        write_csv(args, stats, districts, len(bureau_users), cpu / wall, os.getloadavg()[0])
     return stats
+
+
+CSV_HEADER = [
+    "profile",
+    "districts",
+    "bureaus",
+    "action",
+    "count",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "errors",
+    "refused",
+    "expected",
+    "server_cpu_share",
+    "load1",
+]
+
+
+def write_csv(args, stats: Stats, districts: int, bureaus: int, cpu_share: float, load: float) -> None:
+    """One line per action of this period appended to --csv (a header when the file is new)."""
+    import csv
+
+    new = not Path(args.csv).exists()
+    with open(args.csv, "a", newline="") as out:
+        writer = csv.writer(out)
+        if new:
+            writer.writerow(CSV_HEADER)
+        for action in stats.actions():
+            t = stats.times.get(action) or []
+            figures = [f"{statistics.median(t):.1f}", f"{percentile(t, 95):.1f}", f"{percentile(t, 99):.1f}"]
+            writer.writerow(
+                [
+                    args.profile,
+                    districts,
+                    bureaus,
+                    action,
+                    len(t),
+                    *(figures if t else ["", "", ""]),
+                    stats.errors.get(action, 0),
+                    stats.refused.get(action, 0),
+                    stats.expected.get(action, ""),
+                    f"{cpu_share:.2f}",
+                    f"{load:.2f}",
+                ]
+            )
 
 
 async def run_steps(args, url: str, pids: list[int]) -> None:
@@ -768,6 +816,7 @@ def main() -> None:
     parser.add_argument("--scale-out", dest="postgres", action="store_true", help="PostgreSQL + Redis, --workers")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers with --scale-out")
     parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--csv", default="", help="append one line per action and period to this CSV file")
     parser.add_argument("--seed", type=int, default=2569)
     main_sync(parser.parse_args())
 
