@@ -53,6 +53,7 @@ import asyncio
 import os
 import random
 import secrets
+import signal
 import statistics
 import tempfile
 import time
@@ -754,6 +755,11 @@ async def run_steps(args, url: str, pids: list[int]) -> None:
 
 def main_sync(args) -> None:
     random.seed(args.seed)
+
+    def on_sigterm(_signum, _frame):
+        raise SystemExit(143)  # stopped from outside (timeout): still stop the app, drop the database
+
+    signal.signal(signal.SIGTERM, on_sigterm)
     res = Resources()
     with tempfile.TemporaryDirectory(prefix="krs-deadline-") as tmp:
         data_dir = Path(tmp) / "data"
