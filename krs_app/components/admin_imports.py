@@ -17,6 +17,7 @@ from krs_app.components.import_preview import (
     import_preview,
     preview_actions,
     refused_list,
+    refused_row,
 )
 from krs_app.services.admin_imports import MAX_BYTES, ImportLine, ImportRefusal
 from krs_app.state.admin import AdminState
@@ -37,11 +38,7 @@ def _change_row(change: ImportLine) -> rx.Component:
 
 
 def _refused_row(refusal: ImportRefusal) -> rx.Component:
-    return rx.el.tr(
-        rx.el.td(_line(refusal.line)),
-        rx.el.td(rx.el.code(refusal.code)),
-        rx.el.td(refusal.reason, style={"color": styles.TEXT_ERROR}),
-    )
+    return refused_row(_line(refusal.line), refusal.code, refusal.reason)
 
 
 def _preview() -> rx.Component:

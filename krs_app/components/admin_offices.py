@@ -76,32 +76,27 @@ def _active_button(kind: str, row) -> rx.Component:
     )
 
 
-def _district(row) -> rx.Component:
+def _office_row(kind: str, keys: tuple[str, ...], row) -> rx.Component:
+    """One district or bureau: its `keys` cells, then แก้ไข and (de)activate."""
     return rx.table.row(
-        *[rx.table.cell(row[k]) for k in ("code", "name", "short_name", "level_label", "province", "status")],
+        *[rx.table.cell(row[k]) for k in keys],
         rx.table.cell(
             rx.hstack(
-                rx.button("แก้ไข", size="1", on_click=S.open_form("district", row["code"])),
-                _active_button("district", row),
+                rx.button("แก้ไข", size="1", on_click=S.open_form(kind, row["code"])),
+                _active_button(kind, row),
                 spacing="1",
             )
         ),
-        id="admin-district-" + row["code"],
+        id=f"admin-{kind}-" + row["code"],
     )
+
+
+def _district(row) -> rx.Component:
+    return _office_row("district", ("code", "name", "short_name", "level_label", "province", "status"), row)
 
 
 def _bureau(row) -> rx.Component:
-    return rx.table.row(
-        *[rx.table.cell(row[k]) for k in ("code", "name", "short_name", "accounts", "status")],
-        rx.table.cell(
-            rx.hstack(
-                rx.button("แก้ไข", size="1", on_click=S.open_form("bureau", row["code"])),
-                _active_button("bureau", row),
-                spacing="1",
-            )
-        ),
-        id="admin-bureau-" + row["code"],
-    )
+    return _office_row("bureau", ("code", "name", "short_name", "accounts", "status"), row)
 
 
 def offices_tab() -> rx.Component:

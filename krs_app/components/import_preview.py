@@ -37,6 +37,11 @@ def boxed_table(headers: tuple[str, ...], rows, make_row: Callable, element_id: 
     )
 
 
+def refused_row(line, code, reason) -> rx.Component:
+    """A refused row of the file: its line, its code and why (in the error colour)."""
+    return rx.el.tr(rx.el.td(line), rx.el.td(rx.el.code(code)), rx.el.td(reason, style={"color": styles.TEXT_ERROR}))
+
+
 def changes_list(title: str, headers: tuple[str, ...], rows, make_row: Callable, element_id: str, empty: str):
     """What the import will change (`element_id` on the table, or on the `empty` line)."""
     return rx.fragment(

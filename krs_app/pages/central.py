@@ -7,7 +7,7 @@ import reflex as rx
 
 from krs_app import routes, styles
 from krs_app.components.download_link import download_link
-from krs_app.components.import_preview import changes_list, import_preview, preview_actions, refused_list
+from krs_app.components.import_preview import changes_list, import_preview, preview_actions, refused_list, refused_row
 from krs_app.components.number_cell import number_cell
 from krs_app.components.round_select import round_select
 from krs_app.components.scroll_region import scroll_region
@@ -210,11 +210,7 @@ def _change_row(change: PreviewChange) -> rx.Component:
 
 
 def _refused_row(refusal: PreviewRefusal) -> rx.Component:
-    return rx.el.tr(
-        rx.el.td(refusal.line),
-        rx.el.td(rx.el.code(refusal.district_code)),
-        rx.el.td(refusal.reason, style={"color": styles.TEXT_ERROR}),
-    )
+    return refused_row(refusal.line, refusal.district_code, refusal.reason)
 
 
 def _preview() -> rx.Component:
