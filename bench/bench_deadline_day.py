@@ -107,6 +107,7 @@ class Stats:
         self.first_error: dict[str, str] = {}
         self.first_refusal: dict[str, str] = {}
         self.expected: dict[str, int] = defaultdict(int)
+        self.superseded: dict[str, int] = defaultdict(int)  # pushes overtaken by a newer change of the same cell/row
         self.retries = 0  # logins tried again after a refusal (the login pool was busy)
         self.without_cells = 0  # district users with no 0/1 cell of their own to toggle
 
@@ -146,7 +147,8 @@ class Stats:
             got = len(self.times.get(action) or [])
             lines.append(
                 f"  {action}: expected {self.expected[action]} frames on watching tabs, received {got}, "
-                f"lost {self.errors.get(action, 0)}"
+                f"lost {self.errors.get(action, 0)}; superseded by a newer change of the same cell or row "
+                f"before it arrived (not expected any more): {self.superseded.get(action, 0)}"
             )
         if not pushes:
             lines.append("  live pushes: no change had another open tab of its district watching")
@@ -178,8 +180,8 @@ class Names:
 class Expect:
     """One live push a watching tab should show."""
 
-    def __init__(self, action: str, match, sent: float) -> None:
-        self.action, self.match, self.sent = action, match, sent
+    def __init__(self, action: str, match, sent: float, key: Any = None) -> None:
+        self.action, self.match, self.sent, self.key = action, match, sent, key
 
 
 class Tab:
@@ -215,6 +217,14 @@ class Tab:
             self.socket.queue.get_nowait()
 
     def expect(self, expect: Expect) -> None:
+        """A newer change of the same cell or row supersedes an older one still awaited: the tab
+        may show only the newest (the live update sends the rows as they are now)."""
+        if expect.key is not None:
+            older = [e for e in self.pending if e.key == expect.key]
+            for e in older:
+                self.pending.remove(e)
+                self.run.stats.expected[e.action] -= 1
+                self.run.stats.superseded[e.action] += 1
         self.pending.append(expect)
         self.run.stats.expected[expect.action] += 1
 
@@ -242,11 +252,13 @@ class Run:
     def left(self) -> float:
         return self.stop_at - time.monotonic()
 
-    def announce(self, action: str, office: str, match, sent: float, besides: Tab | None = None) -> None:
-        """A change on `office`: every other open /entry tab of it should show it."""
+    def announce(
+        self, action: str, office: str, match, sent: float, besides: Tab | None = None, key: Any = None
+    ) -> None:
+        """A change on `office` (of the cell or row `key`): every other open /entry tab of it should show it."""
         for tab in list(self.watching.get(office, ())):
             if tab is not besides and tab.open:
-                tab.expect(Expect(action, match, sent))
+                tab.expect(Expect(action, match, sent, key))
 
     def withdraw(self, action: str, office: str, sent: float) -> None:
         """The change was refused: nothing to show."""
@@ -391,7 +403,8 @@ class Run:
 
         async def step():
             await tab.socket.send(event)
-            self.announce("push_edit", username, lambda d: cell_shows(d, var_id, element_id, text), sent, tab)
+            shows = lambda d: cell_shows(d, var_id, element_id, text)  # noqa: E731
+            self.announce("push_edit", username, shows, sent, tab, key=("cell", var_id))
             try:
                 await self.wait_for(tab, shown)
             except Refused:
@@ -549,7 +562,11 @@ class Run:
         if indicator_id is None and not code:
             return
         self.announce(
-            action, str(row.get("district_code")), lambda d: status_shows(d, indicator_id or -1, code, status), sent
+            action,
+            str(row.get("district_code")),
+            lambda d: status_shows(d, indicator_id or -1, code, status),
+            sent,
+            key=("row", indicator_id, code),
         )
 
     # ------------------------------------------------------------------ KPI office
