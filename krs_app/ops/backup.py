@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from krs_app.db.engine import sync_every_commit
 from krs_app.ops.tables import evidence_names, file_sha256, sqlite_file_engine, table_summary
 
 MANIFEST = "manifest.json"
@@ -77,6 +78,9 @@ def _backup_sqlite(url: str, dest: Path) -> dict:
     source = sqlite3.connect(_sqlite_path(url), timeout=30)
     target = sqlite3.connect(copy)
     try:
+        # the copy's commits, and the source's checkpoint when it is the last connection to close
+        for connection in (source, target):
+            sync_every_commit(connection)
         source.backup(target, pages=-1)
         target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
     finally:
