@@ -101,6 +101,37 @@ def nothing_to_send() -> StateUpdate:
     return StateUpdate()
 
 
+async def load_page_then_handle(app: Any, state: rx.State, event: Event, within: type[rx.State]) -> StateUpdate | None:
+    """For a middleware's preprocess (the tab's state locked): run the on_load handlers of the
+    page the tab is on, then the event itself, on this state; the update to return, so Reflex
+    does not process the event again. None, and nothing done, for an event Reflex must handle
+    as usual: a handler outside the states under `within` (hydrate, on_load_internal, the
+    frontend's reports), a background one, or an unknown name.
+
+    Why not Reflex's own catch-up: for a state without router data it sends the blank stored
+    state and runs the event on it, queueing the page's on_load only after it (reflex_base
+    BaseStateEventProcessor._execute_event, needs_to_rehydrate)."""
+    from reflex_base.event.processor.base_state_processor import process_event
+    from reflex_base.registry import RegistrationContext
+
+    handlers = RegistrationContext.get().event_handlers
+    registered = handlers.get(getattr(event, "name", ""))
+    if registered is None or registered.handler.is_background or not issubclass(registered.states[0], within):
+        return None
+    root = state._get_root_state()
+
+    async def run(step: Event) -> None:
+        found = handlers[step.name]
+        substate = await root.get_state(found.states[0])
+        await process_event(handler=found.handler, payload=step.payload, state=substate, root_state=root)
+
+    for load in Event.from_event_type(app.get_load_events(root.router.url.path) or []):
+        await run(load)
+    root.is_hydrated = True  # as Reflex marks a page whose on_load handlers ran
+    await run(event)
+    return StateUpdate()
+
+
 _sending: set[asyncio.Task] = set()
 
 
