@@ -256,10 +256,9 @@ class SessionBoundary(Middleware):
             if ended and not key:  # the login page this tab is sent to says why
                 session._ended_notice = auth.ended_notice(ended, still_sent=bool(token))
             if key and not ended:
-                # A logged-in tab whose stored state is gone (Redis restarted without persistence
-                # or flushed, or the state expired there) while the tab stayed open: its page is
-                # loaded again first, so the event acts on the page the user sees, never on a
-                # blank one. (A (re)connect's hydrate is not a page state's event: Reflex loads
-                # the page after it.)
-                return await load_page_then_handle(app, state, event, within=SessionState)
+                # A logged-in tab whose stored state is new: Redis restarted without persistence,
+                # flushed or its state expired while the tab stayed open (or the tab's first
+                # connect, whose hydrate this leaves to Reflex). Its page is loaded again first,
+                # so whatever event comes first acts on the page the user sees, never a blank one.
+                return await load_page_then_handle(app, state, event)
         return None

@@ -192,7 +192,15 @@ async def _through_lost_state(url: str, redis_server: RedisServer, database_url:
         row = tab.rows["11.4"]
         await asyncio.to_thread(upload_evidence, url, cookie, row["id"], tab.round_id, b"%PDF-1.4 x", "x.pdf")
         await tab.wait(lambda: tab.rows["11.4"]["evidence_count"] == row["evidence_count"] + 1, 10, "the new file")
-        # The data wiped (FLUSHALL): an edit the rules refuse says so in Thai, and keeps saying it.
+        # The data wiped (FLUSHALL), then the tab's socket reconnects.
+        await asyncio.to_thread(redis_server.flushall)
+        await tab.reconnect()
+        assert tab.variable("11.3", "1")["value_text"] == first  # its page's data again, as stored
+        second = "1" if first == "0" else "0"
+        await _edit_after_state_lost(tab, database_url, second)
+        # Wiped the moment its page has loaded (the end of its load chain still on the way): an
+        # edit the rules refuse says so in Thai, and keeps saying it; nothing is stored.
+        await tab.reconnect()
         await asyncio.to_thread(redis_server.flushall)
         variable = await tab.save("11.3", "1", "7")
         await tab.wait(lambda: variable["element_id"] in tab.cell_errors, 30, "the refusal of '7'")
@@ -200,12 +208,7 @@ async def _through_lost_state(url: str, redis_server: RedisServer, database_url:
         told = tab.cell_errors.get(variable["element_id"], "")
         assert tab.rows and any("\u0e00" <= c <= "\u0e7f" for c in told), told
         stored = await asyncio.to_thread(_stored_value, database_url, "spm07", variable["id"], tab.round_id)
-        assert stored == float(first)
-        # The data wiped again, then the tab's socket reconnects.
-        await asyncio.to_thread(redis_server.flushall)
-        await tab.reconnect()
-        assert tab.variable("11.3", "1")["value_text"] == first  # its page's data again, as stored
-        await _edit_after_state_lost(tab, database_url, "1" if first == "0" else "0")
+        assert stored == float(second)
     finally:
         await tab.close()
 
