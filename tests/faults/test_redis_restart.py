@@ -198,9 +198,9 @@ async def _through_lost_state(url: str, redis_server: RedisServer, database_url:
         assert tab.variable("11.3", "1")["value_text"] == first  # its page's data again, as stored
         second = "1" if first == "0" else "0"
         await _edit_after_state_lost(tab, database_url, second)
-        # Wiped the moment its page has loaded (the end of its load chain still on the way): an
-        # edit the rules refuse says so in Thai, and keeps saying it; nothing is stored.
-        await tab.reconnect()
+        # Wiped again: an edit the rules refuse says so in Thai, and keeps saying it (no late
+        # load of the page wipes the message); nothing is stored.
+        await tab.settle(1)  # between events, as a restart finds a tab (one in flight is told STATE_STORE_UNAVAILABLE)
         await asyncio.to_thread(redis_server.flushall)
         variable = await tab.save("11.3", "1", "7")
         await tab.wait(lambda: variable["element_id"] in tab.cell_errors, 30, "the refusal of '7'")
