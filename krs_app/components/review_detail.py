@@ -6,6 +6,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.comment_thread import comment_form, comment_list
+from krs_app.components.dialog import dialog_content
 from krs_app.components.evidence_modal import evidence_list
 from krs_app.components.request_field import request_field
 from krs_app.components.scroll_region import scroll_region
@@ -257,7 +258,7 @@ def _decisions() -> rx.Component:
 
 def review_detail_dialog() -> rx.Component:
     return rx.dialog.root(
-        rx.dialog.content(
+        dialog_content(
             rx.dialog.title(D.indicator_code + " " + D.indicator_name),
             rx.dialog.description(D.district_name + " — " + D.round_label, size="2"),
             rx.vstack(
