@@ -575,13 +575,17 @@ class Run:
         token = await self.login(username)
         report = self.names.report
         while token:
-            opened = await self.open_page(
-                "open_report", token, "/report", lambda d: (d.get(report) or {}).get(self.names.var("rows"))
-            )
+            opened = await self.open_page("open_report", token, "/report", lambda d: _report_rows(d.get(report)))
             if opened:
                 await opened[0].close()
             if not await self.pause(self.args.report_gap * 0.5, self.args.report_gap * 1.5):
                 return
+
+
+def _report_rows(part: dict | None) -> bool:
+    """The report's rows are there: `rows`, or the chunk vars `rows_0`..`rows_49` with `row_order`
+    (state/report_rows.py), whichever the page has: any non-empty var whose name starts with rows."""
+    return any(key.startswith(("rows", "row_order")) and value for key, value in (part or {}).items())
 
 
 def _router(path: str, query: str = "") -> dict:
