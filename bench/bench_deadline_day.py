@@ -38,7 +38,7 @@ from typing import Any
 
 import _harness  # noqa: F401  (first: this checkout on sys.path)
 from _harness import backend_only, demo_env, free_port, percentile, start_app
-from _reflex_client import Socket, delta_of, login_over_http, redirect_in, router_data, state_names
+from _reflex_client import EntryRows, Socket, delta_of, login_over_http, redirect_in, router_data, state_names
 from bench_live_fanout import cpu_seconds, process_tree, rss_kb
 
 PASSWORD = "krs2562"
@@ -129,14 +129,18 @@ class Run:
             return token
         return None
 
-    async def open_page(self, action: str, token: str, path: str, state: str, var: str) -> tuple[Socket, Any] | None:
-        """A new tab on `path`; timed until a delta of `state` carries `var`."""
+    async def open_page(
+        self, action: str, token: str, path: str, state: str, var: str, pick=None
+    ) -> tuple[Socket, Any] | None:
+        """A new tab on `path`; timed until a delta of `state` carries `var` (or `pick(delta)` is set)."""
         socket = Socket(self.url)
         started = time.perf_counter()
         try:
             hydrate = {"name": self.names.base.hydrate, "router_data": router_data(path), "payload": {}}
             await socket.connect(hydrate, cookie=token)
-            value = await self.wait_for(socket, lambda delta: (delta.get(state) or {}).get(self.names.var(var)))
+            value = await self.wait_for(
+                socket, pick or (lambda delta: (delta.get(state) or {}).get(self.names.var(var)))
+            )
         except Exception as error:  # noqa: BLE001
             self.stats.error(action, f"{type(error).__name__}: {error}")
             await socket.close()
@@ -165,7 +169,10 @@ class Run:
 
     async def district(self, username: str) -> None:
         token = await self.login(username)
-        opened = token and await self.open_page("open_entry", token, "/entry", self.names.entry, "indicators")
+        view = EntryRows(self.names.base)  # the page's rows: catalogue + row slots (krs_app/state/entry.py)
+        opened = token and await self.open_page(
+            "open_entry", token, "/entry", self.names.entry, "catalogue", lambda d: view.apply(d.get(self.names.entry))
+        )
         if not opened:
             return
         socket, rows = opened
@@ -189,7 +196,7 @@ class Run:
                 try:
                     await socket.send(event)
                     await self.wait_for(
-                        socket, lambda delta, code=code, v=variable, text=text: _shows(delta, self, code, v, text)
+                        socket, lambda delta, code=code, v=variable, text=text: _shows(delta, view, self, code, v, text)
                     )
                 except Exception as error:  # noqa: BLE001
                     self.stats.error("edit", f"{username} {code}: {type(error).__name__}: {error}")
@@ -242,8 +249,8 @@ def _event(state: str, handler: str, payload: dict) -> dict:
     return {"name": f"{state}.{handler}", "router_data": router_data("/review"), "payload": payload}
 
 
-def _shows(delta: dict, run: Run, code: str, variable: dict, text: str) -> bool:
-    for row in (delta.get(run.names.entry) or {}).get(run.names.var("indicators")) or []:
+def _shows(delta: dict, view: EntryRows, run: Run, code: str, variable: dict, text: str) -> bool:
+    for row in view.apply(delta.get(run.names.entry)) or []:
         if row.get("code") == code:
             return any(v.get("id") == variable["id"] and v.get("value_text") == text for v in row["variables"])
     errors = (delta.get(run.names.entry) or {}).get(run.names.var("cell_errors")) or {}

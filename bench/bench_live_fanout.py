@@ -7,7 +7,7 @@ What is timed (one run):
   message in spm07's thread of that indicator (PanelState.open_comments + send_comment).
   N watcher tabs of spm07 (all hydrated on /entry, so each is a registered viewer of
   "district:<spm07's id>") wait for the live delta (krs_app.live.dispatch): the clock of each
-  watcher stops when the first frame arrives whose EntryState.indicators row shows the
+  watcher stops when the first frame arrives whose EntryState row (a row_NN slot) shows the
   change (status "certified", or new_badge true). Between message runs a spm07 tab opens
   the badge (PanelState.open_badge), which is itself a live change (new_badge false) and is
   reported separately as district-triggered.
@@ -64,7 +64,7 @@ from pathlib import Path
 from typing import Any
 
 from _harness import PROJECT_ROOT, Started, backend_only, demo_env, free_port, percentile, start_app
-from _reflex_client import EVENT_PATH, NAMESPACE, Socket, redirect_in, router_data, state_names
+from _reflex_client import EVENT_PATH, NAMESPACE, EntryRows, Socket, redirect_in, router_data, state_names
 
 PASSWORD = "krs2562"
 DISTRICT = "spm07"
@@ -402,12 +402,15 @@ def parse_frame(text: str) -> dict | None:
     return data if name == "event" and isinstance(data, dict) else None
 
 
-def rows_of(update: dict | None, names: Names) -> list[dict] | None:
+def rows_of(update: dict | None, names: Names, catalogue: list[dict] | None = None) -> list[dict] | None:
+    """The rows a frame changed (the page's catalogue joined with the row slots it carries:
+    _reflex_client.EntryRows); `catalogue`: what the tab got with its page load."""
     if not update:
         return None
-    entry = (update.get("delta") or {}).get(names.entry) or {}
-    rows = entry.get(names.var("indicators"))
-    return rows if isinstance(rows, list) else None
+    view = EntryRows(names)
+    view.catalogue = list(catalogue or [])
+    view.slots = {}
+    return view.apply((update.get("delta") or {}).get(names.entry) or {})
 
 
 class RawTab:
@@ -426,6 +429,7 @@ class RawTab:
         self.recording = False
         self.recorded: list[tuple[float, str]] = []
         self.first_rows: list[dict] | None = None
+        self.catalogue: list[dict] = []  # the page's catalogue, from its load (rows_of)
         self.round_id = ""
         self.path = "/entry"
 
@@ -498,6 +502,7 @@ class RawTab:
                     if rows:
                         self.first_rows = rows
                         entry = (update.get("delta") or {}).get(names.entry) or {}
+                        self.catalogue = entry.get(names.var("catalogue")) or []
                         self.round_id = str(entry.get(names.var("round_id"), ""))
                         self.loaded.set()
         except Exception as error:  # noqa: BLE001
@@ -736,7 +741,7 @@ class Fanout:
                     t, text = frames[j]
                     if t < sent:
                         continue
-                    rows = rows_of(parse_frame(text), self.names)
+                    rows = rows_of(parse_frame(text), self.names, w.catalogue)
                     if rows is not None and any(predicate(r) for r in rows):
                         arrival[i] = t
                         break
