@@ -290,6 +290,10 @@ class Names:
     review: str
     marker: str
 
+    @property
+    def field_marker(self) -> str:  # as _reflex_client.Names (EntryRows reads it)
+        return self.marker
+
     def var(self, name: str) -> str:
         return name + self.marker
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-import threading
-import weakref
 from dataclasses import dataclass, replace
 
 from sqlmodel import Session, select
@@ -33,6 +31,7 @@ from krs_app.services.access import SIDE_DISTRICT, as_row_id
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, load_entry, round_catalogue
 from krs_app.services.clock import to_bangkok, utcnow
+from krs_app.services.entry_shared import shared_catalogue, shared_round_options, shared_row
 from krs_app.services.entry_summary import row_items
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from krs_app.services.results import find_result, refresh_result, values_by_key
@@ -64,7 +63,7 @@ class EntryPage:
     countdown_text: str
     overall_text: str
     rounds: list[RoundOption]
-    catalogue: list[IndicatorText]  # the round's, shared by every page of it (_shared_catalogue)
+    catalogue: list[IndicatorText]  # the round's, shared by every page of it (services.entry_shared)
     row_states: list[RowState]  # in catalogue order
 
     @property
@@ -97,37 +96,6 @@ def _overall_text(entries, results: dict[int, Result], round_: Round) -> str:
         score = self_score(status, result.score if result else None)
         scored.append(overall_part(entry.spec.weight, score, bool(result and result.not_applicable)))
     return format_score(weighted_overall(scored))
-
-
-# Open pages keep their rows, so equal rows are one object per process: the round's catalogue
-# text (the same for every district) and each district's row states (the same for every tab of
-# that district and round). Equal values only: a cached object is reused when it equals the new
-# one, so nothing here can show a stale value.
-_SHARED_LIMIT = 64
-_shared_catalogues: dict[tuple[IndicatorText, ...], list[IndicatorText]] = {}
-_shared_rows: weakref.WeakValueDictionary[tuple[int, int, int], RowState] = weakref.WeakValueDictionary()
-_shared_lock = threading.Lock()
-
-
-def _shared_catalogue(texts: list[IndicatorText]) -> list[IndicatorText]:
-    key = tuple(texts)
-    with _shared_lock:
-        found = _shared_catalogues.get(key)
-        if found is None:
-            if len(_shared_catalogues) >= _SHARED_LIMIT:
-                _shared_catalogues.clear()
-            found = _shared_catalogues[key] = list(texts)
-        return found
-
-
-def _shared_row(district_id: int, round_id: int, indicator_id: int, row: RowState) -> RowState:
-    key = (district_id, round_id, indicator_id)
-    with _shared_lock:
-        found = _shared_rows.get(key)
-        if found == row:
-            return found
-        _shared_rows[key] = row
-        return row
 
 
 def _cell_mode(variable, months) -> str:
@@ -170,7 +138,7 @@ def _catalogue_text(session: Session, entries, round_: Round, shared: bool = Tru
                 variables=variables,
             )
         )
-    return _shared_catalogue(texts) if shared else texts
+    return shared_catalogue(texts) if shared else texts
 
 
 def _row_states(
@@ -280,7 +248,7 @@ def _row_states(
             values=tuple(_shared(format_number(by_key.get(key))) for key in entry.variable_ids),
         )
         row = replace(row, attention=row_items(IndicatorRow(texts[entry.indicator.id], row)))
-        rows[entry.indicator.id] = _shared_row(district_id, round_.id, entry.indicator.id, row)
+        rows[entry.indicator.id] = shared_row(district_id, round_.id, entry.indicator.id, row)
     return rows
 
 
@@ -320,7 +288,7 @@ def _district_page(district_id: int, round_id: int | None) -> EntryPage:
             deadline_text=thai_datetime(to_bangkok(round_.district_deadline)),
             countdown_text="ปิดรอบแล้ว" if round_.closed else countdown(round_.district_deadline, utcnow()),
             overall_text=_overall_text(entries, results, round_),
-            rounds=round_options(session),
+            rounds=shared_round_options(round_options(session)),
             catalogue=catalogue,
             row_states=[states[e.indicator.id] for e in entries],
         )
