@@ -65,12 +65,22 @@ class EntryState(SessionState):
     # Cells whose typed value was refused, kept (element id -> (variable id, text)) so that a
     # change of another cell of the same indicator re-checks them and saves them once they pass.
     _refused: dict[str, tuple[int, str]] = {}
+    _screen_ahead: bool = False  # a live push left the screen ahead of this stored state (_note_stale)
+
+    def _note_stale(self) -> bool:
+        """Whether a live push sent this tab's screen rows newer than this stored state holds (kept
+        until the next reload, which then sends every row: what the screen shows is not what is
+        stored, so "assign only what changed" cannot be judged against the stored rows)."""
+        if take_stale(self):
+            self._screen_ahead = True
+        return self._screen_ahead
 
     def _reload(self, user) -> None:
         self.draft_user = user.username
         self._apply_page(entry.entry_page(user, int(self.round_id) if self.round_id.isdigit() else None))
 
     def _apply_page(self, page) -> None:
+        force, self._screen_ahead = self._screen_ahead, False
         self.request_id = new_request_id()
         self.district_name = page.district_name
         self.round_id = str(page.round_id)
@@ -79,31 +89,32 @@ class EntryState(SessionState):
         self.deadline_text = page.deadline_text
         self.countdown_text = page.countdown_text
         self.overall_text = page.overall_text
-        if self.get_value("rounds") != page.rounds:
+        if force or self.get_value("rounds") != page.rounds:
             self.rounds = page.rounds
-        if self.get_value("catalogue") is not page.catalogue:
+        if force or self.get_value("catalogue") is not page.catalogue:
             self.catalogue = page.catalogue[:MAX_ROWS] if len(page.catalogue) > MAX_ROWS else page.catalogue
         if len(page.catalogue) > MAX_ROWS:
             logger.error(
                 "entry page: round %s has %d indicators, %d shown", page.round_id, len(page.catalogue), MAX_ROWS
             )
             self.notice = TOO_MANY_ROWS.format(limit=MAX_ROWS)
-        self._set_rows(dict(enumerate(page.row_states[:MAX_ROWS])), clear_rest=True)
+        self._set_rows(dict(enumerate(page.row_states[:MAX_ROWS])), clear_rest=True, force=force)
 
-    def _set_rows(self, by_position: dict[int, RowState], clear_rest: bool = False) -> None:
-        """Put row states into their slots: a slot is assigned (and so sent) only when it changed."""
+    def _set_rows(self, by_position: dict[int, RowState], clear_rest: bool = False, force: bool = False) -> None:
+        """Put row states into their slots: a slot is assigned (and so sent) only when it changed,
+        or every one with `force` (the screen is ahead of the stored state: _note_stale)."""
         for position, row in by_position.items():
             slot = ROW_SLOTS[position]
-            if self.get_value(slot) != row:
+            if force or self.get_value(slot) != row:
                 setattr(self, slot, row)
         if clear_rest:
             for slot in ROW_SLOTS[len(by_position) :]:
                 if self.get_value(slot) is not EMPTY_ROW:
                     setattr(self, slot, EMPTY_ROW)
         summary = entry_summary(self._rows())
-        if self.summary_headline != summary.headline:
+        if force or self.summary_headline != summary.headline:
             self.summary_headline = summary.headline
-        if self.attention_count != len(summary.items):
+        if force or self.attention_count != len(summary.items):
             self.attention_count = len(summary.items)
 
     def _rows(self) -> list[IndicatorRow]:
@@ -129,7 +140,7 @@ class EntryState(SessionState):
     def _catch_up(self, user) -> None:
         """A live push sent this tab newer rows than this stored state holds: reload them first,
         so what this event sends back never takes the screen back to older values."""
-        if take_stale(self):
+        if self._note_stale():
             self._reload(user)
 
     @rx.event
@@ -140,7 +151,7 @@ class EntryState(SessionState):
         self._refused = {}
         self.notice = ""
         self.round_id = url_round(self.router.url.query_parameters)
-        take_stale(self)
+        self._note_stale()
         try:
             self._reload(user)
         except ServiceError as error:
@@ -154,7 +165,7 @@ class EntryState(SessionState):
     @guarded(Role.DISTRICT)
     def refresh(self, user):
         """Reload the rows (after a file, a message or a change from the other side)."""
-        take_stale(self)
+        self._note_stale()
         self._reload(user)
         return None
 
@@ -166,7 +177,7 @@ class EntryState(SessionState):
             return rx.redirect(ENTRY + "?round=" + self.round_id)  # a history entry; its on_load reloads
         self.cell_errors = {}
         self._refused = {}
-        take_stale(self)
+        self._note_stale()
         try:
             self._reload(user)
         except ServiceError as error:

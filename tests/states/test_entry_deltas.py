@@ -13,6 +13,7 @@ from reflex.utils.format import json_dumps
 
 from krs_app.live.bus import Change
 from krs_app.live.dispatch import RefreshMemo
+from krs_app.live.registry import get_registry
 from krs_app.seed.demo import DEMO_PASSWORD
 from krs_app.services import auth
 from krs_app.state.entry import ROW_SLOTS, EntryState
@@ -88,3 +89,19 @@ def test_two_tabs_of_a_district_and_round_hold_the_same_row_objects(krs_db):
     assert first.get_value("catalogue") is other_district.get_value("catalogue")  # one per round
     count = len(first.get_value("catalogue"))
     assert all(first.get_value(slot) is second.get_value(slot) for slot in ROW_SLOTS[:count])
+
+
+def test_a_tab_a_live_push_left_ahead_of_its_stored_rows_is_sent_them_all_at_its_next_event(krs_db):
+    """A push reaches the screen without touching the tab's stored rows (live.dispatch): the next
+    reload cannot tell what changed from the stored rows, so it sends every row (else the screen
+    would keep what the push showed, such as a new-data badge opened since)."""
+    entry = _entry_tab("spm07", "tab-pushed")
+    count = len(entry.get_value("catalogue"))
+    run_event(entry, "refresh")
+    assert not any(name.startswith("row_") for name in _delta(entry))  # nothing changed, nothing sent
+
+    get_registry().mark_stale(["tab-pushed"])
+    run_event(entry, "refresh")
+    delta = _delta(entry)
+    assert {name for name in delta if name.startswith("row_")} == set(ROW_SLOTS[:count])
+    assert "summary_headline" in delta and "attention_count" in delta
