@@ -8,7 +8,7 @@ import reflex as rx
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, select, text_input, var_select
 from krs_app.components.admin_imports import account_import_card
-from krs_app.components.scroll_region import scrollable
+from krs_app.components.data_table import data_table, pager
 from krs_app.state.admin_accounts import AdminAccountsState as S
 
 ROLES = [("district", "สพท."), ("bureau", "สำนัก"), ("kpi_office", "กพร.")]
@@ -156,33 +156,8 @@ def accounts_tab() -> rx.Component:
         _form(),
         account_import_card(),
         field_error(S.row_error, S.row_error != "", "account-error"),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(h)
-                            for h in ("ชื่อผู้ใช้", "ชื่อ", "บทบาท", "หน่วยงาน", "สถานะ", "เข้าระบบล่าสุด", "")
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                size="1",
-                min_width="720px",
-            ),
-            overflow_x="auto",
-            **scrollable("บัญชีผู้ใช้"),
-            width="100%",
-        ),
-        rx.hstack(
-            rx.button("ก่อนหน้า", size="1", variant="soft", disabled=S.page <= 1, on_click=S.go_page(S.page - 1)),
-            rx.text("หน้า ", S.page, " / ", S.page_count, size="2"),
-            rx.button(
-                "ถัดไป", size="1", variant="soft", disabled=S.page >= S.page_count, on_click=S.go_page(S.page + 1)
-            ),
-            spacing="2",
-            align="center",
-        ),
+        data_table(("ชื่อผู้ใช้", "ชื่อ", "บทบาท", "หน่วยงาน", "สถานะ", "เข้าระบบล่าสุด", ""), S.rows, _row, label="บัญชีผู้ใช้"),
+        pager(S.page, S.page_count, S.go_page),
         width="100%",
         spacing="3",
     )

@@ -6,7 +6,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, text_input, var_select
-from krs_app.components.scroll_region import scrollable
+from krs_app.components.data_table import data_table, pager
 from krs_app.state.admin_audit import AdminAuditState as S
 
 
@@ -70,34 +70,14 @@ def audit_tab() -> rx.Component:
             align="center",
         ),
         _error_at("audit-table"),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(h)
-                            for h in ("เมื่อ", "ผู้ดำเนินการ", "การดำเนินการ", "เกี่ยวกับ", "ก่อน → หลัง")
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                size="1",
-                min_width="720px",
-                id="audit-table",
-            ),
-            overflow_x="auto",
-            **scrollable("บันทึกการใช้งาน"),
-            width="100%",
+        data_table(
+            ("เมื่อ", "ผู้ดำเนินการ", "การดำเนินการ", "เกี่ยวกับ", "ก่อน → หลัง"),
+            S.rows,
+            _row,
+            label="บันทึกการใช้งาน",
+            element_id="audit-table",
         ),
-        rx.hstack(
-            rx.button("ก่อนหน้า", size="1", variant="soft", disabled=S.page <= 1, on_click=S.go_page(S.page - 1)),
-            rx.text("หน้า ", S.page, " / ", S.page_count, size="2"),
-            rx.button(
-                "ถัดไป", size="1", variant="soft", disabled=S.page >= S.page_count, on_click=S.go_page(S.page + 1)
-            ),
-            spacing="2",
-            align="center",
-        ),
+        pager(S.page, S.page_count, S.go_page),
         width="100%",
         spacing="3",
     )

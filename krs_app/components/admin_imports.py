@@ -11,6 +11,14 @@ import reflex as rx
 
 from krs_app import routes, styles
 from krs_app.components.download_link import download_link
+from krs_app.components.import_preview import (
+    boxed_table,
+    changes_list,
+    import_preview,
+    preview_actions,
+    refused_list,
+    refused_row,
+)
 from krs_app.services.admin_imports import MAX_BYTES, ImportLine, ImportRefusal
 from krs_app.state.admin import AdminState
 from krs_app.state.admin_imports import AdminImportState as S
@@ -30,60 +38,39 @@ def _change_row(change: ImportLine) -> rx.Component:
 
 
 def _refused_row(refusal: ImportRefusal) -> rx.Component:
-    return rx.el.tr(
-        rx.el.td(_line(refusal.line)),
-        rx.el.td(rx.el.code(refusal.code)),
-        rx.el.td(refusal.reason, style={"color": styles.TEXT_ERROR}),
-    )
-
-
-def _table(headers: tuple[str, ...], rows, make, element_id: str) -> rx.Component:
-    return rx.box(
-        rx.el.table(
-            rx.el.thead(rx.el.tr(*[rx.el.th(h) for h in headers])),
-            rx.el.tbody(rx.foreach(rows, make)),
-            class_name="krs-table",
-            id=element_id,
-        ),
-        overflow_x="auto",
-        width="100%",
-    )
+    return refused_row(_line(refusal.line), refusal.code, refusal.reason)
 
 
 def _preview() -> rx.Component:
-    return rx.vstack(
-        rx.callout(S.preview_message, icon="file-check", size="1", color_scheme="blue", id="admin-import-summary"),
-        rx.text("ไฟล์: " + S.filename, size="2", color=styles.TEXT_LABEL, id="admin-import-file"),
-        rx.text("รายการที่จะเปลี่ยนแปลง", weight="bold", size="2"),
-        rx.cond(
-            S.changes.length() > 0,
-            _table(("แถว", "รหัส", "ชื่อ", "การเปลี่ยนแปลง"), S.changes, _change_row, "admin-import-changes"),
-            rx.text("ไม่มีรายการที่ต้องเปลี่ยนแปลง", size="2", color=styles.TEXT_MUTED, id="admin-import-changes"),
+    return import_preview(
+        S.preview_message,
+        S.filename,
+        changes_list(
+            "รายการที่จะเปลี่ยนแปลง",
+            ("แถว", "รหัส", "ชื่อ", "การเปลี่ยนแปลง"),
+            S.changes,
+            _change_row,
+            "admin-import-changes",
+            "ไม่มีรายการที่ต้องเปลี่ยนแปลง",
         ),
-        rx.cond(
-            S.refused.length() > 0,
-            rx.vstack(
-                rx.text("แถวที่ไม่ผ่านการตรวจสอบ (ไม่นำเข้าทั้งไฟล์)", weight="bold", size="2", color=styles.TEXT_ERROR),
-                _table(("แถว", "รหัส", "เหตุผล"), S.refused, _refused_row, "admin-import-refused"),
-                width="100%",
-                spacing="1",
-            ),
+        refused_list(
+            "แถวที่ไม่ผ่านการตรวจสอบ (ไม่นำเข้าทั้งไฟล์)",
+            ("แถว", "รหัส", "เหตุผล"),
+            S.refused,
+            _refused_row,
+            "admin-import-refused",
         ),
-        rx.hstack(
-            rx.button(
-                rx.icon("check", size=14),
-                "ยืนยันนำเข้า",
-                id="admin-import-apply",
-                on_click=S.apply(S.request_id),
-                loading=S.busy,
-                disabled=~S.can_apply | S.busy,
-            ),
-            rx.button("ยกเลิก", id="admin-import-cancel", variant="soft", color_scheme="gray", on_click=S.cancel),
-            spacing="2",
+        preview_actions(
+            "admin-import-apply",
+            S.apply(S.request_id),
+            "admin-import-cancel",
+            S.cancel,
+            loading=S.busy,
+            disabled=~S.can_apply | S.busy,
         ),
-        width="100%",
-        spacing="2",
-        id="admin-import-preview",
+        element_id="admin-import-preview",
+        message_id="admin-import-summary",
+        filename_id="admin-import-file",
     )
 
 
@@ -145,7 +132,7 @@ def onetime_passwords() -> rx.Component:
         rx.callout(
             rx.vstack(
                 rx.text("รหัสผ่านใช้ครั้งเดียวของบัญชีที่นำเข้า (แสดงครั้งเดียว ระบบไม่เก็บรหัสนี้ไว้)", weight="bold"),
-                _table(
+                boxed_table(
                     ("ชื่อผู้ใช้", "รหัสผ่านใช้ครั้งเดียว"),
                     S.passwords,
                     lambda p: rx.el.tr(rx.el.td(p["username"]), rx.el.td(rx.el.code(p["password"]))),

@@ -8,7 +8,7 @@ import reflex as rx
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, select, text_input, var_select
 from krs_app.components.admin_imports import catalogue_import_card
-from krs_app.components.scroll_region import scrollable
+from krs_app.components.data_table import data_table
 from krs_app.state.admin_indicators import AdminIndicatorsState as S
 
 DIRECTIONS = [("higher", "ค่ามากยิ่งดี"), ("lower", "ค่าน้อยยิ่งดี")]
@@ -89,24 +89,12 @@ def indicator_list() -> rx.Component:
             wrap="wrap",
         ),
         field_error(S.list_error, S.list_error != ""),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(h)
-                            for h in ("รหัส", "ชื่อตัวชี้วัด", "สำนักเจ้าของ", "น้ำหนัก", "รอบที่ประเมิน", "สถานะ", "")
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                size="1",
-                min_width="720px",
-                id="admin-catalogue",
-            ),
-            overflow_x="auto",
-            **scrollable("ตัวชี้วัดของปีงบประมาณ"),
-            width="100%",
+        data_table(
+            ("รหัส", "ชื่อตัวชี้วัด", "สำนักเจ้าของ", "น้ำหนัก", "รอบที่ประเมิน", "สถานะ", ""),
+            S.rows,
+            _row,
+            label="ตัวชี้วัดของปีงบประมาณ",
+            element_id="admin-catalogue",
         ),
         width="100%",
         spacing="3",

@@ -7,7 +7,7 @@ import reflex as rx
 
 from krs_app.components.admin_form import field_error, labelled, select, text_input
 from krs_app.components.admin_imports import office_import_cards
-from krs_app.components.scroll_region import scrollable
+from krs_app.components.data_table import data_table
 from krs_app.state.admin_offices import AdminOfficesState as S
 
 LEVELS = [("primary", "สพป. (ประถมศึกษา)"), ("secondary", "สพม. (มัธยมศึกษา)")]
@@ -76,47 +76,27 @@ def _active_button(kind: str, row) -> rx.Component:
     )
 
 
-def _table(headers: tuple[str, ...], rows, make, element_id: str, label: str) -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(rx.foreach(rows, make)),
-            size="1",
-            min_width="720px",
-            id=element_id,
+def _office_row(kind: str, keys: tuple[str, ...], row) -> rx.Component:
+    """One district or bureau: its `keys` cells, then แก้ไข and (de)activate."""
+    return rx.table.row(
+        *[rx.table.cell(row[k]) for k in keys],
+        rx.table.cell(
+            rx.hstack(
+                rx.button("แก้ไข", size="1", on_click=S.open_form(kind, row["code"])),
+                _active_button(kind, row),
+                spacing="1",
+            )
         ),
-        overflow_x="auto",
-        **scrollable(label),
-        width="100%",
+        id=f"admin-{kind}-" + row["code"],
     )
 
 
 def _district(row) -> rx.Component:
-    return rx.table.row(
-        *[rx.table.cell(row[k]) for k in ("code", "name", "short_name", "level_label", "province", "status")],
-        rx.table.cell(
-            rx.hstack(
-                rx.button("แก้ไข", size="1", on_click=S.open_form("district", row["code"])),
-                _active_button("district", row),
-                spacing="1",
-            )
-        ),
-        id="admin-district-" + row["code"],
-    )
+    return _office_row("district", ("code", "name", "short_name", "level_label", "province", "status"), row)
 
 
 def _bureau(row) -> rx.Component:
-    return rx.table.row(
-        *[rx.table.cell(row[k]) for k in ("code", "name", "short_name", "accounts", "status")],
-        rx.table.cell(
-            rx.hstack(
-                rx.button("แก้ไข", size="1", on_click=S.open_form("bureau", row["code"])),
-                _active_button("bureau", row),
-                spacing="1",
-            )
-        ),
-        id="admin-bureau-" + row["code"],
-    )
+    return _office_row("bureau", ("code", "name", "short_name", "accounts", "status"), row)
 
 
 def offices_tab() -> rx.Component:
@@ -133,14 +113,20 @@ def offices_tab() -> rx.Component:
         office_import_cards(),
         field_error(S.row_error, S.row_error != "", "office-error"),
         rx.text("สำนัก", weight="bold", size="4"),
-        _table(("รหัส", "ชื่อ", "ชื่อย่อ", "บัญชีที่ใช้งาน", "สถานะ", ""), S.bureaus, _bureau, "admin-bureaus", "สำนัก"),
+        data_table(
+            ("รหัส", "ชื่อ", "ชื่อย่อ", "บัญชีที่ใช้งาน", "สถานะ", ""),
+            S.bureaus,
+            _bureau,
+            label="สำนัก",
+            element_id="admin-bureaus",
+        ),
         rx.text("สำนักงานเขตพื้นที่การศึกษา (สพท.)", weight="bold", size="4"),
-        _table(
+        data_table(
             ("รหัส", "ชื่อ", "ชื่อย่อ", "ระดับ", "จังหวัด", "สถานะ", ""),
             S.districts,
             _district,
-            "admin-districts",
-            "เขตพื้นที่การศึกษา",
+            label="เขตพื้นที่การศึกษา",
+            element_id="admin-districts",
         ),
         width="100%",
         spacing="3",

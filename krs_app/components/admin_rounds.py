@@ -7,7 +7,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.admin_form import field_error, labelled, select, text_input, var_select
-from krs_app.components.scroll_region import scrollable
+from krs_app.components.data_table import data_table
 from krs_app.state.admin_rounds import AdminRoundsState as S
 
 MONTHS = [("3", "3 เดือน"), ("6", "6 เดือน"), ("9", "9 เดือน"), ("12", "12 เดือน")]
@@ -184,24 +184,12 @@ def rounds_tab() -> rx.Component:
             spacing="3",
         ),
         _form(),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(h)
-                            for h in ("รอบ", "วันเปิดรอบ", "กำหนดส่งของ สพท.", "กำหนดรับรองผล", "สถานะ", "")
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rounds, _row)),
-                size="1",
-                min_width="720px",
-                id="admin-rounds",
-            ),
-            overflow_x="auto",
-            **scrollable("รอบการรายงาน"),
-            width="100%",
+        data_table(
+            ("รอบ", "วันเปิดรอบ", "กำหนดส่งของ สพท.", "กำหนดรับรองผล", "สถานะ", ""),
+            S.rounds,
+            _row,
+            label="รอบการรายงาน",
+            element_id="admin-rounds",
         ),
         width="100%",
         spacing="3",

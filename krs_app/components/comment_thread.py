@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import styles
+from krs_app.components.dialog import dialog_content
 from krs_app.components.request_field import request_field
 from krs_app.services.threads import MAX_MESSAGE_LENGTH, MessageRow
 from krs_app.state.panel import PanelState
@@ -112,7 +113,7 @@ def _open_comment_form() -> rx.Component:
 
 def comment_modal() -> rx.Component:
     return rx.dialog.root(
-        rx.dialog.content(
+        dialog_content(
             rx.dialog.title("การติดต่อสื่อสาร"),
             rx.dialog.description(PanelState.title, size="2"),
             rx.vstack(

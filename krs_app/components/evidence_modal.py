@@ -7,6 +7,7 @@ import json
 import reflex as rx
 
 from krs_app import routes, styles
+from krs_app.components.dialog import dialog_content
 from krs_app.components.download_link import download_link
 from krs_app.services.evidence import EvidenceRow
 from krs_app.state.panel import PanelState
@@ -140,7 +141,7 @@ def _attach_form() -> rx.Component:
 
 def evidence_modal() -> rx.Component:
     return rx.dialog.root(
-        rx.dialog.content(
+        dialog_content(
             rx.dialog.title("การแนบไฟล์ข้อมูลเอกสาร/หลักฐาน"),
             rx.dialog.description(PanelState.title, size="2"),
             rx.vstack(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import styles
+from krs_app.components.dialog import dialog_content
 from krs_app.components.request_field import request_field
 from krs_app.services.reminders import SentReminder
 from krs_app.state.review import ReviewState
@@ -63,7 +64,7 @@ def _sent_list() -> rx.Component:
 
 def remind_dialog() -> rx.Component:
     return rx.dialog.root(
-        rx.dialog.content(
+        dialog_content(
             rx.dialog.title("แจ้งเตือน สพท. ที่ยังไม่รายงานผล"),
             rx.dialog.description("ตัวชี้วัด " + ReviewState.indicator_code + " · " + ReviewState.round_label, size="2"),
             rx.form(

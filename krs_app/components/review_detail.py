@@ -6,6 +6,7 @@ import reflex as rx
 
 from krs_app import styles
 from krs_app.components.comment_thread import comment_form, comment_list
+from krs_app.components.dialog import dialog_content
 from krs_app.components.evidence_modal import evidence_list
 from krs_app.components.request_field import request_field
 from krs_app.components.scroll_region import scroll_region
@@ -83,6 +84,58 @@ def _score_box() -> rx.Component:
     )
 
 
+def _reason_form(
+    prompt: str, reason_id: str, rows: str, confirm: rx.Component, *between, on_cancel, on_submit, form_id=None
+) -> rx.Component:
+    """A decision asked with its reason (ไม่รับรอง, ไม่ประเมินตัวชี้วัดนี้): the prompt, the reason
+    box, `between` (more fields), then `confirm` and ยกเลิก; sent once (the request id)."""
+    return rx.form(
+        rx.vstack(
+            rx.text(prompt, size="2", weight="medium"),
+            rx.text_area(id=reason_id, name="reason", rows=rows, width="100%"),
+            *between,
+            rx.hstack(
+                request_field(ReviewState.request_id),
+                confirm,
+                rx.button("ยกเลิก", type="button", variant="soft", color_scheme="gray", on_click=on_cancel),
+                spacing="2",
+            ),
+            width="100%",
+            spacing="2",
+        ),
+        id=form_id,
+        on_submit=on_submit,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _undo_form(
+    name: str, placeholder: str, input_id: str, label: str, button_id: str, on_submit, *hidden, wrap=None, **input_props
+) -> rx.Component:
+    """Taking a decision back (ยกเลิกการรับรองผล, ยกเลิกการไม่ประเมิน): `hidden` fields, the reason
+    (field `name`) and the button on one line."""
+    return rx.form(
+        rx.hstack(
+            *hidden,
+            rx.el.input(
+                name=name,
+                placeholder=placeholder,
+                id=input_id,
+                class_name="krs-select",
+                **input_props,
+                style={"flex": "1"},
+            ),
+            rx.button(label, id=button_id, type="submit", variant="outline", color_scheme="orange"),
+            width="100%",
+            wrap=wrap,
+        ),
+        on_submit=on_submit,
+        reset_on_submit=True,
+        width="100%",
+    )
+
+
 def _not_applicable() -> rx.Component:
     """ไม่ประเมินตัวชี้วัดนี้: mark (with a reason) or undo, by the owning bureau before the round closes."""
     return rx.fragment(
@@ -98,61 +151,28 @@ def _not_applicable() -> rx.Component:
         ),
         rx.cond(
             D.actions.can_mark_not_applicable & ReviewState.not_applicable_open,
-            rx.form(
-                rx.vstack(
-                    rx.text(
-                        "เหตุผลที่ไม่ประเมินตัวชี้วัดนี้สำหรับ สพท. นี้ (เช่น ไม่มีสถานศึกษาตามตัวชี้วัด) "
-                        "— จะไม่นำมาคิดในคะแนนเฉลี่ยถ่วงน้ำหนัก และแจ้ง สพท. ในความคิดเห็น",
-                        size="2",
-                        weight="medium",
-                    ),
-                    rx.text_area(id="not-applicable-reason", name="reason", rows="2", width="100%"),
-                    rx.hstack(
-                        request_field(ReviewState.request_id),
-                        rx.button("ยืนยันไม่ประเมินตัวชี้วัดนี้", id="not-applicable-confirm", type="submit"),
-                        rx.button(
-                            "ยกเลิก",
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=ReviewState.cancel_not_applicable,
-                        ),
-                        spacing="2",
-                    ),
-                    width="100%",
-                    spacing="2",
-                ),
+            _reason_form(
+                "เหตุผลที่ไม่ประเมินตัวชี้วัดนี้สำหรับ สพท. นี้ (เช่น ไม่มีสถานศึกษาตามตัวชี้วัด) "
+                "— จะไม่นำมาคิดในคะแนนเฉลี่ยถ่วงน้ำหนัก และแจ้ง สพท. ในความคิดเห็น",
+                "not-applicable-reason",
+                "2",
+                rx.button("ยืนยันไม่ประเมินตัวชี้วัดนี้", id="not-applicable-confirm", type="submit"),
+                on_cancel=ReviewState.cancel_not_applicable,
                 on_submit=ReviewState.mark_not_applicable,
-                reset_on_submit=False,
-                width="100%",
             ),
         ),
         rx.cond(
             D.actions.can_undo_not_applicable,
-            rx.form(
-                rx.hstack(
-                    request_field(ReviewState.request_id),
-                    rx.el.input(
-                        name="reason",
-                        placeholder="เหตุผลที่ยกเลิก",
-                        id="not-applicable-undo-reason",
-                        class_name="krs-select",
-                        aria_label="เหตุผลที่ยกเลิกการไม่ประเมินตัวชี้วัดนี้",
-                        style={"flex": "1"},
-                    ),
-                    rx.button(
-                        "ยกเลิกการไม่ประเมิน",
-                        id="not-applicable-undo",
-                        type="submit",
-                        variant="outline",
-                        color_scheme="orange",
-                    ),
-                    width="100%",
-                    wrap="wrap",
-                ),
-                on_submit=ReviewState.undo_not_applicable,
-                reset_on_submit=True,
-                width="100%",
+            _undo_form(
+                "reason",
+                "เหตุผลที่ยกเลิก",
+                "not-applicable-undo-reason",
+                "ยกเลิกการไม่ประเมิน",
+                "not-applicable-undo",
+                ReviewState.undo_not_applicable,
+                request_field(ReviewState.request_id),
+                wrap="wrap",
+                aria_label="เหตุผลที่ยกเลิกการไม่ประเมินตัวชี้วัดนี้",
             ),
         ),
     )
@@ -188,77 +208,43 @@ def _decisions() -> rx.Component:
         ),
         rx.cond(
             ReviewState.refuse_open,
-            rx.form(
-                rx.vstack(
-                    rx.text("เหตุผลที่ไม่รับรอง (จะส่งถึง สพท. ในความคิดเห็นด้วย)", size="2", weight="medium"),
-                    rx.text_area(id="refuse-reason", name="reason", rows="3", width="100%"),
-                    rx.el.label(
-                        "ให้แก้ไขได้ถึงวันที่ (พ.ศ. วว/ดด/ปปปป ไม่เกิน " + D.actions.latest_correction_deadline_text + ")",
-                        html_for="refuse-deadline",
-                        font_size="14px",
-                    ),
-                    rx.el.input(
-                        type="text",
-                        id="refuse-deadline",
-                        name="deadline",
-                        default_value=D.actions.default_correction_text,
-                        placeholder="วว/ดด/ปปปป",
-                        input_mode="numeric",
-                        class_name="krs-select",
-                        max_length=10,
-                    ),
-                    rx.el.label(
-                        rx.el.input(type="checkbox", id="refuse-final", name="final"),
-                        " ไม่เปิดให้แก้ไข (ไม่รับรองผลเป็นที่สิ้นสุด คะแนน 1.00000)",
-                        font_size="14px",
-                    ),
-                    rx.text("ทำเครื่องหมายตัวแปรที่ไม่ถูกต้องในตารางด้านบนได้", size="1", color=styles.TEXT_MUTED),
-                    rx.hstack(
-                        request_field(ReviewState.request_id),
-                        rx.button(
-                            "ยืนยันไม่รับรอง",
-                            id="refuse-confirm",
-                            type="submit",
-                            color_scheme="red",
-                            loading=ReviewState.busy,
-                        ),
-                        rx.button(
-                            "ยกเลิก",
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=ReviewState.cancel_refuse,
-                        ),
-                        spacing="2",
-                    ),
-                    width="100%",
-                    spacing="2",
+            _reason_form(
+                "เหตุผลที่ไม่รับรอง (จะส่งถึง สพท. ในความคิดเห็นด้วย)",
+                "refuse-reason",
+                "3",
+                rx.button(
+                    "ยืนยันไม่รับรอง", id="refuse-confirm", type="submit", color_scheme="red", loading=ReviewState.busy
                 ),
-                id="refuse-form",
+                rx.el.label(
+                    "ให้แก้ไขได้ถึงวันที่ (พ.ศ. วว/ดด/ปปปป ไม่เกิน " + D.actions.latest_correction_deadline_text + ")",
+                    html_for="refuse-deadline",
+                    font_size="14px",
+                ),
+                rx.el.input(
+                    type="text",
+                    id="refuse-deadline",
+                    name="deadline",
+                    default_value=D.actions.default_correction_text,
+                    placeholder="วว/ดด/ปปปป",
+                    input_mode="numeric",
+                    class_name="krs-select",
+                    max_length=10,
+                ),
+                rx.el.label(
+                    rx.el.input(type="checkbox", id="refuse-final", name="final"),
+                    " ไม่เปิดให้แก้ไข (ไม่รับรองผลเป็นที่สิ้นสุด คะแนน 1.00000)",
+                    font_size="14px",
+                ),
+                rx.text("ทำเครื่องหมายตัวแปรที่ไม่ถูกต้องในตารางด้านบนได้", size="1", color=styles.TEXT_MUTED),
+                on_cancel=ReviewState.cancel_refuse,
                 on_submit=ReviewState.refuse,
-                reset_on_submit=False,
-                width="100%",
+                form_id="refuse-form",
             ),
         ),
         rx.cond(
             D.actions.can_undo,
-            rx.form(
-                rx.hstack(
-                    rx.el.input(
-                        name="undo_reason",
-                        placeholder="เหตุผลที่ยกเลิกการรับรอง",
-                        id="undo-reason",
-                        class_name="krs-select",
-                        style={"flex": "1"},
-                    ),
-                    rx.button(
-                        "ยกเลิกการรับรองผล", id="undo-button", type="submit", variant="outline", color_scheme="orange"
-                    ),
-                    width="100%",
-                ),
-                on_submit=ReviewState.undo,
-                reset_on_submit=True,
-                width="100%",
+            _undo_form(
+                "undo_reason", "เหตุผลที่ยกเลิกการรับรอง", "undo-reason", "ยกเลิกการรับรองผล", "undo-button", ReviewState.undo
             ),
         ),
         rx.cond(
@@ -272,7 +258,7 @@ def _decisions() -> rx.Component:
 
 def review_detail_dialog() -> rx.Component:
     return rx.dialog.root(
-        rx.dialog.content(
+        dialog_content(
             rx.dialog.title(D.indicator_code + " " + D.indicator_name),
             rx.dialog.description(D.district_name + " — " + D.round_label, size="2"),
             rx.vstack(

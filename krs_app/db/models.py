@@ -202,7 +202,7 @@ class AuditLog(SQLModel, table=True):
     entity: str  # value, result, user, ...
     entity_id: int | None = None
     district_id: int | None = Field(default=None, index=True)
-    round_id: int | None = None
+    round_id: int | None = Field(default=None, index=True)  # migration 0006
     indicator_id: int | None = None
     before: str | None = Field(default=None, sa_column=Column(Text))  # JSON
     after: str | None = Field(default=None, sa_column=Column(Text))  # JSON

@@ -7,6 +7,7 @@ import reflex as rx
 
 from krs_app import routes, styles
 from krs_app.components.download_link import download_link
+from krs_app.components.import_preview import changes_list, import_preview, preview_actions, refused_list, refused_row
 from krs_app.components.number_cell import number_cell
 from krs_app.components.round_select import round_select
 from krs_app.components.scroll_region import scroll_region
@@ -209,66 +210,39 @@ def _change_row(change: PreviewChange) -> rx.Component:
 
 
 def _refused_row(refusal: PreviewRefusal) -> rx.Component:
-    return rx.el.tr(
-        rx.el.td(refusal.line),
-        rx.el.td(rx.el.code(refusal.district_code)),
-        rx.el.td(refusal.reason, style={"color": styles.TEXT_ERROR}),
-    )
+    return refused_row(refusal.line, refusal.district_code, refusal.reason)
 
 
 def _preview() -> rx.Component:
-    return rx.vstack(
-        rx.callout(
-            CentralImportState.preview_message,
-            icon="file-check",
-            size="1",
-            color_scheme="blue",
-            id="central-preview-message",
-        ),
-        rx.text("ไฟล์: " + CentralImportState.preview_filename, size="2", color=styles.TEXT_LABEL),
+    return import_preview(
+        CentralImportState.preview_message,
+        CentralImportState.preview_filename,
         rx.foreach(CentralImportState.preview_problems, lambda p: rx.text(p, size="1", color=styles.TEXT_WARNING)),
-        rx.text("รายการที่จะเปลี่ยนแปลง (ค่าเดิม → ค่าใหม่)", weight="bold", size="2"),
-        rx.cond(
-            CentralImportState.preview_changes.length() > 0,
-            rx.el.table(
-                rx.el.thead(rx.el.tr(rx.el.th("แถว"), rx.el.th("รหัส"), rx.el.th("เขตพื้นที่"), rx.el.th("การเปลี่ยนแปลง"))),
-                rx.el.tbody(rx.foreach(CentralImportState.preview_changes, _change_row)),
-                class_name="krs-table",
-                id="central-preview-changes",
-            ),
-            rx.text("ไม่มีข้อมูลที่ต้องเปลี่ยนแปลง", size="2", color=styles.TEXT_MUTED, id="central-preview-changes"),
+        changes_list(
+            "รายการที่จะเปลี่ยนแปลง (ค่าเดิม → ค่าใหม่)",
+            ("แถว", "รหัส", "เขตพื้นที่", "การเปลี่ยนแปลง"),
+            CentralImportState.preview_changes,
+            _change_row,
+            "central-preview-changes",
+            "ไม่มีข้อมูลที่ต้องเปลี่ยนแปลง",
         ),
-        rx.cond(
-            CentralImportState.preview_refused.length() > 0,
-            rx.vstack(
-                rx.text("แถวที่ไม่นำเข้า", weight="bold", size="2", color=styles.TEXT_ERROR),
-                rx.el.table(
-                    rx.el.thead(rx.el.tr(rx.el.th("แถว"), rx.el.th("รหัส"), rx.el.th("เหตุผล"))),
-                    rx.el.tbody(rx.foreach(CentralImportState.preview_refused, _refused_row)),
-                    class_name="krs-table",
-                    id="central-preview-refused",
-                ),
-                width="100%",
-                spacing="1",
-            ),
+        refused_list(
+            "แถวที่ไม่นำเข้า",
+            ("แถว", "รหัส", "เหตุผล"),
+            CentralImportState.preview_refused,
+            _refused_row,
+            "central-preview-refused",
         ),
-        rx.hstack(
-            rx.button(
-                rx.icon("check", size=14),
-                "ยืนยันนำเข้า",
-                id="central-apply",
-                on_click=CentralState.apply_import(CentralImportState.request_id),
-                loading=CentralImportState.busy,
-                disabled=CentralImportState.preview_value_count == 0,
-            ),
-            rx.button(
-                "ยกเลิก", id="central-cancel", variant="soft", color_scheme="gray", on_click=CentralState.cancel_import
-            ),
-            spacing="2",
+        preview_actions(
+            "central-apply",
+            CentralState.apply_import(CentralImportState.request_id),
+            "central-cancel",
+            CentralState.cancel_import,
+            loading=CentralImportState.busy,
+            disabled=CentralImportState.preview_value_count == 0,
         ),
-        width="100%",
-        spacing="2",
-        id="central-preview-panel",
+        element_id="central-preview-panel",
+        message_id="central-preview-message",
     )
 
 

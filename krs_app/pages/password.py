@@ -58,7 +58,17 @@ def password_page() -> rx.Component:
                             PasswordState.error_confirm,
                             "new-password",
                         ),
-                        rx.button("บันทึกรหัสผ่านใหม่", id="password-save", type="submit", size="3", width="100%"),
+                        rx.button(
+                            "บันทึกรหัสผ่านใหม่",
+                            id="password-save",
+                            type="submit",
+                            size="3",
+                            width="100%",
+                            # Not before the page has loaded: its on_load (PasswordState.load, which
+                            # clears the messages) is queued by the server behind anything sent
+                            # meanwhile, so a change sent then lost its "เปลี่ยนรหัสผ่านแล้ว".
+                            disabled=~rx.State.is_hydrated,
+                        ),
                         spacing="3",
                         width="100%",
                     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krs_app import routes, styles
+from krs_app.components.data_table import pager
 from krs_app.components.remind_dialog import remind_dialog
 from krs_app.components.review_detail import review_detail_dialog
 from krs_app.components.round_select import round_select
@@ -301,33 +302,13 @@ def _table() -> rx.Component:
             ),
             label="รายการเขตพื้นที่ของตัวชี้วัดที่เลือก",
         ),
-        rx.hstack(
-            rx.button(
-                "ก่อนหน้า",
-                size="1",
-                variant="soft",
-                on_click=ReviewState.go_page(ReviewState.page - 1),
-                disabled=ReviewState.page <= 1,
-            ),
-            rx.text(
-                "หน้า "
-                + ReviewState.page.to_string()
-                + " / "
-                + ReviewState.pages.to_string()
-                + " (ทั้งหมด "
-                + ReviewState.total.to_string()
-                + " เขต)",
-                size="2",
-            ),
-            rx.button(
-                "ถัดไป",
-                size="1",
-                variant="soft",
-                on_click=ReviewState.go_page(ReviewState.page + 1),
-                disabled=ReviewState.page >= ReviewState.pages,
-            ),
-            spacing="2",
-            align="center",
+        pager(
+            ReviewState.page,
+            ReviewState.pages,
+            ReviewState.go_page,
+            " (ทั้งหมด ",
+            ReviewState.total,
+            " เขต)",
             padding_y="0.5em",
         ),
         background="white",

@@ -12,6 +12,14 @@ pytestmark = pytest.mark.e2e
 NEW_PASSWORD = "Kettle-Blue-Sings-2569"
 
 
+def _wait_emptied(page) -> None:
+    """The change's answer empties the fields too: the message comes with its state, the emptying
+    as events right after it (a moment later in the browser)."""
+    page.wait_for_function(
+        "['password-current', 'password-new', 'password-confirm'].every(i => document.getElementById(i).value === '')"
+    )
+
+
 def _services_on(app_server):
     """This test process's services, on the running app's database."""
     from krs_app.seed.demo import DEMO_PASSWORD
@@ -73,7 +81,7 @@ def test_a_reset_password_must_be_changed_before_anything_else(new_page, app_ser
     page.fill("#password-confirm", NEW_PASSWORD + "!")
     page.click("#password-save")
     page.wait_for_selector("#password-done")
-    assert page.input_value("#password-new") == ""
+    _wait_emptied(page)
     other.wait_for_url("**/login?ended=password_changed")  # logged out live (tests/e2e/test_live_logout.py)
     other.reload()
     other.wait_for_selector("#login-submit")
@@ -82,3 +90,77 @@ def test_a_reset_password_must_be_changed_before_anything_else(new_page, app_ser
     from krs_app.services.audit_log import verify_chain
 
     assert verify_chain().ok
+
+
+def _fill_form(page, current: str, new: str) -> None:
+    page.fill("#password-current", current)
+    page.fill("#password-new", new)
+    page.fill("#password-confirm", new)
+
+
+class _HeldPageLoad:
+    """The tab's websocket, able to hold the page-load event of the next navigation (and what the
+    tab sends after it) as a slow server would leave it waiting, until release()."""
+
+    def __init__(self) -> None:
+        self.armed = False
+        self.held: list = []
+
+    def route(self, ws) -> None:
+        server = ws.connect_to_server()
+
+        def to_server(message) -> None:
+            text = message if isinstance(message, str) else ""
+            if self.armed and (self.held or "on_load_internal" in text) and text[:1] == "4":
+                self.held.append((server, message))
+                return
+            server.send(message)
+
+        ws.on_message(to_server)
+
+    def wait_held(self, page) -> None:
+        for _ in range(200):
+            if self.held:
+                return
+            page.wait_for_timeout(50)
+        raise AssertionError("the page-load event of the navigation was never sent")
+
+    def release(self) -> None:
+        self.armed = False
+        held, self.held = self.held, []
+        for server, message in held:
+            server.send(message)
+
+
+def test_a_password_change_cannot_be_sent_into_the_pages_own_load(new_page, app_server, app_services):
+    """/password still loading (its on_load queued behind a slow server): a change sent then ran
+    before the page's load, which erased "เปลี่ยนรหัสผ่านแล้ว" (the flake of the test above: the
+    password changed, the message never showed). Until the page has loaded the form cannot be
+    sent; then the change is made and says so."""
+    accounts, kpi = _services_on(app_server)
+    accounts.create_account(kpi, "kpi-e2e-slow", "kpi_office", "kpi_office", "ผู้ดูแลระบบ กพร. (ทดสอบ)")
+    one_time = accounts.reset_password(kpi, "kpi-e2e-slow").one_time.password
+    socket = _HeldPageLoad()
+    page = new_page()
+    page.route_web_socket("**/_event/**", socket.route)
+    login(page, app_server.url, "kpi-e2e-slow", one_time)
+    page.wait_for_selector("#password-must-change")
+    _fill_form(page, one_time, NEW_PASSWORD)
+    page.click("#password-save")
+    page.wait_for_url("**/report")
+
+    socket.armed = True
+    page.click("#nav-password")
+    page.wait_for_url("**/password")
+    socket.wait_held(page)
+    _fill_form(page, NEW_PASSWORD, NEW_PASSWORD + "!")
+    assert page.is_disabled("#password-save")  # nothing can be sent before the page has loaded
+    page.press("#password-confirm", "Enter")
+    socket.release()
+
+    page.click("#password-save")  # once the page has loaded
+    page.wait_for_selector("#password-done")
+    _wait_emptied(page)
+    again = new_page()  # the new password is the one that works
+    login(again, app_server.url, "kpi-e2e-slow", NEW_PASSWORD + "!")
+    again.wait_for_url("**/report")

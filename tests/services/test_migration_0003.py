@@ -3,37 +3,16 @@ into the chain, accounts and offices keep their values and get the new flags."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
-import pytest
 from alembic import command
 from sqlalchemy import text
 
 from krs_app.db.engine import make_engine
 from krs_app.db.migrate import alembic_config
 from krs_app.domain.audit_chain import HASHED_FIELDS, check_chain
-from tests.conftest import POSTGRES_URL, _postgres_admin_url
 
 PREVIOUS = "0001_initial"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    admin = _postgres_admin_url()
-    if admin is None:
-        pytest.skip("PostgreSQL is not reachable")
-    import psycopg
-
-    name = f"krs_m_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    yield f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_existing_audit_rows_are_sealed_and_accounts_keep_their_values(empty_url):

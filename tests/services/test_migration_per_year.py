@@ -15,14 +15,13 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import uuid
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import POSTGRES_URL, _postgres_admin_url, _use_database
+from tests.conftest import _use_database
 
 PREVIOUS_VERSION = "fcbf2b492cad46645c0867f8c8ffb8ceb9eeca46"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -161,31 +160,13 @@ def _rows_of_other_years(engine: sa.Engine) -> int:
     return total
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def old_database(request, tmp_path, old_tree):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/krs.db"
-        _build_old_database(old_tree, url, tmp_path)
-        yield url, tmp_path
-        return
-    admin = _postgres_admin_url()
-    if admin is None:
-        pytest.skip("PostgreSQL is not reachable (set KRS_TEST_POSTGRES_URL to run these against PostgreSQL)")
-    import psycopg
+@pytest.fixture
+def old_database(empty_url, tmp_path, old_tree):
+    _build_old_database(old_tree, empty_url, tmp_path)
+    yield empty_url, tmp_path
+    from krs_app.db.engine import get_engine
 
-    name = f"krs_old_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    url = f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}"
-    try:
-        _build_old_database(old_tree, url, tmp_path)
-        yield url, tmp_path
-    finally:
-        from krs_app.db.engine import get_engine
-
-        get_engine().dispose()
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    get_engine().dispose()  # before the PostgreSQL database is dropped
 
 
 def test_the_migration_keeps_every_row_on_the_indicator_of_its_own_year(old_database):
