@@ -105,3 +105,12 @@ def test_a_tab_a_live_push_left_ahead_of_its_stored_rows_is_sent_them_all_at_its
     delta = _delta(entry)
     assert {name for name in delta if name.startswith("row_")} == set(ROW_SLOTS[:count])
     assert "summary_headline" in delta and "attention_count" in delta
+
+
+def test_a_round_with_more_indicators_than_slots_shows_the_first_ones_and_says_so(krs_db, monkeypatch):
+    import krs_app.state.entry as entry_state
+
+    monkeypatch.setattr(entry_state, "MAX_ROWS", 5)
+    entry = _entry_tab("spm07", "tab-too-many")
+    assert len(entry.get_value("catalogue")) == 5
+    assert "เกิน 5 ตัว" in entry.notice
