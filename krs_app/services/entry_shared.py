@@ -9,6 +9,7 @@ and nothing needs invalidating. Row states are held weakly: gone once no tab sho
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import weakref
 
@@ -17,6 +18,7 @@ from krs_app.services.views import IndicatorText, RoundOption, RowState
 _SHARED_LIMIT = 64
 _shared_catalogues: dict[tuple[IndicatorText, ...], list[IndicatorText]] = {}
 _shared_rows: weakref.WeakValueDictionary[tuple[int, int, int], RowState] = weakref.WeakValueDictionary()
+_catalogue_tags: dict[int, str] = {}  # id of a kept catalogue list -> catalogue_tag
 _shared_round_lists: dict[tuple[tuple[str, str], ...], list[RoundOption]] = {}
 _shared_lock = threading.Lock()
 
@@ -28,8 +30,22 @@ def shared_catalogue(texts: list[IndicatorText]) -> list[IndicatorText]:
         if found is None:
             if len(_shared_catalogues) >= _SHARED_LIMIT:
                 _shared_catalogues.clear()
+                _catalogue_tags.clear()
             found = _shared_catalogues[key] = list(texts)
+            _catalogue_tags[id(found)] = _tag_of(key)
         return found
+
+
+def _tag_of(texts) -> str:
+    return hashlib.sha1(repr(tuple(texts)).encode()).hexdigest()[:12]
+
+
+def catalogue_tag(texts: list[IndicatorText]) -> str:
+    """A short name of a catalogue's content, the same in every process (a watcher's context:
+    a push sends the catalogue again only to tabs showing another one)."""
+    with _shared_lock:
+        tag = _catalogue_tags.get(id(texts))
+    return tag if tag is not None and _shared_catalogues.get(tuple(texts)) is texts else _tag_of(texts)
 
 
 def shared_round_options(options: list[RoundOption]) -> list[RoundOption]:

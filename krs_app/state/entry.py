@@ -13,7 +13,7 @@ from krs_app.live.bus import Change
 from krs_app.live.registry import district_key
 from krs_app.live.targets import pushed, take_stale, watch
 from krs_app.routes import ENTRY
-from krs_app.services import entry, idempotency, resubmission
+from krs_app.services import entry, entry_shared, idempotency, resubmission
 from krs_app.services.entry_summary import entry_summary
 from krs_app.services.errors import ServiceError
 from krs_app.services.views import EMPTY_ROW, IndicatorRow, IndicatorText, RoundOption, RowState
@@ -77,7 +77,10 @@ class EntryState(SessionState):
 
     def _reload(self, user) -> None:
         self.draft_user = user.username
+        shown = self.get_value("catalogue")
         self._apply_page(entry.entry_page(user, int(self.round_id) if self.round_id.isdigit() else None))
+        if self.get_value("catalogue") is not shown and shown:
+            self._watch(user)  # the catalogue was edited: pushes are for the one now shown
 
     def _apply_page(self, page) -> None:
         force, self._screen_ahead = self._screen_ahead, False
@@ -134,8 +137,10 @@ class EntryState(SessionState):
             self.overall_text = overall
 
     def _watch(self, user) -> None:
-        """Register this tab for live pushes of its district, with the round it shows."""
-        watch(self, district_key(user.district_id), context=self.round_id)
+        """Register this tab for live pushes of its district, with the round it shows and which
+        catalogue of it ("round:tag": a push sends the catalogue again to tabs showing another)."""
+        tag = entry_shared.catalogue_tag(self.get_value("catalogue"))
+        watch(self, district_key(user.district_id), context=f"{self.round_id}:{tag}")
 
     def _catch_up(self, user) -> None:
         """A live push sent this tab newer rows than this stored state holds: reload them first,
@@ -265,9 +270,10 @@ class EntryState(SessionState):
     def _live_delta(cls, change: Change, context: str, memo) -> dict[str, Any] | None:
         """What every tab of the changed district showing the round `context` (see _watch) is
         sent: the same values for all of them, computed once per change (live.dispatch)."""
-        if not context.isdigit():
+        round_text, _, tag = context.partition(":")
+        if not round_text.isdigit():
             return None
-        round_id = int(context)
+        round_id = int(round_text)
         if change.round_id != round_id and change.kind not in ("message", "opened"):
             return None
         page = memo.get(
@@ -277,9 +283,13 @@ class EntryState(SessionState):
         # Only the changed indicator's slot (every slot when the change names none: a round's
         # deadline, a closing). The catalogue is the one the tab loaded for this round.
         positions = range(min(len(page.catalogue), MAX_ROWS))
-        if change.indicator_id is not None:
+        catalogue = {}
+        if tag != entry_shared.catalogue_tag(page.catalogue):  # edited since these tabs loaded it
+            catalogue = {"catalogue": page.catalogue[:MAX_ROWS]}
+        elif change.indicator_id is not None:
             positions = [n for n in positions if page.catalogue[n].id == change.indicator_id]
         return {
+            **catalogue,
             "summary_headline": summary.headline,
             "attention_count": len(summary.items),
             "round_label": page.round_label,

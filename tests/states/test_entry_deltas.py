@@ -16,6 +16,7 @@ from krs_app.live.dispatch import RefreshMemo
 from krs_app.live.registry import get_registry
 from krs_app.seed.demo import DEMO_PASSWORD
 from krs_app.services import auth
+from krs_app.services.entry_shared import catalogue_tag
 from krs_app.state.entry import ROW_SLOTS, EntryState
 from krs_app.state.session import SessionBoundary
 from tests.states.tabs import run_event, tab
@@ -73,11 +74,17 @@ def test_a_watching_tabs_live_push_holds_only_the_changed_row(krs_db):
     text = entry.get_value("catalogue")[_position(entry, "11.3")]
     change = Change(district_id=user.district_id, round_id=int(entry.round_id), indicator_id=text.id, kind="value")
 
-    values = EntryState._live_delta(change, entry.round_id, RefreshMemo())
+    context = f"{entry.round_id}:{catalogue_tag(entry.get_value('catalogue'))}"  # as the tab registered (_watch)
+    values = EntryState._live_delta(change, context, RefreshMemo())
 
     assert {name for name in values if name.startswith("row_")} == {ROW_SLOTS[_position(entry, "11.3")]}
     assert "catalogue" not in values and "indicators" not in values
     assert len(json.dumps(values, default=repr).encode()) < 10_000
+
+    # Tabs that loaded the round's catalogue before the KPI office edited it get it again, whole.
+    stale = EntryState._live_delta(change, f"{entry.round_id}:0ld", RefreshMemo())
+    assert stale["catalogue"] == entry.get_value("catalogue")
+    assert {name for name in stale if name.startswith("row_")} == set(ROW_SLOTS[: len(stale["catalogue"])])
 
 
 def test_two_tabs_of_a_district_and_round_hold_the_same_row_objects(krs_db):
