@@ -9,7 +9,8 @@ What is timed (one sample):
          value (and so its new score) arrives. The value toggles 1 <-> 0 each time.
   floor  a bare Socket.IO echo server (python-socketio ASGI app under uvicorn, another
          process on this machine) receives the very same event dict, upserts one row
-         in a WAL-mode SQLite file with synchronous=NORMAL, commits, and echoes the dict.
+         in a WAL-mode SQLite file with the app's own synchronous setting (krs_app.db.engine:
+         EXTRA, a sync at every commit), commits, and echoes the dict.
 
 Edits and floor samples are interleaved (edit, settle, floor, ...) so both see the same
 machine load. The goal set by the product owner: edit p95 within 2x the floor p95.
@@ -61,6 +62,8 @@ from _reflex_client import (
     state_names,
 )
 
+from krs_app.db.engine import SQLITE_SYNCHRONOUS
+
 # --------------------------------------------------------------------------- the floor process
 
 
@@ -90,9 +93,11 @@ def serve_floor(port: int, db_path: str) -> None:
     import socketio
     import uvicorn
 
+    from krs_app.db.engine import sync_every_commit
+
     db = sqlite3.connect(db_path, isolation_level="DEFERRED", check_same_thread=False)
     db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
+    sync_every_commit(db)  # the app's commits sync: the floor's must too, for a fair comparison
     db.execute(
         "CREATE TABLE IF NOT EXISTS value (id INTEGER PRIMARY KEY, district_id INTEGER NOT NULL, "
         "variable_id INTEGER NOT NULL, round_id INTEGER NOT NULL, value REAL NOT NULL, "
@@ -306,7 +311,7 @@ async def run_benchmark(args, base_url: str, data_dir: Path | None, floor_url: s
         )
         print(f"  app    {base_url}{EVENT_PATH}   ({args.app_mode})")
         print(
-            f"  floor  {floor_url}{EVENT_PATH}   (python-socketio ASGI under uvicorn, SQLite WAL, synchronous=NORMAL, upsert+commit per message)"
+            f"  floor  {floor_url}{EVENT_PATH}   (python-socketio ASGI under uvicorn, SQLite WAL, synchronous={SQLITE_SYNCHRONOUS}, upsert+commit per message)"
         )
         print(
             f"  user {args.username}, indicator {args.indicator}, variable id {variable['id']} ({variable['element_id']}), "

@@ -6,7 +6,8 @@ Prints the minimum, median and worst time of:
 - the report service: cold (whole matrix rebuilt), after one announced change (that district's
   row re-read, ranks recomputed) and warm (cached matrix),
 - the .xlsx and the PDF of the whole view.
-and the bytes one changed result makes the report page send to each open tab (live delta).
+and the bytes one changed result makes the report page send to an open KPI-office tab (the delta
+of its live refresh, for five certified results in turn), next to the page's first load.
 Goals (issue 14): service ≤ 30 ms, .xlsx ≤ 1 s, PDF ≤ 3 s. The page with its heat map painted:
 bench/bench_report_page.py. Run from the project folder:
 
@@ -112,41 +113,73 @@ def _line(name: str, times: list[float], goal_ms: float) -> None:
     )
 
 
-def _live_delta_bytes(kpi, view) -> None:
-    """What one changed result makes the report page send to each open KPI-office tab: the
-    state's live refresh assigns every var of the view again, and Reflex sends each assigned
-    var whole (a list var has no partial update). Sizes are the vars' JSON as Reflex dumps them."""
-    import types
+def _report_tab(username: str):
+    """A browser tab's root state with the report open (loaded as the page's on_load does)."""
+    import reflex as rx
+    from reflex.istate.data import RouterData
 
+    from krs_app.routes import SESSION_COOKIE
+    from krs_app.seed.demo import DEMO_PASSWORD
+    from krs_app.services import auth
+    from krs_app.state.report_matrix import ReportMatrixState
+
+    token, _user = auth.login(username, DEMO_PASSWORD)
+    root = rx.State(_reflex_internal_init=True)
+    router = RouterData.from_router_data({"headers": {"cookie": f"{SESSION_COOKIE}={token}"}})
+    pending = [root]
+    while pending:
+        state = pending.pop()
+        state.router = router
+        pending.extend(state.substates.values())
+    state = root.get_substate(ReportMatrixState.get_full_name().split(".")[1:])
+    ReportMatrixState.load.fn(state)
+    return root, state
+
+
+def _live_delta_bytes(view) -> None:
+    """What one certified result makes the report page send to an open KPI-office tab: the delta
+    of its live refresh (state._live_refresh, as live.dispatch calls it), JSON as Reflex dumps it.
+    Reflex sends each assigned var whole; the state assigns only the vars whose value changed."""
+    from reflex_base.constants.state import FIELD_MARKER
     from reflex_base.utils.format import json_dumps
     from sqlalchemy import select, update
 
     from krs_app.db.engine import session_scope
     from krs_app.db.models import Result
     from krs_app.live.bus import Change, announce
-    from krs_app.services.report_view import report_view
-    from krs_app.state.report_matrix import ReportMatrixState
 
-    def shown() -> dict[str, str]:
-        page = types.SimpleNamespace(chart_indicator="")
-        ReportMatrixState._show(page, report_view(kpi))  # the same assignments the refresh makes
-        return {name: json_dumps(value) for name, value in vars(page).items()}
-
-    before = shown()
+    root, state = _report_tab("kpi")
+    first = root.get_delta()
+    root._clean()
+    name = state.get_full_name()
+    print(f"first load of the page (every var):       {len(json_dumps(first).encode()):>11,} B")
     with session_scope() as session:
-        row = session.execute(
-            select(Result.id, Result.district_id, Result.indicator_id).where(
-                Result.round_id == view.round_id, Result.status == "awaiting"
-            )
-        ).first()
-        session.execute(update(Result).where(Result.id == row.id).values(status="certified"))
-    announce(Change(district_id=row.district_id, round_id=view.round_id, indicator_id=row.indicator_id, kind="status"))
-    after = shown()
-    changed = {name: len(text.encode()) for name, text in after.items() if before.get(name) != text}
+        rows = session.execute(
+            select(Result.id, Result.district_id, Result.indicator_id)
+            .where(Result.round_id == view.round_id, Result.status == "awaiting")
+            .order_by(Result.id)
+            .limit(5)
+        ).all()
+    sizes = []
+    for row in rows:
+        with session_scope() as session:
+            session.execute(update(Result).where(Result.id == row.id).values(status="certified"))
+        change = Change(
+            district_id=row.district_id, round_id=view.round_id, indicator_id=row.indicator_id, kind="status"
+        )
+        announce(change)
+        state._live_refresh(change)
+        delta = root.get_delta()
+        root._clean()
+        size = len(json_dumps(delta).encode())
+        sizes.append(size)
+        parts = ", ".join(
+            f"{key.removesuffix(FIELD_MARKER)} {len(json_dumps(value).encode()):,}"
+            for key, value in sorted(delta.get(name, {}).items())
+        )
+        print(f"live delta, one certified result:         {size:>11,} B   ({parts})")
     print(
-        f"live delta for one certified result: {sum(len(t.encode()) for t in after.values()):,} B assigned "
-        f"(rows {len(after['rows'].encode()):,} B); vars whose value changed: "
-        + ", ".join(f"{name} {size:,} B" for name, size in changed.items())
+        f"live delta per certified result: min {min(sizes):,} B, median {statistics.median(sizes):,} B, max {max(sizes):,} B"
     )
 
 
@@ -190,7 +223,7 @@ def main() -> None:
         ".xlsx (whole view)", _time(lambda: write_report_xlsx(view, now, io.BytesIO()), max(3, args.repeat // 3)), 1000
     )
     _line("PDF (whole view)", _time(lambda: report_pdf(view, now), max(3, args.repeat // 3)), 3000)
-    _live_delta_bytes(kpi, view)
+    _live_delta_bytes(view)
     print(f"load average during the run: {', '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 
 

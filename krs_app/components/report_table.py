@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krs_app import styles
+from krs_app import routes, styles
 from krs_app.components.download_link import download_link
-from krs_app.components.heat_map import tooltip
+from krs_app.components.heat_map import row_rank, shown_rows, tooltip
 from krs_app.components.scroll_region import scroll_region
 from krs_app.state.report_matrix import ReportMatrixState as S
 
@@ -24,19 +24,19 @@ def _sort_header(label, key, extra=None) -> rx.Component:
     )
 
 
-def _cell(row, cell) -> rx.Component:
+def _cell(row, cell, index) -> rx.Component:
     return rx.el.td(
-        cell.score, class_name="krs-num", custom_attrs={"data-status": cell.status}, title=tooltip(row, cell)
+        cell.score, class_name="krs-num", custom_attrs={"data-status": cell.status}, title=tooltip(row, cell, index)
     )
 
 
-def _row(row) -> rx.Component:
+def _row(row, position) -> rx.Component:
     return rx.el.tr(
-        rx.el.td(rx.el.a(row.name, href=row.href), style=_STICKY_FIRST),
-        rx.el.td(row.rank, class_name="krs-num", id="report-rank-" + row.code),
+        rx.el.td(rx.el.a(row.name, href=routes.district_profile(row.code)), style=_STICKY_FIRST),
+        rx.el.td(row_rank(position), class_name="krs-num", id="report-rank-" + row.code),
         rx.el.td(row.overall, class_name="krs-num", style={"fontWeight": "600"}),
         rx.el.td(row.province),
-        rx.foreach(row.cells, lambda cell: _cell(row, cell)),
+        rx.foreach(row.cells, lambda cell, index: _cell(row, cell, index)),
     )
 
 
@@ -105,14 +105,14 @@ def report_table() -> rx.Component:
                     rx.foreach(S.columns, lambda c: _sort_header(c.code, c.code)),
                 )
             ),
-            rx.el.tbody(rx.foreach(S.rows, _row)),
+            rx.el.tbody(rx.foreach(shown_rows(), _row)),
             rx.el.tfoot(
                 rx.el.tr(
                     rx.el.td("ค่าเฉลี่ย", style=_STICKY_FIRST),
                     rx.el.td(""),
                     rx.el.td(S.mean_overall_text, class_name="krs-num"),
                     rx.el.td(""),
-                    rx.foreach(S.columns, lambda c: rx.el.td(c.mean_score, class_name="krs-num")),
+                    rx.foreach(S.column_means, lambda mean: rx.el.td(mean, class_name="krs-num")),
                 )
             ),
             class_name="krs-table",

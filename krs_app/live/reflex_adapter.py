@@ -101,6 +101,48 @@ def nothing_to_send() -> StateUpdate:
     return StateUpdate()
 
 
+async def load_page_then_handle(app: Any, state: rx.State, event: Event) -> StateUpdate | None:
+    """For a middleware's preprocess, when a tab's stored state is new (the tab's lock held):
+    run the on_load handlers of the page the tab is on, then the event, here, on the loaded
+    page; the update to return, so that Reflex does not run the event again. Left to Reflex
+    (None): a (re)connect's hydrate (Reflex loads the page after it, as on any page load);
+    the frontend's error reports (the middlewares after this one limit them) and background
+    events, both then on the loaded page.
+
+    Why not Reflex's own catch-up: for a state without router data it sends the blank stored
+    state, runs the event on it and queues the page's on_load behind it (reflex_base
+    BaseStateEventProcessor._execute_event, needs_to_rehydrate): the event acts on a blank
+    page, and what it tells the tab is wiped by that late on_load."""
+    from reflex.state import FrontendEventExceptionState
+    from reflex_base.constants import CompileVars
+    from reflex_base.event.processor.base_state_processor import process_event
+    from reflex_base.registry import RegistrationContext
+    from reflex_base.utils.format import format_event_handler
+
+    name = getattr(event, "name", "")
+    hydrates = {
+        format_event_handler(rx.State.event_handlers[n]) for n in (CompileVars.HYDRATE, CompileVars.HYDRATE_AND_LOAD)
+    }
+    handlers = RegistrationContext.get().event_handlers
+    registered = handlers.get(name)
+    if registered is None or name in hydrates:
+        return None
+    root = state._get_root_state()
+
+    async def run(step: Event) -> None:
+        found = handlers[step.name]
+        substate = await root.get_state(found.states[0])
+        await process_event(handler=found.handler, payload=step.payload, state=substate, root_state=root)
+
+    for load in Event.from_event_type(app.get_load_events(root.router.url.path) or []):
+        await run(load)
+    root.is_hydrated = True  # as Reflex marks a page whose on_load handlers ran
+    if registered.handler.is_background or issubclass(registered.states[0], FrontendEventExceptionState):
+        return None
+    await run(event)
+    return StateUpdate()
+
+
 _sending: set[asyncio.Task] = set()
 
 

@@ -27,6 +27,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from krs_app.db.engine import sync_every_commit
+from krs_app.ops.durable import copy_durably, move_durably
 from krs_app.ops.tables import evidence_names, file_sha256, sqlite_file_engine, table_summary
 
 MANIFEST = "manifest.json"
@@ -77,6 +79,9 @@ def _backup_sqlite(url: str, dest: Path) -> dict:
     source = sqlite3.connect(_sqlite_path(url), timeout=30)
     target = sqlite3.connect(copy)
     try:
+        # the copy's commits, and the source's checkpoint when it is the last connection to close
+        for connection in (source, target):
+            sync_every_commit(connection)
         source.backup(target, pages=-1)
         target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
     finally:
@@ -150,8 +155,7 @@ def backup(dest: Path) -> BackupReport:
             missing.append(relative)
             continue
         target = dest / "evidence" / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        copy_durably(source, target)
         files[relative] = {"size": target.stat().st_size, "sha256": file_sha256(target)}
     database_file = dest / copied["database_file"]
     manifest = {
@@ -165,7 +169,9 @@ def backup(dest: Path) -> BackupReport:
         "evidence": files,
         "evidence_missing_at_backup": missing,
     }
-    (dest / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+    partial = dest / (MANIFEST + ".partial")  # written last: a backup with its manifest is whole
+    partial.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+    move_durably(partial, dest / MANIFEST)
     return BackupReport(
         dest=dest,
         database=copied["database"],

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect
 
 from krs_app.ops.backup import BackupError, _sqlite_path, libpq_url_and_env, read_manifest
+from krs_app.ops.durable import copy_durably
 from krs_app.ops.tables import file_sha256, table_summary
 from krs_app.settings import configured_data_dir, configured_database_url
 
@@ -66,10 +67,7 @@ def _restore_database(src: Path, manifest: dict, data_dir: Path, url: str) -> No
         target = _sqlite_path(url)
         if target.exists():
             raise BackupError(f"มีไฟล์ฐานข้อมูล {target} อยู่แล้ว: กู้คืนได้เฉพาะที่ว่าง")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".restoring")
-        shutil.copyfile(src / manifest["database_file"], partial)
-        partial.replace(target)
+        copy_durably(src / manifest["database_file"], target)
         return
     if shutil.which("pg_restore") is None:
         raise BackupError("ไม่พบโปรแกรม pg_restore บนเครื่องนี้ (install postgresql-client)")
@@ -131,8 +129,7 @@ def restore(src: Path) -> RestoreReport:
     evidence_dir = data_dir / "evidence"
     for relative in manifest["evidence"]:
         target = evidence_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src / "evidence" / relative, target)
+        copy_durably(src / "evidence" / relative, target)
     from krs_app.db.engine import reset_engine_cache
     from krs_app.settings import reset_settings_cache
 

@@ -7,7 +7,6 @@ appear together or not at all.
 
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from krs_app.domain.evidence_rules import check_evidence, human_size, may_withdr
 from krs_app.domain.status import Status
 from krs_app.domain.thai_dates import thai_date, thai_datetime
 from krs_app.live.bus import Change, announce
+from krs_app.ops.durable import move_durably
 from krs_app.services import audit, threads
 from krs_app.services.access import SIDE_DISTRICT, as_row_id, check_district_indicator
 from krs_app.services.auth import CurrentUser
@@ -122,8 +122,7 @@ def attach_evidence(
                 after={"name": check.safe_name, "size": size, "sha256": sha256, "description": row.description},
             )
             final = _final_path(stored_name)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, final)
+            move_durably(staged, final)  # on the disk before its row commits (ops/durable.py)
             file_id = row.id
             district_id, round_id = user.district_id, round_.id
     except BaseException:

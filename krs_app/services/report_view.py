@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from krs_app.db.engine import session_scope
+from krs_app.domain.indicators import RESULT_UNITS
 from krs_app.domain.numbers import format_result, format_score
 from krs_app.domain.ranking import mean_or_none
 from krs_app.domain.status import Status
@@ -50,6 +51,7 @@ class ReportColumn:
     weight: float
     thresholds: tuple[float, ...]
     direction: str
+    unit: str  # ร้อยละ / ระดับ / ค่า: what the results' texts start with
     mean_score: float | None
     mean_score_text: str
     mean_result: float | None
@@ -178,6 +180,7 @@ def _column(matrix: RoundMatrix, j: int, rows_at: list[int]) -> ReportColumn:
         weight=indicator.weight,
         thresholds=indicator.thresholds,
         direction=indicator.direction,
+        unit=RESULT_UNITS.get(indicator.kind, ""),
         mean_score=mean_score,
         mean_score_text=format_score(mean_score) if mean_score is not None else "-",
         mean_result=mean_result,

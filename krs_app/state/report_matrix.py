@@ -1,10 +1,11 @@
 """The report page's matrix: table, heat map and charts, from services.report_view.
 
-Thin: it keeps plain rows (dicts) of the user's view, the filters and the sort; every read
-is authorized by the service from the logged-in user: the KPI office sees every district
-and indicator, a bureau its own indicators across districts, a district its own row and
-rank (services/report_view.py decides, whatever the events' arguments say). Refreshed by
-the live layer when a result of the shown round changes.
+Thin: it keeps the rows of the user's view (in chunks: state/report_rows.py), the filters and
+the sort; every read is authorized by the service from the logged-in user: the KPI office sees
+every district and indicator, a bureau its own indicators across districts, a district its own
+row and rank (services/report_view.py decides, whatever the events' arguments say). Refreshed
+by the live layer when a result of the shown round changes: only the vars whose value changed
+are assigned (and so sent).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -26,6 +28,7 @@ from krs_app.services.report_timeline import status_timeline
 from krs_app.services.report_view import ReportFilters, ReportView, report_view
 from krs_app.services.round_options import round_options_for
 from krs_app.services.views import RoundOption
+from krs_app.state.report_rows import CHUNK_NAMES, MatrixColumn, MatrixRow, matrix_column, row_vars
 from krs_app.state.session import SessionState
 
 REPORT_ROLES = (Role.KPI_OFFICE, Role.BUREAU, Role.DISTRICT)  # who may open /report
@@ -60,12 +63,6 @@ def url_choices(params: object) -> dict:
     }
 
 
-def heat_index(score: float | None) -> int:
-    if score is None:
-        return -1
-    return max(0, min(5, int((score - 1.0) / 4.0 * 5.0 + 1e-9)))
-
-
 def _histogram(values: list[float], low: float, high: float, bins: int) -> list[dict]:
     width = (high - low) / bins or 1.0
     counts = [0] * bins
@@ -75,42 +72,6 @@ def _histogram(values: list[float], low: float, high: float, bins: int) -> list[
         {"bin": f"{low + i * width:.2f}", "x": round(low + (i + 0.5) * width, 4), "count": counts[i]}
         for i in range(bins)
     ]
-
-
-@dataclass
-class HeatCell:
-    """Kept small: 245 × 40 of these go to the browser; the tooltip is put together there."""
-
-    id: str  # indicator code id (11_2)
-    code: str  # 11.2
-    score: str
-    status: str  # data-status
-    label: str  # Thai status
-    result: str
-    step: int  # colour step 0-5 of the heat scale, -1: not applicable (class krs-heat-{step})
-
-
-@dataclass
-class MatrixRow:
-    code: str
-    name: str
-    level: str
-    province: str
-    overall: str
-    rank: int
-    href: str
-    cells: list[HeatCell]
-
-
-@dataclass
-class MatrixColumn:
-    code: str
-    code_id: str
-    name: str
-    bureau: str
-    mean_score: str
-    mean_result: str
-    certified: int
 
 
 @dataclass
@@ -145,7 +106,14 @@ class ReportMatrixState(SessionState):
     sort: str = "rank"
     descending: bool = False
     columns: list[MatrixColumn] = []
-    rows: list[MatrixRow] = []
+    column_means: list[str] = []  # each column's mean public score, in the order of `columns`
+    # The rows: ROW_CHUNKS vars rows_0 … rows_49 in a stable order, and per shown position
+    # (chunk, offset, rank) in row_order (state/report_rows.py): a changed result re-sends one chunk.
+    for _name in CHUNK_NAMES:
+        __annotations__[_name] = list[MatrixRow]
+        vars()[_name] = []
+    del _name
+    row_order: list[tuple[int, int, int]] = []
     provinces: list[str] = []
     bureaus: list[Option] = []
     mean_overall_text: str = ""
@@ -187,78 +155,70 @@ class ReportMatrixState(SessionState):
         try:
             view = report_view(user, round_id, self._filters())
         except ServiceError as error:
-            self.error = error.message
+            self._assign(error=error.message)
             return
-        self.error = ""
-        self._show(view)
         timeline = status_timeline(user, view.round_id, view.filters)
-        self.status_timeline = [asdict(point) for point in timeline.points]
-        self.district_deadline_day = timeline.district_deadline_day
-        self.certification_deadline_day = timeline.certification_deadline_day
-
-    def _show(self, view: ReportView) -> None:
-        self.round_id = str(view.round_id)
-        self.round_label = view.round_label
-        self.scope = view.scope
-        self.standing_text = (
-            f"อันดับ {view.rows[0].rank} จาก {view.district_total} เขต · คะแนนเฉลี่ยถ่วงน้ำหนัก {view.rows[0].overall_text}"
-            if view.scope == "district" and view.rows
-            else ""
+        self._assign(
+            error="",
+            **self._shown(view),
+            status_timeline=[asdict(point) for point in timeline.points],
+            district_deadline_day=timeline.district_deadline_day,
+            certification_deadline_day=timeline.certification_deadline_day,
         )
-        self.district_total = view.district_total
-        self.mean_overall_text = view.mean_overall_text
-        self.provinces = view.provinces
-        self.bureaus = [Option(str(b), name) for b, name in view.bureaus]
-        self.columns = [
-            MatrixColumn(c.code, c.code_id, c.name, c.bureau_short, c.mean_score_text, c.mean_result_text, c.certified)
-            for c in view.columns
-        ]
-        codes = {c.code_id: c.code for c in view.columns}
-        self.rows = [
-            MatrixRow(
-                code=r.code,
-                name=r.short_name,
-                level=r.level_label,
-                province=r.province,
-                overall=r.overall_text,
-                rank=r.rank,
-                href=routes.district_profile(r.code),
-                cells=[
-                    HeatCell(
-                        c.code_id,
-                        codes[c.code_id],
-                        c.score_text,
-                        c.status,
-                        c.status_label,
-                        c.result_text,
-                        heat_index(c.score),
-                    )
-                    for c in r.cells
-                ],
-            )
-            for r in view.rows
-        ]
-        self.overall_histogram = _histogram([r.overall for r in view.rows], 1.0, 5.0, 8)
+
+    def _assign(self, **values: Any) -> None:
+        """Set the vars whose value changed, and only those: Reflex sends every assigned var
+        whole, so one changed result re-sends a chunk of rows, not the matrix."""
+        for name, value in values.items():
+            if self.get_value(name) != value:
+                setattr(self, name, value)
+
+    def _values(self) -> dict[str, Any]:
+        """The row vars' values (report_rows.rows_in_order reads them)."""
+        return {name: self.get_value(name) for name in (*CHUNK_NAMES, "row_order")}
+
+    def _shown(self, view: ReportView) -> dict[str, Any]:
+        """The page's vars for a view (assigned by `_assign`, where they changed)."""
+        shown: dict[str, Any] = {
+            "round_id": str(view.round_id),
+            "round_label": view.round_label,
+            "scope": view.scope,
+            "standing_text": (
+                f"อันดับ {view.rows[0].rank} จาก {view.district_total} เขต · คะแนนเฉลี่ยถ่วงน้ำหนัก {view.rows[0].overall_text}"
+                if view.scope == "district" and view.rows
+                else ""
+            ),
+            "district_total": view.district_total,
+            "mean_overall_text": view.mean_overall_text,
+            "provinces": view.provinces,
+            "bureaus": [Option(str(b), name) for b, name in view.bureaus],
+            "columns": [matrix_column(c) for c in view.columns],
+            "column_means": [c.mean_score_text for c in view.columns],
+            **row_vars(view.rows),
+            "overall_histogram": _histogram([r.overall for r in view.rows], 1.0, 5.0, 8),
+        }
         counts: dict[str, int] = {}
         for row in view.rows:
             for cell in row.cells:
                 counts[cell.status_label] = counts.get(cell.status_label, 0) + 1
-        self.status_counts = [asdict(StatusCount(k, v)) for k, v in counts.items()]
+        shown["status_counts"] = [asdict(StatusCount(k, v)) for k, v in counts.items()]
         codes = [c.code for c in view.columns]
-        if self.chart_indicator not in codes:
-            self.chart_indicator = codes[0] if codes else ""
-        if self.chart_indicator:
-            at = codes.index(self.chart_indicator)
+        chart = self.chart_indicator if self.chart_indicator in codes else (codes[0] if codes else "")
+        shown["chart_indicator"] = chart
+        if chart:
+            at = codes.index(chart)
             results = [r.cells[at].result for r in view.rows if r.cells[at].result is not None]
             column = view.columns[at]
             low = min([*results, *column.thresholds]) if results else 0.0
             high = max([*results, *column.thresholds]) if results else 1.0
-            self.indicator_histogram = _histogram(results, low, high + 1e-9, 10)
-            self.indicator_thresholds = list(column.thresholds)
+            histogram = _histogram(results, low, high + 1e-9, 10)
             width = (high + 1e-9 - low) / 10 or 1.0
-            self.threshold_bins = [
-                self.indicator_histogram[max(0, min(9, int((t - low) / width)))]["bin"] for t in column.thresholds
+            shown["indicator_histogram"] = histogram
+            shown["indicator_thresholds"] = list(column.thresholds)
+            shown["threshold_bins"] = [
+                histogram[max(0, min(9, int((t - low) / width)))]["bin"] for t in column.thresholds
             ]
+        return shown
 
     def _viewer(self):
         return self._user_in(tuple(str(role) for role in REPORT_ROLES))
@@ -267,7 +227,8 @@ class ReportMatrixState(SessionState):
     def load(self):
         user = self._viewer()
         if user is None:
-            self.rows, self.columns = [], []  # nothing of another session stays in this tab
+            # nothing of another session stays in this tab
+            self._assign(columns=[], column_means=[], row_order=[], **{name: [] for name in CHUNK_NAMES})
             return self._away()
         if user.is_kpi_office:
             watch(self, KPI_KEY)

@@ -32,6 +32,7 @@ from reflex.middleware import Middleware
 from krs_app import routes
 from krs_app.domain.roles import Role
 from krs_app.live.bus import acting_client
+from krs_app.live.reflex_adapter import load_page_then_handle
 from krs_app.live.registry import get_registry
 from krs_app.live.targets import on_session_ended
 from krs_app.ops.logs import bind_user
@@ -254,4 +255,10 @@ class SessionBoundary(Middleware):
             await reset_tab(session, token if key else "")
             if ended and not key:  # the login page this tab is sent to says why
                 session._ended_notice = auth.ended_notice(ended, still_sent=bool(token))
+            if key and not ended:
+                # A logged-in tab whose stored state is new: Redis restarted without persistence,
+                # flushed or its state expired while the tab stayed open (or the tab's first
+                # connect, whose hydrate this leaves to Reflex). Its page is loaded again first,
+                # so whatever event comes first acts on the page the user sees, never a blank one.
+                return await load_page_then_handle(app, state, event)
         return None

@@ -71,13 +71,15 @@ class PostgresCluster:
 
 class RedisServer:
     """A redis-server of this test on a free port; stop() shuts it down as a restart does (it
-    saves its data to its own dir first), start() brings it back on the same port."""
+    saves its data to its own dir first), start() brings it back on the same port. Without
+    `persist` it runs as `--save '' --appendonly no`: a restart comes back empty."""
 
-    def __init__(self) -> None:
+    def __init__(self, persist: bool = True) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             pytest.skip("redis-server is not installed")
         self.binary = binary
+        self.persistence = ["--save", "3600 1"] if persist else ["--save", ""]
         self.dir = Path(tempfile.mkdtemp(prefix="krs-redis-"))
         self.port = free_port()
         self.process: subprocess.Popen | None = None
@@ -91,7 +93,7 @@ class RedisServer:
         with open(self.dir / "redis.log", "a") as log:
             self.process = subprocess.Popen(
                 [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
-                 "--save", "3600 1", "--appendonly", "no"],
+                 *self.persistence, "--appendonly", "no"],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
         import redis
@@ -104,6 +106,11 @@ class RedisServer:
             except redis.RedisError:
                 time.sleep(0.1)
         raise RuntimeError("the test's redis-server did not start")
+
+    def flushall(self) -> None:
+        import redis
+
+        redis.Redis.from_url(self.url).flushall()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -141,6 +148,15 @@ class EntryTab:
         await self.socket.connect(hydrate, cookie=self.cookie)
         await self.wait(lambda: bool(self.rows), timeout, "the entry page's rows")
 
+    async def reconnect(self, timeout: float = 60) -> None:
+        """The browser's socket drops and connects again: the same tab (client token), hydrated anew."""
+        await self.socket.close()
+        client_token = self.socket.client_token
+        self.socket = Socket(self.base_url)
+        self.socket.client_token = client_token
+        self.rows = {}
+        await self.open(timeout)
+
     def _take(self, message: Any) -> None:
         self.messages.append(message)
         if (path := redirect_in(message)) is not None:
@@ -169,6 +185,15 @@ class EntryTab:
                 continue
             self._take(message)
         return time.monotonic() - started
+
+    async def settle(self, quiet: float) -> None:
+        """Take what the server sends until it has sent nothing for `quiet` seconds."""
+        while True:
+            try:
+                _, message = await self.socket.next(quiet)
+            except TimeoutError:
+                return
+            self._take(message)
 
     async def call(self, state: str, handler: str, payload: dict) -> None:
         await self.socket.send({"name": f"{state}.{handler}", "router_data": router_data("/entry"), "payload": payload})

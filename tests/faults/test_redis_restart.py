@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,26 +20,27 @@ from sqlalchemy import create_engine, text
 
 from bench._harness import backend_only, demo_env, free_port, start_app
 from krs_app.state.exceptions import STATE_STORE_UNAVAILABLE
-from tests.faults._outage import EntryTab, PostgresCluster, RedisServer, district_login, upload_evidence
+from tests.faults._outage import EntryTab, PostgresCluster, RedisServer, district_login, rows_in, upload_evidence
 
 CATCH_UP_SECONDS = 15  # from Redis answering again to the change on the tab
 LIVE_SECONDS = 5
 OUTAGE_SECONDS = 5
 
 
-@pytest.fixture
-def scale_out():
+@contextmanager
+def _apps_on_redis(count: int, persist: bool = True):
+    """`count` app processes on their own PostgreSQL cluster and redis-server."""
     pytest.importorskip("redis")
-    redis_server = RedisServer()
+    redis_server = RedisServer(persist=persist)
     cluster = PostgresCluster()
     data_dir = Path(tempfile.mkdtemp(prefix="krs-redis-restart-"))
-    first, second = free_port(), free_port()
+    ports = [free_port() for _ in range(count)]
     env = demo_env(
-        data_dir, first, "redis-secret", KRS_DATABASE_URL=cluster.url, REFLEX_REDIS_URL=f"{redis_server.url}/0"
+        data_dir, ports[0], "redis-secret", KRS_DATABASE_URL=cluster.url, REFLEX_REDIS_URL=f"{redis_server.url}/0"
     )
     processes = []
     try:
-        for port in (first, second):  # one after the other: the first seeds the demo data
+        for port in ports:  # one after the other: the first seeds the demo data
             processes.append(  # noqa: PERF401 - each one kept as it starts, for the clean-up
                 start_app(
                     backend_only(port),
@@ -48,12 +50,18 @@ def scale_out():
                     timeout=300,
                 )
             )
-        yield f"http://localhost:{first}", f"http://localhost:{second}", redis_server, cluster, processes
+        yield [f"http://localhost:{port}" for port in ports], redis_server, cluster, processes
     finally:
         for process in reversed(processes):
             process.stop()
         redis_server.remove()
         cluster.remove()
+
+
+@pytest.fixture
+def scale_out():
+    with _apps_on_redis(2) as (urls, redis_server, cluster, processes):
+        yield *urls, redis_server, cluster, processes
 
 
 def _evidence_rows(url: str, district_code: str) -> int:
@@ -136,6 +144,82 @@ def test_an_open_tab_catches_up_after_a_redis_restart(scale_out):
         f"{measured['caught_up']:.1f} s after it was back; live again in {measured['live']:.2f} s"
     )
     assert all(process.process.poll() is None for process in processes)
+
+
+def _stored_value(url: str, district_code: str, variable_id: int, round_id: int) -> float | None:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                text(
+                    "SELECT v.value FROM value v JOIN district d ON d.id = v.district_id "
+                    "WHERE d.code = :code AND v.variable_id = :variable AND v.round_id = :round"
+                ),
+                {"code": district_code, "variable": variable_id, "round": round_id},
+            ).scalar()
+    finally:
+        engine.dispose()
+
+
+async def _edit_after_state_lost(tab: EntryTab, database_url: str, text_value: str) -> None:
+    """The tab's next edit after Redis lost its state: stored, and shown on a page that still
+    has its rows (never a blank page, never a refusal of a value the page offered)."""
+    sent_before = len(tab.messages)
+    variable = await tab.save("11.3", "1", text_value)
+    await tab.wait(
+        lambda: bool(tab.rows) and tab.variable("11.3", "1")["value_text"] == text_value,
+        30,
+        f"the page's rows with the edit {text_value!r}",
+    )
+    blank = [m for m in tab.messages[sent_before:] if (rows := rows_in(m)) is not None and not rows]
+    assert not blank, "the tab was sent an empty page"
+    assert not tab.cell_errors, tab.cell_errors
+    stored = await asyncio.to_thread(_stored_value, database_url, "spm07", variable["id"], tab.round_id)
+    assert stored == float(text_value)
+
+
+async def _through_lost_state(url: str, redis_server: RedisServer, database_url: str) -> None:
+    cookie = await asyncio.to_thread(district_login, url)
+    tab = EntryTab(url, cookie)
+    try:
+        await tab.open()
+        first = "0" if tab.variable("11.3", "1")["value_text"] == "1" else "1"
+        # Redis restarted without persistence: every tab's state is gone; the tab stays open.
+        await asyncio.to_thread(redis_server.stop)
+        await asyncio.to_thread(redis_server.start)
+        await _edit_after_state_lost(tab, database_url, first)
+        # Watching its district again: a file attached elsewhere reaches it live.
+        row = tab.rows["11.4"]
+        await asyncio.to_thread(upload_evidence, url, cookie, row["id"], tab.round_id, b"%PDF-1.4 x", "x.pdf")
+        await tab.wait(lambda: tab.rows["11.4"]["evidence_count"] == row["evidence_count"] + 1, 10, "the new file")
+        # The data wiped (FLUSHALL), then the tab's socket reconnects.
+        await asyncio.to_thread(redis_server.flushall)
+        await tab.reconnect()
+        assert tab.variable("11.3", "1")["value_text"] == first  # its page's data again, as stored
+        second = "1" if first == "0" else "0"
+        await _edit_after_state_lost(tab, database_url, second)
+        # Wiped again: an edit the rules refuse says so in Thai, and keeps saying it (no late
+        # load of the page wipes the message); nothing is stored.
+        await tab.settle(1)  # between events, as a restart finds a tab (one in flight is told STATE_STORE_UNAVAILABLE)
+        await asyncio.to_thread(redis_server.flushall)
+        variable = await tab.save("11.3", "1", "7")
+        await tab.wait(lambda: variable["element_id"] in tab.cell_errors, 30, "the refusal of '7'")
+        await tab.settle(2)
+        told = tab.cell_errors.get(variable["element_id"], "")
+        assert tab.rows and any("\u0e00" <= c <= "\u0e7f" for c in told), told
+        stored = await asyncio.to_thread(_stored_value, database_url, "spm07", variable["id"], tab.round_id)
+        assert stored == float(second)
+    finally:
+        await tab.close()
+
+
+def test_an_open_tab_keeps_its_page_and_its_edits_when_redis_loses_every_state():
+    """Redis without persistence restarted (or flushed) in the scale-out profile: the open
+    tab's next event, or its reconnect, finds no state of its own; it gets its page's data
+    again (the page's load for its route) and the user's edit is stored."""
+    with _apps_on_redis(1, persist=False) as (urls, redis_server, cluster, processes):
+        asyncio.run(_through_lost_state(urls[0], redis_server, cluster.url))
+        assert all(process.process.poll() is None for process in processes)
 
 
 def test_a_process_hears_session_forgets_again_after_redis_was_down(krs_db, monkeypatch):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlmodel import select
 
 from krs_app.db.engine import session_scope
@@ -137,3 +139,21 @@ def plant_ratio_outlier(district_id: int, round_id: int, times: float = 20) -> N
             )
             .values(value=times * b)
         )
+
+
+SMALL_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def attach_pdf(user: auth.CurrentUser, code: str = "11.3", body: bytes = SMALL_PDF) -> tuple[int, Path]:
+    """A district attaches a small PDF to an indicator of the current round, as the upload route
+    does (staged, then attach_evidence): the file's id and where it was staged."""
+    import hashlib
+
+    from krs_app.services import evidence
+
+    staged = evidence.new_staging_path()
+    staged.write_bytes(body)
+    file_id = evidence.attach_evidence(
+        user, indicator_id(code), None, "สรุป", "a.pdf", staged, len(body), hashlib.sha256(body).hexdigest()
+    )
+    return file_id, staged
