@@ -81,6 +81,52 @@ def state_names() -> Names:
         return Names(**FALLBACK_NAMES, source="built-in fallback")
 
 
+class EntryRows:
+    """The rows one /entry tab shows, rebuilt from the deltas it received.
+
+    The page arrives in two parts (krs_app/state/entry.py): `catalogue`, the round's indicator
+    texts in page order (with the page load or a round change), and one slot var per position,
+    `row_00`, `row_01`, … (each row's state, sent only when it changed). `apply(entry_delta)`
+    keeps both and returns the rows that delta changed, each joined into one dict as the page
+    shows it: the catalogue fields, the state fields, and `variables` with their `value_text`."""
+
+    def __init__(self, names: Names) -> None:
+        self.names = names
+        self.catalogue: list[dict] = []
+        self.slots: dict[int, dict] = {}
+
+    def apply(self, entry_delta: dict | None) -> list[dict] | None:
+        """The rows this delta of the entry state changed (None: it changed none)."""
+        if not entry_delta:
+            return None
+        marker = self.names.field_marker
+        changed: set[int] = set()
+        catalogue = entry_delta.get("catalogue" + marker)
+        if catalogue is not None:
+            self.catalogue = list(catalogue)
+            changed.update(range(len(self.catalogue)))
+        for key, value in entry_delta.items():
+            name = key[: -len(marker)] if key.endswith(marker) else key
+            if name.startswith("row_") and name[4:].isdigit():
+                self.slots[int(name[4:])] = value
+                changed.add(int(name[4:]))
+        rows = [self.row(n) for n in sorted(changed) if n < len(self.catalogue) and n in self.slots]
+        return rows or None
+
+    def row(self, position: int) -> dict:
+        text, live = self.catalogue[position], self.slots[position]
+        values = list(live.get("values") or [])
+        variables = [
+            {**variable, "value_text": values[i] if i < len(values) else ""}
+            for i, variable in enumerate(text.get("variables") or [])
+        ]
+        return {**text, **{k: v for k, v in live.items() if k != "values"}, "variables": variables}
+
+    def rows(self) -> list[dict]:
+        """Every row the tab shows now."""
+        return [self.row(n) for n in range(len(self.catalogue)) if n in self.slots]
+
+
 def login_over_http(
     base_url: str, username: str, password: str, timeout: float, headers: dict[str, str] | None = None
 ) -> str:

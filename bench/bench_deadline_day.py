@@ -69,6 +69,7 @@ from _reflex_client import (
     MESSAGE,
     NAMESPACE,
     SESSION_COOKIE,
+    EntryRows,
     Socket,
     delta_of,
     login_over_http,
@@ -91,6 +92,7 @@ from bench_live_fanout import (
 
 PASSWORD = "krs2562"
 KNEE_P95_MS = 250.0
+ROWS = "__rows__"  # added to an /entry frame's entry delta: the rows it changed, joined (EntryRows)
 
 
 class Refused(Exception):
@@ -197,13 +199,20 @@ class Tab:
         self.indicator_id: int | None = None  # a review tab's indicator
         self.indicator_code = ""
 
+        # An /entry tab's rows come as a catalogue + row slots (krs_app/state/entry.py): each frame's
+        # entry delta gets the rows it changed, joined as the page shows them, under ROWS.
+        self.view = EntryRows(run.names.base) if office else None
+
         async def on_message(data):
             arrived = time.perf_counter()
+            delta = delta_of(data)
+            entry = delta.get(run.names.entry)
+            if self.view is not None and isinstance(entry, dict):
+                entry[ROWS] = self.view.apply(entry) or []
             await self.socket.queue.put((arrived, data))
             if self.pending or self.office:
-                delta = delta_of(data)
                 if self.office:
-                    self.locked |= locked_codes(delta.get(run.names.entry) or {})
+                    self.locked |= locked_codes(entry.get(ROWS) if isinstance(entry, dict) else None)
                 for expect in list(self.pending):
                     if expect.match(delta):
                         self.pending.remove(expect)
@@ -353,17 +362,17 @@ class Run:
         def loaded(delta: dict) -> dict | None:
             part = delta.get(entry) or {}
             seen.append(part)
-            return part if rows_in(part) else None
+            return part if part.get(ROWS) or (ROWS not in part and rows_in(part)) else None
 
         opened = token and await self.open_page("open_entry", token, "/entry", loaded, office=username)
         if not opened:
             return
         tab, first = opened
-        rows = rows_in(first)
+        rows = first.get(ROWS) or rows_in(first)
         round_id = str(first.get(self.names.var("round_id")) or next(_values_named(seen, "round_id"), ""))
         cells = [
             (row, cell)
-            for i, (row, cell) in enumerate(cells_of(rows, seen))
+            for i, (row, cell) in enumerate(cells_of(rows, rows))
             if i % of == staff and cell.get("value_text") in ("0", "1")
         ]
         if not cells:

@@ -52,6 +52,7 @@ from _reflex_client import (
     EVENT_PATH,
     MESSAGE,
     NAMESPACE,
+    EntryRows,
     Names,
     Socket,
     delta_of,
@@ -157,9 +158,9 @@ def login_in_process(data_dir: Path, username: str, password: str) -> str:
     return token
 
 
-def find_row(message: Any, names: Names, code: str) -> dict | None:
-    entry = delta_of(message).get(names.entry) or {}
-    for row in entry.get(names.var("indicators")) or []:
+def find_row(message: Any, view: EntryRows, code: str) -> dict | None:
+    """The indicator's row if this message changed it (the page's rows, rebuilt by `view`)."""
+    for row in view.apply(delta_of(message).get(view.names.entry)) or []:
         if row.get("code") == code:
             return row
     return None
@@ -205,6 +206,7 @@ async def run_benchmark(args, base_url: str, data_dir: Path | None, floor_url: s
     # The tab on /entry. The HttpOnly krs_session cookie reaches the backend in the
     # websocket handshake's Cookie header, as a browser sends it (Socket.connect).
     editor = Socket(base_url)
+    view = EntryRows(names)
     floor = Socket(floor_url)
     original_text: str | None = None
     variable: dict = {}
@@ -225,7 +227,7 @@ async def run_benchmark(args, base_url: str, data_dir: Path | None, floor_url: s
             _, message = await editor.next(deadline - time.monotonic())
             if (path := redirect_in(message)) is not None:
                 raise RuntimeError(f"the app redirected the /entry tab to {path} (not logged in as a district?)")
-            row = find_row(message, names, args.indicator)
+            row = find_row(message, view, args.indicator)
         if row is None:
             raise RuntimeError(f"EntryState.load sent no row for indicator {args.indicator}")
         if not row.get("editable"):
@@ -249,7 +251,7 @@ async def run_benchmark(args, base_url: str, data_dir: Path | None, floor_url: s
                 arrived, message = await editor.next(timeout)
                 if (path := redirect_in(message)) is not None:
                     raise RuntimeError(f"save_cell answered with a redirect to {path}")
-                new_row = find_row(message, names, args.indicator)
+                new_row = find_row(message, view, args.indicator)
                 if (
                     new_row is not None
                     and new_row["variables"]

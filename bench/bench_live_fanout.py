@@ -7,7 +7,7 @@ What is timed (one run):
   message in spm07's thread of that indicator (PanelState.open_comments + send_comment).
   N watcher tabs of spm07 (all hydrated on /entry, so each is a registered viewer of
   "district:<spm07's id>") wait for the live delta (krs_app.live.dispatch): the clock of each
-  watcher stops when the first frame arrives whose EntryState.indicators row shows the
+  watcher stops when the first frame arrives whose EntryState row (a row_NN slot) shows the
   change (status "certified", or new_badge true). Between message runs a spm07 tab opens
   the badge (PanelState.open_badge), which is itself a live change (new_badge false) and is
   reported separately as district-triggered.
@@ -73,8 +73,7 @@ from pathlib import Path
 from typing import Any
 
 from _harness import PROJECT_ROOT, Started, backend_only, demo_env, free_port, percentile, start_app
-from _live_match import status_shows, walk
-from _reflex_client import EVENT_PATH, NAMESPACE, Socket, delta_of, redirect_in, router_data, state_names
+from _reflex_client import EVENT_PATH, NAMESPACE, EntryRows, Socket, delta_of, redirect_in, router_data, state_names
 
 PASSWORD = "krs2562"
 DISTRICT = "spm07"
@@ -300,6 +299,10 @@ class Names:
     review: str
     marker: str
 
+    @property
+    def field_marker(self) -> str:  # as _reflex_client.Names (EntryRows reads it)
+        return self.marker
+
     def var(self, name: str) -> str:
         return name + self.marker
 
@@ -412,17 +415,15 @@ def parse_frame(text: str) -> dict | None:
     return data if name == "event" and isinstance(data, dict) else None
 
 
-def rows_of(update: dict | None, names: Names) -> list[dict] | None:
-    """The entry page's indicator rows in a frame: the `indicators` var, or, where the page keeps its
-    rows in other vars (small per-row deltas), every dict of the entry state's delta with a code."""
+def rows_of(update: dict | None, names: Names, catalogue: list[dict] | None = None) -> list[dict] | None:
+    """The rows a frame changed (the page's catalogue joined with the row slots it carries:
+    _reflex_client.EntryRows); `catalogue`: what the tab got with its page load."""
     if not update:
         return None
-    entry = (update.get("delta") or {}).get(names.entry) or {}
-    rows = entry.get(names.var("indicators"))
-    if isinstance(rows, list):
-        return rows
-    found = [d for d in walk(entry) if "code" in d]
-    return found or None
+    view = EntryRows(names)
+    view.catalogue = list(catalogue or [])
+    view.slots = {}
+    return view.apply((update.get("delta") or {}).get(names.entry) or {})
 
 
 class RawTab:
@@ -441,6 +442,7 @@ class RawTab:
         self.recording = False
         self.recorded: list[tuple[float, str]] = []
         self.first_rows: list[dict] | None = None
+        self.catalogue: list[dict] = []  # the page's catalogue, from its load (rows_of)
         self.round_id = ""
         self.path = "/entry"
 
@@ -513,6 +515,7 @@ class RawTab:
                     if rows:
                         self.first_rows = rows
                         entry = (update.get("delta") or {}).get(names.entry) or {}
+                        self.catalogue = entry.get(names.var("catalogue")) or []
                         self.round_id = str(entry.get(names.var("round_id"), ""))
                         self.loaded.set()
         except Exception as error:  # noqa: BLE001
@@ -724,12 +727,9 @@ class Fanout:
         label: str,
         kind: str,
         trigger: Callable[[], Any],
-        predicate: Callable[[dict], bool] | None,
+        predicate: Callable[[dict], bool],
         verify: Callable[[], bool],
-        frame_match: Callable[[dict], bool] | None = None,
     ) -> RunResult:
-        """One change timed on every watcher: predicate(row) on the frame's entry rows, or
-        frame_match(delta) on the frame's whole delta."""
         watchers = [w for w in self.watchers if not w.closed]
         for w in watchers:
             w.recorded = []
@@ -755,13 +755,8 @@ class Fanout:
                     t, text = frames[j]
                     if t < sent:
                         continue
-                    update = parse_frame(text)
-                    if frame_match is not None:
-                        shown = frame_match(delta_of(update))
-                    else:
-                        rows = rows_of(update, self.names)
-                        shown = rows is not None and any(predicate(r) for r in rows)
-                    if shown:
+                    rows = rows_of(parse_frame(text), self.names, w.catalogue)
+                    if rows is not None and any(predicate(r) for r in rows):
                         arrival[i] = t
                         break
                     wrong += 1
@@ -1118,9 +1113,8 @@ class Fanout:
             f"bulk certify {code} ({len(ids)} results)",
             "bureau",
             trigger,
-            None,
+            lambda r: (r.get("code") == code or r.get("id") == indicator_id) and r.get("status") == "certified",
             certified_all,
-            frame_match=lambda delta: status_shows(delta, indicator_id, code, "certified"),
         )
         await bureau.drain(0.5)
 

@@ -8,7 +8,9 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from krs_app import styles
-from krs_app.services.entry_summary import AttentionItem
+from krs_app.components.row_slots import row_slot
+from krs_app.services.entry_summary import LABELS
+from krs_app.services.views import AttentionItem
 from krs_app.state.entry import EntryState
 
 
@@ -46,11 +48,21 @@ def _item(item: AttentionItem) -> rx.Component:
     )
 
 
+def _items_of_kind(kind: str) -> rx.Component:
+    """This kind's lines, row by row in page order (each row's lines are in its slot)."""
+    return rx.foreach(
+        EntryState.catalogue,
+        lambda _text, position: rx.foreach(
+            row_slot(position).attention, lambda item: rx.cond(item.kind == kind, _item(item))
+        ),
+    )
+
+
 def entry_summary_box() -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.cond(
-                EntryState.attention.length() > 0,
+                EntryState.attention_count > 0,
                 rx.icon("list-todo", size=16, color=styles.TEXT_WARNING),
                 rx.icon("circle-check", size=16, color=styles.TEXT_SUCCESS),
             ),
@@ -59,9 +71,9 @@ def entry_summary_box() -> rx.Component:
             spacing="2",
         ),
         rx.cond(
-            EntryState.attention.length() > 0,
+            EntryState.attention_count > 0,
             rx.el.ul(
-                rx.foreach(EntryState.attention, _item),
+                *[_items_of_kind(kind) for kind in LABELS],  # messages, then refusals, then values to enter
                 style={
                     "listStyle": "none",
                     "margin": "0.4em 0 0",

@@ -1,4 +1,7 @@
-"""One indicator on the entry page: header line (code, name, score, percent, status) and its variables."""
+"""One indicator on the entry page: header line (code, name, score, percent, status) and its variables.
+
+Drawn from two vars (services.views): `text`, the round's catalogue entry (code, name, variables:
+what no edit changes), and `live`, this district's row state in its slot var (state.entry)."""
 
 from __future__ import annotations
 
@@ -7,26 +10,31 @@ import reflex as rx
 from krs_app import styles
 from krs_app.components.status_icon import status_icon
 from krs_app.components.value_cell import value_cell
-from krs_app.services.views import IndicatorRow, VariableRow
+from krs_app.domain.status import STATUS_HELP_FOR_DISTRICT
+from krs_app.services.views import IndicatorText, RowState, VariableText
 from krs_app.state.entry import EntryState
 from krs_app.state.panel import PanelState
 
 
-def _variable_line(row: IndicatorRow, variable: VariableRow) -> rx.Component:
+def _variable_line(live: RowState, variable: VariableText, value_text: rx.Var[str]) -> rx.Component:
     return rx.grid(
         rx.text(variable.key + ".", size="2", color=styles.TEXT_LABEL),
         rx.text(variable.label, size="2", color=styles.TEXT_LABEL),
-        value_cell(row, variable),
+        value_cell(live, variable, value_text),
         rx.text(variable.unit, size="1", color=styles.TEXT_SECONDARY),
         class_name="krs-variable",
     )
 
 
-def _actions(row: IndicatorRow) -> rx.Component:
+def _status_help(status: rx.Var[str]) -> rx.Var[str]:
+    return rx.match(status, *[(key.value, text) for key, text in STATUS_HELP_FOR_DISTRICT.items()], "")
+
+
+def _actions(row: IndicatorText, live: RowState) -> rx.Component:
     title = row.code + " " + row.name
     return rx.hstack(
         rx.cond(
-            row.new_badge,
+            live.new_badge,
             rx.tooltip(
                 rx.badge(
                     rx.icon("bell-ring", size=12),
@@ -43,7 +51,7 @@ def _actions(row: IndicatorRow) -> rx.Component:
         rx.tooltip(
             rx.icon_button(
                 rx.icon("paperclip", size=16),
-                rx.cond(row.evidence_count > 0, rx.text(row.evidence_count, size="1")),
+                rx.cond(live.evidence_count > 0, rx.text(live.evidence_count, size="1")),
                 id="evidence-open-" + row.code_id,
                 on_click=PanelState.open_evidence(row.id, 0, EntryState.round_id, title),
                 color_scheme="blue",
@@ -70,7 +78,7 @@ def _actions(row: IndicatorRow) -> rx.Component:
     )
 
 
-def indicator_row(row: IndicatorRow) -> rx.Component:
+def indicator_row(row: IndicatorText, live: RowState) -> rx.Component:
     return rx.box(
         rx.grid(
             rx.text(row.code, weight="bold", size="3", color=styles.BRAND_BLUE),
@@ -81,7 +89,7 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
                     rx.text(
                         "สำนักที่รับผิดชอบ: " + row.bureau, size="1", color=styles.TEXT_MUTED, id="bureau-" + row.code_id
                     ),
-                    rx.cond(row.hint, rx.text(row.hint, size="1", color=styles.TEXT_HINT, id="hint-" + row.code_id)),
+                    rx.cond(live.hint, rx.text(live.hint, size="1", color=styles.TEXT_HINT, id="hint-" + row.code_id)),
                     spacing="3",
                     wrap="wrap",
                 ),
@@ -90,21 +98,21 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
             rx.cond(
                 row.assessed,
                 rx.hstack(
-                    rx.text(row.score_text, id="score-" + row.code_id, class_name="krs-num", weight="bold", size="3"),
+                    rx.text(live.score_text, id="score-" + row.code_id, class_name="krs-num", weight="bold", size="3"),
                     rx.text(row.result_unit, size="2", color=styles.TEXT_SECONDARY, id="unit-" + row.code_id),
-                    rx.text(row.percent_text, id="percent-" + row.code_id, class_name="krs-num", size="3"),
+                    rx.text(live.percent_text, id="percent-" + row.code_id, class_name="krs-num", size="3"),
                     spacing="2",
                     align="baseline",
                     justify="end",
                 ),
                 # Not assessed in this round: the manual's label; no score, status or actions.
-                rx.text(row.status_label, size="2", color=styles.TEXT_MUTED, id="not-assessed-" + row.code_id),
+                rx.text(live.status_label, size="2", color=styles.TEXT_MUTED, id="not-assessed-" + row.code_id),
             ),
             rx.cond(
                 row.assessed,
                 rx.hstack(
-                    status_icon(row.status, row.status_label, row.status_help, "status-" + row.code_id),
-                    _actions(row),
+                    status_icon(live.status, live.status_label, _status_help(live.status), "status-" + row.code_id),
+                    _actions(row, live),
                     spacing="2",
                     justify="end",
                     align="center",
@@ -113,9 +121,9 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
             class_name="krs-indicator-head",
         ),
         rx.cond(
-            row.refusal_reason,
+            live.refusal_reason,
             rx.callout(
-                row.refusal_reason,
+                live.refusal_reason,
                 icon="triangle-alert",
                 color_scheme="red",
                 size="1",
@@ -123,13 +131,13 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
             ),
         ),
         rx.cond(
-            row.note,
+            live.note,
             rx.callout(
-                row.note, icon="info", color_scheme="gray", size="1", margin_y="0.4em", id="note-" + row.code_id
+                live.note, icon="info", color_scheme="gray", size="1", margin_y="0.4em", id="note-" + row.code_id
             ),
         ),
         rx.cond(
-            (row.status == "not_certified") & row.editable,
+            (live.status == "not_certified") & live.editable,
             rx.button(
                 rx.icon("send", size=14),
                 "ส่งผลให้พิจารณาอีกครั้ง",
@@ -141,11 +149,11 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
             ),
         ),
         rx.cond(
-            row.extended_text,
+            live.extended_text,
             rx.text(
                 rx.icon("calendar-clock", size=12),
                 " ",
-                row.extended_text,
+                live.extended_text,
                 size="1",
                 color=styles.TEXT_WARNING,
                 id="extended-" + row.code_id,
@@ -153,20 +161,20 @@ def indicator_row(row: IndicatorRow) -> rx.Component:
             ),
         ),
         rx.cond(
-            ~row.editable & (row.lock_reason != ""),
+            ~live.editable & (live.lock_reason != ""),
             rx.text(
                 rx.icon("lock", size=12),
                 " ",
-                row.lock_reason,
+                live.lock_reason,
                 size="1",
                 color=styles.TEXT_MUTED,
                 id="locked-" + row.code_id,
             ),
         ),
-        rx.foreach(row.variables, lambda variable: _variable_line(row, variable)),
+        rx.foreach(row.variables, lambda variable, index: _variable_line(live, variable, live["values"][index])),
         rx.cond(
-            row.missing_text,
-            rx.text(row.missing_text, size="1", color=styles.TEXT_WARNING, id="missing-" + row.code_id),
+            live.missing_text,
+            rx.text(live.missing_text, size="1", color=styles.TEXT_WARNING, id="missing-" + row.code_id),
         ),
         class_name="krs-indicator",
         id="indicator-" + row.code_id,

@@ -7,18 +7,18 @@ import reflex as rx
 from krs_app import styles
 from krs_app.components.number_cell import number_cell
 from krs_app.domain.indicators import NOT_ASSESSED_LABEL
-from krs_app.services.views import IndicatorRow, VariableRow
+from krs_app.services.views import RowState, VariableText
 from krs_app.state.entry import EntryState
 
 
-def _input(row: IndicatorRow, variable: VariableRow) -> rx.Component:
+def _input(live: RowState, variable: VariableText, value_text: rx.Var[str]) -> rx.Component:
     error = EntryState.cell_errors[variable.element_id]
     return rx.vstack(
         number_cell(
             variable.element_id,
-            variable.value_text,
-            editable=row.editable,
-            lock_reason=row.lock_reason,
+            value_text,
+            editable=live.editable,
+            lock_reason=live.lock_reason,
             label=variable.label,
             error=error,
             on_blur=lambda value: EntryState.save_cell(variable.id, variable.element_id, value),
@@ -44,15 +44,16 @@ def _input(row: IndicatorRow, variable: VariableRow) -> rx.Component:
     )
 
 
-def value_cell(row: IndicatorRow, variable: VariableRow) -> rx.Component:
+def value_cell(live: RowState, variable: VariableText, value_text: rx.Var[str]) -> rx.Component:
+    """The cell; `value_text` is its value as shown, from the row state (RowState.values)."""
     return rx.match(
         variable.mode,
-        ("input", _input(row, variable)),
+        ("input", _input(live, variable, value_text)),
         (
             "central",
             rx.hstack(
                 rx.text("ใช้ข้อมูลส่วนกลาง", size="2", color=styles.BRAND_BLUE),
-                rx.text(variable.value_text, size="2", weight="bold", id=variable.element_id, class_name="krs-num"),
+                rx.text(value_text, size="2", weight="bold", id=variable.element_id, class_name="krs-num"),
                 spacing="2",
                 justify="end",
             ),

@@ -10,6 +10,7 @@ from krs_app.components.entry_summary import entry_summary_box
 from krs_app.components.evidence_modal import evidence_modal
 from krs_app.components.indicator_row import indicator_row
 from krs_app.components.round_select import round_select
+from krs_app.components.row_slots import row_slot
 from krs_app.pages.page import page
 from krs_app.state.entry import EntryState
 
@@ -76,7 +77,10 @@ def entry_page() -> rx.Component:
             hidden=True,
             custom_attrs={"data-user": EntryState.draft_user, "data-round": EntryState.round_id},
         ),
-        rx.box(rx.foreach(EntryState.indicators, indicator_row), id="indicator-list"),
+        rx.box(
+            rx.foreach(EntryState.catalogue, lambda text, position: indicator_row(text, row_slot(position))),
+            id="indicator-list",
+        ),
         evidence_modal(),
         comment_modal(),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, select
 
@@ -16,7 +16,6 @@ from krs_app.domain.numbers import format_number, format_result, format_score
 from krs_app.domain.scoring import evaluate, weighted_overall
 from krs_app.domain.status import (
     NOT_APPLICABLE_LABEL,
-    STATUS_HELP_FOR_DISTRICT,
     STATUS_LABELS,
     Status,
     district_edit_window,
@@ -32,12 +31,14 @@ from krs_app.services.access import SIDE_DISTRICT, as_row_id
 from krs_app.services.auth import CurrentUser
 from krs_app.services.catalogue import get_round, load_entry, round_catalogue
 from krs_app.services.clock import to_bangkok, utcnow
+from krs_app.services.entry_shared import shared_catalogue, shared_round_options, shared_row
+from krs_app.services.entry_summary import row_items
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
 from krs_app.services.results import find_result, refresh_result, values_by_key
 from krs_app.services.round_options import round_options
 from krs_app.services.threads import add_message, badges_for_district
 from krs_app.services.values import EnterOutcome, write_value
-from krs_app.services.views import IndicatorRow, RoundOption, VariableRow
+from krs_app.services.views import IndicatorRow, IndicatorText, RoundOption, RowState, VariableText
 
 CELL_INPUT = "input"
 CELL_CENTRAL = "central"
@@ -62,7 +63,12 @@ class EntryPage:
     countdown_text: str
     overall_text: str
     rounds: list[RoundOption]
-    indicators: list[IndicatorRow]
+    catalogue: list[IndicatorText]  # the round's, shared by every page of it (services.entry_shared)
+    row_states: list[RowState]  # in catalogue order
+
+    @property
+    def indicators(self) -> list[IndicatorRow]:
+        return [IndicatorRow(text, row) for text, row in zip(self.catalogue, self.row_states, strict=True)]
 
 
 def _require_district(user: CurrentUser) -> int:
@@ -71,12 +77,16 @@ def _require_district(user: CurrentUser) -> int:
     return user.district_id
 
 
-def _overall_text(session: Session, entries, district_id: int, round_: Round) -> str:
-    """The district's weighted score as its own page shows it (self-assessment while awaiting)."""
-    results = {
+def _district_results(session: Session, district_id: int, round_: Round) -> dict[int, Result]:
+    """The district's results of the round, by indicator id: read once for its rows and its overall score."""
+    return {
         r.indicator_id: r
         for r in session.exec(select(Result).where(Result.district_id == district_id, Result.round_id == round_.id))
     }
+
+
+def _overall_text(entries, results: dict[int, Result], round_: Round) -> str:
+    """The district's weighted score as its own page shows it (self-assessment while awaiting)."""
     scored = []
     for entry in entries:
         if not entry.spec.is_assessed_in(round_.months):
@@ -88,26 +98,69 @@ def _overall_text(session: Session, entries, district_id: int, round_: Round) ->
     return format_score(weighted_overall(scored))
 
 
-def _indicator_rows(
-    session: Session, entries, district_id: int, round_: Round, only: set[int] | None = None
-) -> list[IndicatorRow]:
-    """The rows of the entry page (or only those of the given indicators)."""
+def _cell_mode(variable, months) -> str:
+    if not variable.is_required_in(months):
+        return CELL_NOT_REQUIRED
+    if variable.source == VariableSource.CENTRAL:
+        return CELL_CENTRAL
+    return CELL_INPUT
+
+
+def _catalogue_text(session: Session, entries, round_: Round, shared: bool = True) -> list[IndicatorText]:
+    """What the page shows of the round's catalogue: the same for every district (sent once per
+    load); `shared`: the one list of equal texts kept for every page (a whole catalogue only)."""
+    bureaus = {b.id: b.name for b in session.exec(select(Bureau))}
+    texts = []
+    for entry in entries:
+        spec = entry.spec
+        code_id = _shared(code_for_id(spec.code))
+        variables = tuple(
+            VariableText(
+                id=variable_id,
+                key=key,
+                label=entry.variables_by_id[variable_id].label,
+                unit=entry.variables_by_id[variable_id].unit,
+                mode=_cell_mode(entry.variables_by_id[variable_id], round_.months),
+                element_id=_shared(f"value-{code_id}-{key}"),
+            )
+            for key, variable_id in entry.variable_ids.items()
+        )
+        texts.append(
+            IndicatorText(
+                id=entry.indicator.id,
+                code=spec.code,
+                code_id=code_id,
+                name=spec.name,
+                weight=_shared(format_number(spec.weight)),
+                assessed=spec.is_assessed_in(round_.months),
+                result_unit=spec.result_unit,
+                bureau=bureaus.get(entry.indicator.bureau_id, ""),
+                variables=variables,
+            )
+        )
+    return shared_catalogue(texts) if shared else texts
+
+
+def _row_states(
+    session: Session,
+    entries,
+    district_id: int,
+    round_: Round,
+    results: dict[int, Result],
+    only: set[int] | None = None,
+    catalogue: list[IndicatorText] | None = None,
+    shown: dict[int, RowState] | None = None,
+) -> dict[int, RowState]:
+    """Each indicator's state on the entry page (or only the given indicators'), by indicator id,
+    from the district's results of the round (_district_results). `shown`: the rows as the page
+    shows them, when only values changed: their new-data badges and evidence counts are kept
+    rather than read again (a value does not change them; a message or a file is pushed live)."""
     now = utcnow()
     # Not assessed in this round: still listed, with the manual's label and no inputs.
     wanted = [e for e in entries if only is None or e.indicator.id in only]
     indicator_ids = [e.indicator.id for e in wanted]
     if not indicator_ids:
-        return []
-    results = {
-        r.indicator_id: r
-        for r in session.exec(
-            select(Result).where(
-                Result.district_id == district_id,
-                Result.round_id == round_.id,
-                Result.indicator_id.in_(indicator_ids),
-            )
-        )
-    }
+        return {}
     variable_ids = [vid for e in wanted for vid in e.variable_ids.values()]
     values = {
         v.variable_id: v.value
@@ -117,20 +170,25 @@ def _indicator_rows(
             )
         )
     }
-    unread = badges_for_district(session, district_id)
-    bureaus = {b.id: b.name for b in session.exec(select(Bureau))}
-    evidence_counts: dict[int, int] = {}
-    for indicator_id in session.exec(
-        select(EvidenceFile.indicator_id).where(
-            EvidenceFile.district_id == district_id,
-            EvidenceFile.round_id == round_.id,
-            EvidenceFile.withdrawn_at.is_(None),
-            EvidenceFile.indicator_id.in_(indicator_ids),
+    known = shown is not None and all(i in shown for i in indicator_ids)
+    unread = {i for i in indicator_ids if shown[i].new_badge} if known else badges_for_district(session, district_id)
+    evidence_counts: dict[int, int] = {i: shown[i].evidence_count for i in indicator_ids} if known else {}
+    for indicator_id in (
+        ()
+        if known
+        else session.exec(
+            select(EvidenceFile.indicator_id).where(
+                EvidenceFile.district_id == district_id,
+                EvidenceFile.round_id == round_.id,
+                EvidenceFile.withdrawn_at.is_(None),
+                EvidenceFile.indicator_id.in_(indicator_ids),
+            )
         )
     ):
         evidence_counts[indicator_id] = evidence_counts.get(indicator_id, 0) + 1
 
-    rows: list[IndicatorRow] = []
+    texts = {text.id: text for text in catalogue or _catalogue_text(session, wanted, round_, shared=False)}
+    rows: dict[int, RowState] = {}
     for entry in wanted:
         spec = entry.spec
         by_key = {key: values[vid] for key, vid in entry.variable_ids.items() if vid in values}
@@ -146,82 +204,51 @@ def _indicator_rows(
             result.correction_deadline if result else None,
             result.extended_until if result else None,
         )
-        variable_rows = []
-        for key, variable_id in entry.variable_ids.items():
-            variable = entry.variables_by_id[variable_id]
-            if not variable.is_required_in(round_.months):
-                mode = CELL_NOT_REQUIRED
-            elif variable.source == VariableSource.CENTRAL:
-                mode = CELL_CENTRAL
-            else:
-                mode = CELL_INPUT
-            variable_rows.append(
-                VariableRow(
-                    id=variable_id,
-                    key=key,
-                    label=variable.label,
-                    unit=variable.unit,
-                    mode=mode,
-                    value_text=_shared(format_number(by_key.get(key))),
-                    element_id=_shared(f"value-{code_for_id(spec.code)}-{key}"),
-                )
-            )
+        modes = {key: _cell_mode(entry.variables_by_id[vid], round_.months) for key, vid in entry.variable_ids.items()}
         not_applicable = bool(result and result.not_applicable)
         assessed = spec.is_assessed_in(round_.months)
-        missing = [v.key for v in variable_rows if v.mode != CELL_NOT_REQUIRED and by_key.get(v.key) is None]
+        required = [key for key, mode in modes.items() if mode != CELL_NOT_REQUIRED]
+        missing = [key for key in required if by_key.get(key) is None]
         # Some required values entered, some still empty: say which (a row not begun says nothing).
-        missing_text = (
-            "ยังไม่ได้กรอก: " + ", ".join(missing)
-            if missing and len(missing) < len([v for v in variable_rows if v.mode != CELL_NOT_REQUIRED])
-            else ""
-        )
+        missing_text = "ยังไม่ได้กรอก: " + ", ".join(missing) if missing and len(missing) < len(required) else ""
         refusal = correction = ""
         if result is not None and status == Status.NOT_CERTIFIED:
             refusal = refusal_text(result.reason or "", REFUSAL_REASON_PREFIX)
             if result.correction_deadline:
                 correction = thai_datetime(to_bangkok(result.correction_deadline))
                 refusal += f" (แก้ไขได้ถึง {correction})"
-        rows.append(
-            IndicatorRow(
-                id=entry.indicator.id,
-                code=spec.code,
-                code_id=_shared(code_for_id(spec.code)),
-                name=spec.name,
-                weight=_shared(format_number(spec.weight)),
-                score_text=_shared(format_score(shown_score)) if assessed else "",
-                percent_text=_shared(format_result(evaluation.result)),
-                status=status.value,
-                status_label=NOT_ASSESSED_LABEL
-                if not assessed
-                else NOT_APPLICABLE_LABEL
-                if not_applicable
-                else STATUS_LABELS[status],
-                status_help=STATUS_HELP_FOR_DISTRICT[status],
-                hint=_shared(next_level_hint(spec, by_key, round_.months, evaluation.score))
-                if status != Status.CERTIFIED and assessed
-                else "",
-                editable=window.allowed and assessed,
-                lock_reason=window.reason,
-                refusal_reason=refusal,
-                new_badge=entry.indicator.id in unread,
-                evidence_count=evidence_counts.get(entry.indicator.id, 0),
-                variables=variable_rows,
-                not_applicable=not_applicable,
-                note=district_note(
-                    status,
-                    evaluation.complete,
-                    evaluation.score is not None,
-                    not_applicable,
-                    (result.not_applicable_reason or "") if result else "",
-                ),
-                missing_text=missing_text,
-                assessed=assessed,
-                result_unit=spec.result_unit,
-                bureau=bureaus.get(entry.indicator.bureau_id, ""),
-                correction_deadline_text=correction,
-                extended_text=_extended_text(result, status, now),
-            )
+        row = RowState(
+            score_text=_shared(format_score(shown_score)) if assessed else "",
+            percent_text=_shared(format_result(evaluation.result)),
+            status=status.value,
+            status_label=NOT_ASSESSED_LABEL
+            if not assessed
+            else NOT_APPLICABLE_LABEL
+            if not_applicable
+            else STATUS_LABELS[status],
+            hint=_shared(next_level_hint(spec, by_key, round_.months, evaluation.score))
+            if status != Status.CERTIFIED and assessed
+            else "",
+            editable=window.allowed and assessed,
+            lock_reason=window.reason,
+            refusal_reason=refusal,
+            new_badge=entry.indicator.id in unread,
+            evidence_count=evidence_counts.get(entry.indicator.id, 0),
+            not_applicable=not_applicable,
+            note=district_note(
+                status,
+                evaluation.complete,
+                evaluation.score is not None,
+                not_applicable,
+                (result.not_applicable_reason or "") if result else "",
+            ),
+            missing_text=missing_text,
+            correction_deadline_text=correction,
+            extended_text=_extended_text(result, status, now),
+            values=tuple(_shared(format_number(by_key.get(key))) for key in entry.variable_ids),
         )
+        row = replace(row, attention=row_items(IndicatorRow(texts[entry.indicator.id], row)))
+        rows[entry.indicator.id] = shared_row(district_id, round_.id, entry.indicator.id, row)
     return rows
 
 
@@ -249,6 +276,9 @@ def _district_page(district_id: int, round_id: int | None) -> EntryPage:
         district = session.get(District, district_id)
         round_ = get_round(session, round_id)
         entries = round_catalogue(session, round_)
+        results = _district_results(session, district_id, round_)
+        catalogue = _catalogue_text(session, entries, round_)
+        states = _row_states(session, entries, district_id, round_, results, catalogue=catalogue)
         return EntryPage(
             district_name=district.name,
             district_short_name=district.short_name,
@@ -257,20 +287,26 @@ def _district_page(district_id: int, round_id: int | None) -> EntryPage:
             round_closed=round_.closed,
             deadline_text=thai_datetime(to_bangkok(round_.district_deadline)),
             countdown_text="ปิดรอบแล้ว" if round_.closed else countdown(round_.district_deadline, utcnow()),
-            overall_text=_overall_text(session, entries, district_id, round_),
-            rounds=round_options(session),
-            indicators=_indicator_rows(session, entries, district_id, round_),
+            overall_text=_overall_text(entries, results, round_),
+            rounds=shared_round_options(round_options(session)),
+            catalogue=catalogue,
+            row_states=[states[e.indicator.id] for e in entries],
         )
 
 
-def entry_rows(user: CurrentUser, round_id: int, indicator_ids: set[int]) -> tuple[list[IndicatorRow], str]:
-    """Only the given indicators' rows, and the overall score: what one change can affect."""
+def entry_rows(
+    user: CurrentUser, round_id: int, indicator_ids: set[int], shown: dict[int, RowState] | None = None
+) -> tuple[dict[int, RowState], str]:
+    """Only the given indicators' row states (by indicator id), and the overall score: what one
+    change can affect. `shown`: those rows as the page shows them, after a change of values only
+    (see _row_states)."""
     district_id = _require_district(user)
     with session_scope() as session:
         round_ = get_round(session, round_id)
         entries = round_catalogue(session, round_)
-        rows = _indicator_rows(session, entries, district_id, round_, set(indicator_ids))
-        return rows, _overall_text(session, entries, district_id, round_)
+        results = _district_results(session, district_id, round_)
+        rows = _row_states(session, entries, district_id, round_, results, set(indicator_ids), shown=shown)
+        return rows, _overall_text(entries, results, round_)
 
 
 def enter_value(user: CurrentUser, round_id: int, variable_id: int, text: object) -> EnterOutcome:

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 
 from krs_app.domain.status import Status
-from krs_app.services.views import IndicatorRow
+from krs_app.services.views import AttentionItem, IndicatorRow
+
+__all__ = ["AttentionItem", "EntrySummary", "entry_summary", "row_items"]
 
 KIND_MESSAGE = "message"
 KIND_REFUSED = "refused"
@@ -20,16 +22,6 @@ LABELS = {KIND_MESSAGE: "ข้อความใหม่", KIND_REFUSED: "ไ�
 NOTHING_TEXT = "ไม่มีรายการที่ต้องดำเนินการในรอบนี้"
 _CELL_INPUT = "input"  # services.entry.CELL_INPUT: a cell the district fills
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
-
-
-@dataclass
-class AttentionItem:
-    kind: str  # message | refused | missing
-    label: str  # LABELS[kind]
-    code: str  # "11.3"
-    text: str  # what to do, Thai
-    row_id: str  # the row to jump to: indicator-{code}
-    focus_id: str  # the control to focus there (the badge, the resubmit button, the first empty cell)
 
 
 @dataclass
@@ -51,33 +43,39 @@ def _refusal_text(row: IndicatorRow) -> str:
     return f"พ้นกำหนดแก้ไขแล้ว ({row.correction_deadline_text})"
 
 
-def _items_of(row: IndicatorRow) -> list[AttentionItem]:
+def row_items(row: IndicatorRow) -> tuple[AttentionItem, ...]:
+    """The summary's lines about one row (kept in the row's state: services.entry)."""
     if not row.assessed:
-        return []  # ยังไม่ต้องรายงานในรอบนี้: nothing to do on it
+        return ()  # ยังไม่ต้องรายงานในรอบนี้: nothing to do on it
     row_id = _safe(f"indicator-{row.code_id}")
     items = []
     if row.new_badge:
         sender = row.bureau or "สำนัก"
         text = f"{sender} ส่งข้อความถึงท่าน ยังไม่เปิดอ่าน"
-        items.append(AttentionItem(KIND_MESSAGE, "", row.code, text, row_id, _safe(f"new-badge-{row.code_id}")))
+        items.append(
+            AttentionItem(KIND_MESSAGE, LABELS[KIND_MESSAGE], row.code, text, row_id, _safe(f"new-badge-{row.code_id}"))
+        )
     if row.status == Status.NOT_CERTIFIED.value:
         focus = f"resubmit-{row.code_id}" if row.editable else row_id
-        items.append(AttentionItem(KIND_REFUSED, "", row.code, _refusal_text(row), row_id, _safe(focus)))
+        items.append(
+            AttentionItem(KIND_REFUSED, LABELS[KIND_REFUSED], row.code, _refusal_text(row), row_id, _safe(focus))
+        )
     if row.editable and not row.not_applicable:
         empty = [v for v in row.variables if v.mode == _CELL_INPUT and v.value_text == ""]
         if empty:
             text = "ยังไม่ได้กรอก: " + ", ".join(v.key for v in empty)
-            items.append(AttentionItem(KIND_MISSING, "", row.code, text, row_id, _safe(empty[0].element_id)))
-    return items
+            items.append(
+                AttentionItem(KIND_MISSING, LABELS[KIND_MISSING], row.code, text, row_id, _safe(empty[0].element_id))
+            )
+    return tuple(items)
 
 
 def entry_summary(rows: list[IndicatorRow]) -> EntrySummary:
-    """The list at the top of บันทึกข้อมูล: new messages first, then refusals, then values to enter."""
-    found = [item for row in rows for item in _items_of(row)]
+    """The list at the top of บันทึกข้อมูล: new messages first, then refusals, then values to enter
+    (each row's lines come with its state: row_items)."""
+    found = [item for row in rows for item in row.attention]
     order = list(LABELS)
     items = sorted(found, key=lambda item: order.index(item.kind))  # stable: page order within a kind
-    for item in items:
-        item.label = LABELS[item.kind]
     if not items:
         return EntrySummary(NOTHING_TEXT, [])
     counts = [f"{LABELS[kind]} {n}" for kind in order if (n := sum(1 for i in items if i.kind == kind))]

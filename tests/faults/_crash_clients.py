@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from bench._reflex_client import SESSION_COOKIE, Socket, delta_of, redirect_in, router_data, state_names
+from bench._reflex_client import SESSION_COOKIE, EntryRows, Socket, delta_of, redirect_in, router_data, state_names
 from krs_app.domain.validation import parse_number
 from krs_app.routes import EVIDENCE_UPLOAD
 
@@ -63,6 +63,7 @@ class DistrictTab:
         self.names = state_names()
         self.panel = PanelState.get_full_name()
         self.socket = Socket(base_url)
+        self.view = EntryRows(self.names)  # the page's catalogue and row slots, as the deltas left them
         self.round_id = ""
         self.pairs: list[tuple[int, dict[str, dict]]] = []  # (indicator id, {"a": variable, "b": variable})
 
@@ -90,13 +91,11 @@ class DistrictTab:
     async def open(self) -> None:
         hydrate = {"name": self.names.hydrate, "router_data": router_data("/entry"), "payload": {}}
         await self.socket.connect(hydrate, cookie=self.token)
-        entry = await self._until(
-            lambda m: self._entry(m) if self._entry(m).get(self.names.var("indicators")) else None
-        )
+        entry = await self._until(lambda m: self._entry(m) if self.view.apply(self._entry(m)) else None)
         if entry is None:
             raise RuntimeError(f"{self.username}: EntryState.load sent no rows")
         self.round_id = str(entry.get(self.names.var("round_id")) or "")
-        for row in entry[self.names.var("indicators")]:
+        for row in self.view.rows():
             variables = {v["key"]: v for v in row.get("variables") or []}
             inputs = sorted(variables) == ["a", "b"] and all(v["mode"] == "input" for v in variables.values())
             if row.get("editable") and inputs:
@@ -125,7 +124,7 @@ class DistrictTab:
             entry = self._entry(message)
             if entry.get(self.names.var("cell_errors"), {}).get(variable["element_id"]):
                 return False  # refused: not a write
-            for row in entry.get(self.names.var("indicators")) or []:
+            for row in self.view.apply(entry) or []:
                 for cell in row.get("variables") or []:
                     if cell["id"] == variable["id"] and parse_number(cell["value_text"]) == number:
                         return True

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from bench._harness import free_port
-from bench._reflex_client import Socket, delta_of, login_over_http, redirect_in, router_data, state_names
+from bench._reflex_client import EntryRows, Socket, delta_of, login_over_http, redirect_in, router_data, state_names
 from krs_app.state.panel import PanelState
 
 NAMES = state_names()
@@ -129,11 +129,6 @@ def entry_of(message: Any) -> dict:
     return delta_of(message).get(NAMES.entry) or {}
 
 
-def rows_in(message: Any) -> dict[str, dict] | None:
-    rows = entry_of(message).get(NAMES.var("indicators"))
-    return None if rows is None else {row["code"]: row for row in rows}
-
-
 class EntryTab:
     """A district's browser tab on /entry: the rows it shows, the cell messages it shows."""
 
@@ -142,6 +137,7 @@ class EntryTab:
         self.cookie = cookie
         self.socket = Socket(base_url)
         self.rows: dict[str, dict] = {}
+        self.view = EntryRows(NAMES)  # the page's catalogue and row slots, as the deltas left them
         self.cell_errors: dict[str, str] = {}
         self.round_id: int | None = None
         self.panel: dict[str, Any] = {}  # the comments window's fields (PanelState), as last sent
@@ -165,9 +161,8 @@ class EntryTab:
         self.messages.append(message)
         if (path := redirect_in(message)) is not None:
             raise AssertionError(f"the tab was sent to {path}")
-        rows = rows_in(message)
-        if rows is not None:
-            self.rows = rows
+        if self.view.apply(entry_of(message)) is not None:
+            self.rows = {row["code"]: row for row in self.view.rows()}
         round_id = entry_of(message).get(NAMES.var("round_id"))
         if round_id not in (None, ""):
             self.round_id = int(round_id)

@@ -155,7 +155,7 @@ def test_the_websocket_refuses_a_foreign_origin(http_app, http_tokens):
     with pytest.raises(Exception):  # noqa: B017 — socketio's ConnectionError: the handshake is refused
         run(connect(EVIL))
     tab = run(connect(http_app.url))
-    assert tab.var("entry", "indicators"), "the own origin still connects and gets its page"
+    assert tab.var("entry", "catalogue"), "the own origin still connects and gets its page"
 
 
 # --- evidence: download across offices and without a session ---------------------------------------
@@ -484,7 +484,7 @@ def test_an_anonymous_flood_of_frontend_error_reports_is_capped(http_app, http_t
 
     tab, seconds = run(flood())
     print(f"legitimate tab served {seconds:.2f} s after a flood of 50 x 900 KB + 20 reports")
-    assert tab.var("entry", "indicators")
+    assert tab.var("entry", "catalogue")
     logged = log.read_text(errors="replace")[start:] if log.exists() else ""
     assert logged.count(f"{marker} big") == 0, "oversized reports never reach the log"
     assert logged.count(f"{marker} small") <= 5, "at most a handful of reports per client"

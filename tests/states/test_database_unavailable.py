@@ -67,7 +67,7 @@ def test_a_page_event_during_an_outage_shows_the_thai_message_and_works_after(da
     session = asyncio.run(root.get_state(SessionState))
     asyncio.run(SessionBoundary().preprocess(None, root, None))
     _run(entry, "load")
-    assert entry.district_name and entry.indicators
+    assert entry.district_name and entry.catalogue
     key = session._session_key
 
     down()
@@ -92,7 +92,7 @@ def test_a_page_event_during_an_outage_shows_the_thai_message_and_works_after(da
 
     up()
     asyncio.run(SessionBoundary().preprocess(None, root, None))
-    assert _run(entry, "load") is None and entry.indicators
+    assert _run(entry, "load") is None and entry.catalogue
 
 
 def test_a_database_error_outside_a_transaction_and_any_other_error_are_said_in_thai():
