@@ -5,8 +5,8 @@ looked for `indicators` would stop seeing its edits the day the row moves to ano
 helpers look anywhere in a delta (every state, every var, nested lists and dicts) for the edited
 cell showing its new text, or for an indicator's row showing its new status, in the shapes a
 row can take: a dict with the cell's id / element id and `value_text`, a dict with the row's
-id / code and `status`, or a mapping keyed by the cell's / row's id or code. Shared by
-bench_deadline_day.py and bench_live_fanout.py."""
+id / code and `status`, or a mapping keyed by the cell's / row's id or code. Used by
+bench_deadline_day.py on each frame after _reflex_client.EntryRows joined its row slots."""
 
 from __future__ import annotations
 

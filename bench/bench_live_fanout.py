@@ -43,8 +43,8 @@ indicator) in the current round is made complete and awaiting (values copied fro
 whose result is complete). --bulk-tabs (3) tabs of every district (735) open /entry; the finance
 tab opens /review?indicator=11.2, ticks every district (toggle_selected, as many clicks) and opens
 the confirmation (set_bulk_confirm_open), all outside the clock; then bulk_certify is sent and
-each tab's clock stops at its first frame that shows its own 11.2 row certified (matched by
-content: bench/_live_match.py). Goal: p95 <= 500 ms, none lost.
+each tab's clock stops at its first frame that shows its own 11.2 row certified (its row slot
+joined with the catalogue: _reflex_client.EntryRows). Goal: p95 <= 500 ms, none lost.
 
 It prints the figures and asserts nothing. It always stops the app it started, drops the
 database it created and flushes the Redis db it claimed.
