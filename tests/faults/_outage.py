@@ -129,6 +129,12 @@ def entry_of(message: Any) -> dict:
     return delta_of(message).get(NAMES.entry) or {}
 
 
+def rows_in(message: Any) -> dict[str, dict] | None:
+    """The catalogue rows a message sends the entry page (None: it sends none; {}: an empty page)."""
+    rows = entry_of(message).get(NAMES.var("catalogue"))
+    return None if rows is None else {row["code"]: row for row in rows}
+
+
 class EntryTab:
     """A district's browser tab on /entry: the rows it shows, the cell messages it shows."""
 
