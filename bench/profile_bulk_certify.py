@@ -45,6 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--code", default="11.2", help="indicator of the bulk certification (a finance one)")
     parser.add_argument("--districts", type=int, default=245)
+    parser.add_argument("--tabs", type=int, default=3, help="watching /entry tabs per district")
     parser.add_argument("--review-tab", action="store_true", help="(b) also refreshes a second finance /review tab")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--plain", action="store_true", help="time without cProfile (no function tables)")
@@ -96,8 +97,8 @@ def run(args) -> None:
     from krs_app.db.engine import session_scope
     from krs_app.db.models import District
     from krs_app.live import bus
-    from krs_app.live.dispatch import RefreshMemo, _add_to_group, keys_for
-    from krs_app.live.reflex_adapter import field_delta
+    from krs_app.live.dispatch import RefreshMemo, _push_groups, keys_for
+    from krs_app.live.registry import get_registry
     from krs_app.seed.offices import district_offices
     from krs_app.services import auth, entry, entry_shared
     from krs_app.services.decisions import bulk_certify
@@ -114,8 +115,7 @@ def run(args) -> None:
         wanted = set(codes)
         district_ids = [d for c, d in session.exec(select(District.code, District.id)).all() if c in wanted]
     _bureau_token, bureau = auth.login(BUREAU, demo_password())
-    district_token, district_user = auth.login(DISTRICT, demo_password())
-    session_keys = {auth.session_key(district_token)}
+    _district_token, district_user = auth.login(DISTRICT, demo_password())
     tag = entry_shared.catalogue_tag(entry.entry_page(district_user, round_id).catalogue)
     context = f"{round_id}:{tag}"
     print(
@@ -136,31 +136,29 @@ def run(args) -> None:
     bus.unsubscribe(changes.append)
     print(f"  certified {certified}; {len(changes)} Changes announced")
 
-    review = None
-    if args.review_tab:
-        review = ReviewTab(indicator_id, round_id, tab)
-
+    viewers = register_watchers(district_ids, context, args.tabs)
+    review = ReviewTab(indicator_id, round_id, tab) if args.review_tab else None
     sizes: list[int] = []
+    entry_state = EntryState.get_full_name()
 
     def dispatch_all() -> None:
+        """live.dispatch.dispatch per Change, its awaits and the socket emit left out."""
+        registry = get_registry()
         for change in changes:
-            keys_for(change)
+            watching = [v for v in registry.viewers(keys_for(change)) if v.token != change.origin]
             memo = RefreshMemo()
             groups: dict = {}
-            # _push_groups: the tabs' sessions in one query, then one delta per (state, context).
-            auth.live_district_sessions(session_keys, change.district_id)
-            values = EntryState._live_delta(change, context, memo)
-            if values:
-                _add_to_group(groups, field_delta(EntryState.get_full_name(), values), ["watcher"])
+            pushed = [v for v in watching if v.state == entry_state]
+            stale = _push_groups(change, pushed, memo, groups, {v.token for v in pushed}, False)
+            registry.mark_stale(stale)
             if review is not None:
                 review.refresh(change, memo, groups)
             for delta, _tokens in groups.values():  # send_delta: one encoded packet per group
                 sizes.append(len(json_dumps({"delta": delta, "events": []}).encode()))
 
     _, disp_wall, disp_cpu = profiled(
-        f"(b) live dispatch of {len(changes)} Changes (one /entry watcher context each"
-        + (", one finance /review tab" if review else "")
-        + ")",
+        f"(b) live dispatch of {len(changes)} Changes to {viewers} registered /entry tabs "
+        f"({args.tabs} per district, one context)" + (" and one finance /review tab" if review else ""),
         dispatch_all,
         args,
         max(1, len(changes)),
@@ -173,6 +171,64 @@ def run(args) -> None:
         f"{cert_cpu * 1000:.0f} ms CPU; (b) dispatch {disp_wall * 1000:.0f} ms wall / {disp_cpu * 1000:.0f} ms CPU; "
         f"total {(cert_wall + disp_wall) * 1000:.0f} ms wall"
     )
+    if not args.review_tab:
+        first, median, last, tabs = asyncio.run(scheduled_dispatches(changes))
+        print(
+            f"(c) the {len(changes)} dispatch() tasks as the listener schedules them (asyncio, worker threads; "
+            f"send_delta stubbed, cProfile off): pushes to {tabs} tabs would leave from {first:.0f} ms, "
+            f"median {median:.0f} ms, last {last:.0f} ms after the certification returned"
+        )
+
+
+def register_watchers(district_ids: list[int], context: str, per_district: int) -> int:
+    """`per_district` /entry tabs of every district in the live registry, as EntryState._watch
+    registers them, each district's tabs on one login session of one of its users (a session
+    row made here: no argon2 login per district)."""
+    import secrets
+
+    from sqlmodel import select
+
+    from krs_app.db.engine import session_scope
+    from krs_app.db.models import User, UserSession
+    from krs_app.live.registry import Viewer, district_key, get_registry
+    from krs_app.services import auth
+    from krs_app.services.clock import utcnow
+    from krs_app.state.entry import EntryState
+
+    registry, state, now, count = get_registry(), EntryState.get_full_name(), utcnow(), 0
+    with session_scope() as session:
+        users = {u.district_id: u.id for u in session.exec(select(User).where(User.district_id.in_(district_ids)))}
+        for district_id in district_ids:
+            if district_id not in users:
+                continue
+            token = secrets.token_urlsafe(32)
+            key = auth.session_key(token)
+            session.add(UserSession(token_hash=key, user_id=users[district_id], created_at=now, last_seen_at=now))
+            for n in range(per_district):
+                registry.add(district_key(district_id), Viewer(f"tab-{district_id}-{n}", state, key, context))
+                count += 1
+    return count
+
+
+async def scheduled_dispatches(changes) -> tuple[float, float, float, int]:
+    """Every Change's dispatch() started at once, as _LiveUpdates.on_change schedules them on the
+    event loop after the event handler returns; send_delta (the socket emit) replaced by a stub
+    that notes when each push would leave. (first, median, last in ms; tabs pushed)"""
+    from types import SimpleNamespace
+
+    from krs_app.live import dispatch as live_dispatch
+
+    sent: list[tuple[float, int]] = []
+
+    async def note_sent(app, delta, tokens, redirect: str = "") -> None:
+        sent.append((time.perf_counter(), len(list(tokens))))
+
+    live_dispatch.send_delta = note_sent
+    app = SimpleNamespace(event_namespace=None)  # no socket: every registered tab counts as connected
+    started = time.perf_counter()
+    await asyncio.gather(*(live_dispatch.dispatch(app, change) for change in changes))
+    times = sorted((at - started) * 1000 for at, _ in sent) or [0.0]
+    return times[0], times[len(times) // 2], times[-1], sum(n for _, n in sent)
 
 
 def demo_password() -> str:
