@@ -5,18 +5,23 @@ What bench_live_fanout.py --bulk measures end to end, split in the server's two 
   (a) the service: finance's decisions.bulk_certify of --code (11.2) for every district whose
       result was made complete and awaiting first (bench_live_fanout.make_awaiting, as --bulk
       prepares it), one transaction; the Change announcements it makes are caught, not dispatched.
-  (b) the live layer's work for those Changes, as live.dispatch.dispatch does for each one with
-      one watching /entry tab per district (one watcher context): keys_for, the session check
-      (auth.live_district_sessions), EntryState._live_delta (entry.page_for_watchers and the
-      summary, once per change in a fresh RefreshMemo), grouping (field_delta) and encoding the
-      update once (what send_delta hands socket.io). With --review-tab, also a second finance
-      tab on /review of the indicator (not the origin of the change), refreshed per change
+  (b) the live layer's work for those Changes, as live.dispatch.dispatch does for each one, with
+      --tabs (3) /entry tabs of every district in the live registry (one login session per
+      district, one watcher context): the registry look-up (keys_for), the real _push_groups
+      (the session check auth.live_district_sessions, then EntryState._live_delta:
+      entry.page_for_watchers and the summary, once per change in a fresh RefreshMemo),
+      mark_stale, and encoding each update once (what send_delta hands socket.io); the awaits,
+      worker threads and the socket emit left out. With --review-tab, also a second finance tab
+      on /review of the indicator (not the origin of the change), refreshed per change
       (ReviewState._live_refresh and its resolved delta), as _refresh_one does.
+  (c) (without --review-tab) every Change's real dispatch() started at once on an event loop, as
+      the listener schedules them, with send_delta stubbed: when the pushes would leave.
 
 A fresh data directory with the demo data (krs seed --demo's code path). Prints the wall and CPU
 time of each part and the top functions by cumulative time (and by own time).
 
-    python bench/profile_bulk_certify.py [--code 11.2] [--districts 245] [--review-tab] [--top 25]
+    python bench/profile_bulk_certify.py [--code 11.2] [--districts 245] [--tabs 3] [--review-tab]
+                                         [--plain] [--top 25] [--out PREFIX]
 """
 
 from __future__ import annotations
