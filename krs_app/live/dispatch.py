@@ -157,6 +157,18 @@ def _push_groups(
     return stale
 
 
+def _push_and_mark_stale(
+    change: bus.Change, viewers: list[Viewer], memo: RefreshMemo, groups: dict, connected, prune_disconnected: bool
+) -> None:
+    """_push_groups, then its tabs marked stale, in one worker-thread job: the mark must be made
+    before sending (a tab's event that starts after it reloads first: EntryState._catch_up), and a
+    second job would wait behind every other change's build queued meanwhile (a bulk certification
+    queues one per district)."""
+    stale = _push_groups(change, viewers, memo, groups, connected, prune_disconnected)
+    if stale:
+        get_registry().mark_stale(stale)
+
+
 async def dispatch(app: Any, change: bus.Change, local_only: bool = False) -> None:
     """Update the tabs watching this change (only those connected here when `local_only`)."""
     connections = Connections(app)
@@ -171,12 +183,9 @@ async def dispatch(app: Any, change: bus.Change, local_only: bool = False) -> No
     refreshed = [v for v in viewers if pushed_class(v.state) is None]
     if pushed:
         connected = connections.connected_here() if connections.known else {v.token for v in pushed}
-        stale = await asyncio.to_thread(
-            _push_groups, change, pushed, memo, groups, connected, connections.known and not local_only
+        await asyncio.to_thread(
+            _push_and_mark_stale, change, pushed, memo, groups, connected, connections.known and not local_only
         )
-        if stale:
-            # Before sending: a tab's event that starts after this reloads first (EntryState._catch_up).
-            await asyncio.to_thread(get_registry().mark_stale, stale)
     if refreshed:
         # The first viewer of each page loads what the others share (in a thread: database
         # work); the rest only assign it, on the event loop.
