@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from dataclasses import dataclass, replace
 
 from sqlmodel import Session, select
@@ -108,8 +109,28 @@ def _cell_mode(variable, months) -> str:
 
 def _catalogue_text(session: Session, entries, round_: Round, shared: bool = True) -> list[IndicatorText]:
     """What the page shows of the round's catalogue: the same for every district (sent once per
-    load); `shared`: the one list of equal texts kept for every page (a whole catalogue only)."""
+    load); `shared`: the one list of equal texts kept for every page (a whole catalogue only),
+    made once per round while its catalogue entries (services.catalogue's cached objects: new
+    ones after an edit), months and bureau names stay the same."""
     bureaus = {b.id: b.name for b in session.exec(select(Bureau))}
+    if not shared:
+        return _make_catalogue_text(entries, round_, bureaus)
+    made_from = (round_.months, tuple(sorted(bureaus.items())), tuple(id(e) for e in entries))
+    with _texts_lock:
+        kept = _texts_by_round.get(round_.id)
+    if kept is not None and kept[0] == made_from:  # kept[1] holds the entries: their ids stay theirs
+        return kept[2]
+    texts = shared_catalogue(_make_catalogue_text(entries, round_, bureaus))
+    with _texts_lock:
+        _texts_by_round[round_.id] = (made_from, tuple(entries), texts)
+    return texts
+
+
+_texts_by_round: dict[int, tuple[tuple, tuple, list[IndicatorText]]] = {}  # round id -> what made it
+_texts_lock = threading.Lock()
+
+
+def _make_catalogue_text(entries, round_: Round, bureaus: dict[int, str]) -> list[IndicatorText]:
     texts = []
     for entry in entries:
         spec = entry.spec
@@ -138,7 +159,7 @@ def _catalogue_text(session: Session, entries, round_: Round, shared: bool = Tru
                 variables=variables,
             )
         )
-    return shared_catalogue(texts) if shared else texts
+    return texts
 
 
 def _row_states(
@@ -267,28 +288,29 @@ def page_for_watchers(district_id: int, round_id: int) -> EntryPage:
     """The page as every watching tab of this district shows it, for the live push.
 
     Only for the live layer, which sends it to tabs whose sessions it has just checked
-    belong to this district (services.auth.live_district_sessions)."""
-    return _district_page(district_id, round_id)
+    belong to this district (services.auth.live_district_sessions). What a push does not send
+    (the district's names, the round selector's choices) is left empty: not read for it."""
+    return _district_page(district_id, round_id, for_push=True)
 
 
-def _district_page(district_id: int, round_id: int | None) -> EntryPage:
+def _district_page(district_id: int, round_id: int | None, for_push: bool = False) -> EntryPage:
     with session_scope() as session:
-        district = session.get(District, district_id)
+        district = None if for_push else session.get(District, district_id)
         round_ = get_round(session, round_id)
         entries = round_catalogue(session, round_)
         results = _district_results(session, district_id, round_)
         catalogue = _catalogue_text(session, entries, round_)
         states = _row_states(session, entries, district_id, round_, results, catalogue=catalogue)
         return EntryPage(
-            district_name=district.name,
-            district_short_name=district.short_name,
+            district_name=district.name if district else "",
+            district_short_name=district.short_name if district else "",
             round_id=round_.id,
             round_label=round_.label,
             round_closed=round_.closed,
             deadline_text=thai_datetime(to_bangkok(round_.district_deadline)),
             countdown_text="ปิดรอบแล้ว" if round_.closed else countdown(round_.district_deadline, utcnow()),
             overall_text=_overall_text(entries, results, round_),
-            rounds=shared_round_options(round_options(session)),
+            rounds=[] if for_push else shared_round_options(round_options(session)),
             catalogue=catalogue,
             row_states=[states[e.indicator.id] for e in entries],
         )
