@@ -356,7 +356,8 @@ def enter_value(user: CurrentUser, round_id: int, variable_id: int, text: object
         write_value(session, district_id, variable_id, round_.id, check.value, user.id, utcnow())
         session.flush()
         status_before = result.status if result else Status.NOT_REPORTED.value
-        result, _ = refresh_result(session, entry, district_id, round_)
+        now_stored = others if check.value is None else {**others, spec.key: check.value}
+        result, _ = refresh_result(session, entry, district_id, round_, known=(now_stored, result))
         session.flush()
         if status_before == Status.NOT_CERTIFIED.value and result.status == Status.AWAITING.value:
             # A correction after a refusal: tell the bureau in the thread (raises its new-data badge).
