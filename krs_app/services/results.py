@@ -18,7 +18,8 @@ from krs_app.services.catalogue import CatalogueEntry
 from krs_app.services.clock import utcnow
 
 
-def values_by_key(session: Session, entry: CatalogueEntry, district_id: int, round_id: int) -> dict[str, float]:
+def value_rows_by_key(session: Session, entry: CatalogueEntry, district_id: int, round_id: int) -> dict[str, Value]:
+    """The district's stored value rows of this indicator and round, by variable key."""
     ids = list(entry.variable_ids.values())
     if not ids:
         return {}
@@ -26,7 +27,11 @@ def values_by_key(session: Session, entry: CatalogueEntry, district_id: int, rou
     rows = session.exec(
         select(Value).where(Value.district_id == district_id, Value.round_id == round_id, Value.variable_id.in_(ids))
     )
-    return {key_of[row.variable_id]: row.value for row in rows}
+    return {key_of[row.variable_id]: row for row in rows}
+
+
+def values_by_key(session: Session, entry: CatalogueEntry, district_id: int, round_id: int) -> dict[str, float]:
+    return {key: row.value for key, row in value_rows_by_key(session, entry, district_id, round_id).items()}
 
 
 def find_result(
