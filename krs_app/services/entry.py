@@ -35,7 +35,7 @@ from krs_app.services.clock import to_bangkok, utcnow
 from krs_app.services.entry_shared import shared_catalogue, shared_round_options, shared_row
 from krs_app.services.entry_summary import row_items
 from krs_app.services.errors import NotAllowed, NotFound, ServiceError
-from krs_app.services.results import find_result, refresh_result, values_by_key
+from krs_app.services.results import find_result, refresh_result, value_rows_by_key
 from krs_app.services.round_options import round_options
 from krs_app.services.threads import add_message, badges_for_district
 from krs_app.services.values import EnterOutcome, write_value
@@ -367,7 +367,8 @@ def enter_value(user: CurrentUser, round_id: int, variable_id: int, text: object
         )
         if not window.allowed:
             return EnterOutcome(False, window.reason)
-        stored = values_by_key(session, entry, district_id, round_.id)
+        rows = value_rows_by_key(session, entry, district_id, round_.id)
+        stored = {key: row.value for key, row in rows.items()}
         others = {k: v for k, v in stored.items() if k != spec.key}
         check = check_value(entry.spec, spec, text, others)
         if not check.ok:
@@ -375,10 +376,13 @@ def enter_value(user: CurrentUser, round_id: int, variable_id: int, text: object
         before = stored.get(spec.key)
         if before == check.value:
             return EnterOutcome(True)
-        write_value(session, district_id, variable_id, round_.id, check.value, user.id, utcnow())
+        write_value(
+            session, district_id, variable_id, round_.id, check.value, user.id, utcnow(), existing=rows.get(spec.key)
+        )
         session.flush()
         status_before = result.status if result else Status.NOT_REPORTED.value
-        result, _ = refresh_result(session, entry, district_id, round_)
+        now_stored = others if check.value is None else {**others, spec.key: check.value}
+        result, _ = refresh_result(session, entry, district_id, round_, known=(now_stored, result))
         session.flush()
         if status_before == Status.NOT_CERTIFIED.value and result.status == Status.AWAITING.value:
             # A correction after a refusal: tell the bureau in the thread (raises its new-data badge).

@@ -18,7 +18,8 @@ from krs_app.services.catalogue import CatalogueEntry
 from krs_app.services.clock import utcnow
 
 
-def values_by_key(session: Session, entry: CatalogueEntry, district_id: int, round_id: int) -> dict[str, float]:
+def value_rows_by_key(session: Session, entry: CatalogueEntry, district_id: int, round_id: int) -> dict[str, Value]:
+    """The district's stored value rows of this indicator and round, by variable key."""
     ids = list(entry.variable_ids.values())
     if not ids:
         return {}
@@ -26,7 +27,11 @@ def values_by_key(session: Session, entry: CatalogueEntry, district_id: int, rou
     rows = session.exec(
         select(Value).where(Value.district_id == district_id, Value.round_id == round_id, Value.variable_id.in_(ids))
     )
-    return {key_of[row.variable_id]: row.value for row in rows}
+    return {key_of[row.variable_id]: row for row in rows}
+
+
+def values_by_key(session: Session, entry: CatalogueEntry, district_id: int, round_id: int) -> dict[str, float]:
+    return {key: row.value for key, row in value_rows_by_key(session, entry, district_id, round_id).items()}
 
 
 def find_result(
@@ -51,16 +56,29 @@ def get_or_create_result(session: Session, district_id: int, indicator_id: int, 
 
 
 def refresh_result(
-    session: Session, entry: CatalogueEntry, district_id: int, round_: Round
+    session: Session,
+    entry: CatalogueEntry,
+    district_id: int,
+    round_: Round,
+    *,
+    known: tuple[dict[str, float], Result | None] | None = None,
 ) -> tuple[Result, Evaluation]:
     """Recompute result and score from the stored values and move the status on.
 
     Complete values -> awaiting certification (also after a refusal); incomplete ->
-    not reported. A certified result keeps its status.
+    not reported. A certified result keeps its status. `known`: the district's values and its
+    result row (None: none yet) as this same transaction already read and wrote them, so
+    they are not read again.
     """
-    values = values_by_key(session, entry, district_id, round_.id)
+    if known is None:
+        values = values_by_key(session, entry, district_id, round_.id)
+        result = get_or_create_result(session, district_id, entry.indicator.id, round_.id)
+    else:
+        values, result = known
+        if result is None:
+            result = Result(district_id=district_id, indicator_id=entry.indicator.id, round_id=round_.id)
+            session.add(result)
     evaluation = evaluate(entry.spec, values, round_.months)
-    result = get_or_create_result(session, district_id, entry.indicator.id, round_.id)
     previous = Status(result.status)
     new_status = status_after_values_changed(previous, evaluation.complete)
     if new_status != previous and new_status == Status.AWAITING:

@@ -9,6 +9,8 @@ from sqlmodel import Session, select
 
 from krs_app.db.models import Value
 
+UNREAD = object()  # write_value: the stored row is not known yet
+
 
 @dataclass(frozen=True)
 class EnterOutcome:
@@ -26,13 +28,17 @@ def write_value(
     value: float | None,
     user_id: int,
     now: datetime,
+    *,
+    existing: Value | object | None = UNREAD,
 ) -> None:
-    """Store, change or (value None) delete one district's value, inside the caller's transaction."""
-    existing = session.exec(
-        select(Value).where(
-            Value.district_id == district_id, Value.variable_id == variable_id, Value.round_id == round_id
-        )
-    ).first()
+    """Store, change or (value None) delete one district's value, inside the caller's transaction.
+    `existing`: its stored row (None: none) when this transaction has already read it."""
+    if existing is UNREAD:
+        existing = session.exec(
+            select(Value).where(
+                Value.district_id == district_id, Value.variable_id == variable_id, Value.round_id == round_id
+            )
+        ).first()
     if value is None:
         if existing is not None:
             session.delete(existing)
