@@ -14,12 +14,15 @@ install points (worktrees share one venv).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -79,6 +82,21 @@ class Started:
                 self.process.wait(timeout=10)
             except Exception:  # noqa: BLE001
                 pass
+
+
+@contextlib.contextmanager
+def throwaway_data_dir(prefix: str, secret: str):
+    """For a benchmark that runs the services in its own process: a fresh embedded database in a
+    temporary data directory (no PostgreSQL, no Redis), removed afterwards."""
+    data = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["KRS_DATA_DIR"] = str(data)
+    for key in ("KRS_DATABASE_URL", "REFLEX_REDIS_URL"):
+        os.environ.pop(key, None)
+    os.environ.setdefault("KRS_SECRET", secret)
+    try:
+        yield data
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def demo_env(data_dir: Path, port: int, secret: str, **extra: str) -> dict[str, str]:

@@ -16,14 +16,14 @@ import argparse
 import asyncio
 import gc
 import os
-import shutil
 import sys
-import tempfile
 import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._harness import throwaway_data_dir  # noqa: E402
 
 
 def main() -> None:
@@ -32,14 +32,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=40)
     parser.add_argument("--top", type=int, default=12)
     args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="krs-tab-memory-"))
-    os.environ["KRS_DATA_DIR"] = str(data)
-    os.environ.pop("KRS_DATABASE_URL", None)
-    os.environ.setdefault("KRS_SECRET", "bench-secret")
-    try:
+    with throwaway_data_dir("krs-tab-memory-", "bench-secret"):
         run(args)
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
 
 
 def run(args) -> None:

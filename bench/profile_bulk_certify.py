@@ -32,15 +32,15 @@ import cProfile
 import io
 import os
 import pstats
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from bench._harness import throwaway_data_dir  # noqa: E402
 
 BUREAU = "finance"
 DISTRICT = "spm07"
@@ -57,15 +57,8 @@ def main() -> None:
     parser.add_argument("--out", help="also write the raw profiles here (<out>.certify, <out>.dispatch)")
     args = parser.parse_args()
 
-    data = Path(tempfile.mkdtemp(prefix="krs-profile-bulk-"))
-    os.environ["KRS_DATA_DIR"] = str(data)
-    os.environ.pop("KRS_DATABASE_URL", None)
-    os.environ.pop("REFLEX_REDIS_URL", None)
-    os.environ.setdefault("KRS_SECRET", "profile-secret")
-    try:
+    with throwaway_data_dir("krs-profile-bulk-", "profile-secret"):
         run(args)
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
 
 
 def profiled(label: str, work, args, count: int, suffix: str):

@@ -18,14 +18,14 @@ import cProfile
 import io
 import os
 import pstats
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._harness import throwaway_data_dir  # noqa: E402
 
 
 def main() -> None:
@@ -36,14 +36,8 @@ def main() -> None:
     parser.add_argument("--out", help="also write the raw profile here (pstats)")
     args = parser.parse_args()
 
-    data = Path(tempfile.mkdtemp(prefix="krs-profile-edit-"))
-    os.environ["KRS_DATA_DIR"] = str(data)
-    os.environ.pop("KRS_DATABASE_URL", None)
-    os.environ.setdefault("KRS_SECRET", "profile-secret")
-    try:
+    with throwaway_data_dir("krs-profile-edit-", "profile-secret"):
         run(args)
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
 
 
 def run(args) -> None:
